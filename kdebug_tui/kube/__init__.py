@@ -1,0 +1,1 @@
+"""Headless package: never imports textual or rich."""

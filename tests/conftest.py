@@ -1,0 +1,48 @@
+"""Shared fixtures: the sandbox cluster served on loopback, and a kubeconfig pointing at it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+
+
+def load_fixture(name: str) -> Any:
+    """Objects recorded from a real cluster (copied from shared/fixtures/real-cluster)."""
+    return json.loads((FIXTURES / "real-cluster" / name).read_text())
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Any]:
+    from kdebug_tui.sandbox import Sandbox
+
+    async with Sandbox(port=0, workdir=tmp_path / "sandbox", demo=True) as sb:
+        yield sb
+
+
+@pytest.fixture
+def kubeconfig(sandbox: Any, tmp_path: Path) -> Path:
+    return sandbox.write_kubeconfig(tmp_path / "kubeconfig")
+
+
+@pytest.fixture
+def kubectl_path() -> str:
+    path = shutil.which("kubectl")
+    if path is None:
+        pytest.skip("kubectl is not installed on this machine")
+    return path
+
+
+@pytest.fixture
+def real_cluster_kubeconfig() -> Path:
+    value = os.environ.get("KDEBUG_TEST_KUBECONFIG")
+    if not value:
+        pytest.skip("KDEBUG_TEST_KUBECONFIG does not name a real cluster's kubeconfig")
+    return Path(value)
