@@ -1,0 +1,3 @@
+from kdebug_tui.cli import main
+
+raise SystemExit(main())
