@@ -1,0 +1,1 @@
+"""Tests for the Kubernetes layer (kdebug_tui/kube)."""
