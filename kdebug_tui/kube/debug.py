@@ -1,0 +1,485 @@
+"""What a debug session will send: the request the user chose and the exact API call.
+
+`DebugRequest` is the form's content in kubectl's terms; `build()` turns it into the one HTTP
+call that creates the debugger (plus the delete of the original for --replace), following
+kubectl 1.32's `debug.go` step by step so that the result is what `kubectl debug` would have
+sent. The preview shown to the user before anything is created is rendered from that same
+body, so what the user reviews is exactly what goes over the wire.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import yaml
+
+from .custom_spec import CustomSpecError, merge_into_container, validate_custom_spec
+from .errors import KubeError
+from .names import (
+    SuffixFunc,
+    copy_pod_name,
+    debugger_container_name,
+    node_debugger_pod_name,
+    pod_container_names,
+    random_suffix,
+)
+from .profiles import PROFILES, KeepFlags, apply_profile
+
+Mode = Literal["ephemeral", "copy", "node"]
+MODES = ("ephemeral", "copy", "node")
+PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_BY_VALUE = "kdebug-tui"
+SESSION_LABEL = "kdebug-tui.io/session"
+NODE_CONTAINER_NAME = "debugger"
+
+# distribution/reference's ReferenceRegexp (what kubectl validates --image and --set-image with).
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
+_REFERENCE = re.compile(
+    rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::{_TAG})?(?:@{_DIGEST})?$"
+)
+
+TARGET_WARNING = (
+    'Targeting container "{target}". If you don\'t see processes from this container it may '
+    "be because the container runtime doesn't support this feature."
+)
+LEGACY_WARNING = (
+    "Legacy profile is planned to be deprecated in the near future. It is recommended to "
+    'specify other profiles such as "--profile=general".'
+)
+
+
+class InvalidDebugRequest(KubeError):
+    """The request cannot be built (kubectl would refuse it before calling the API too)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__("Invalid debug request", message, reason="InvalidRequest", hint=hint)
+
+
+def new_session_id() -> str:
+    """A short id put on every object one debug session creates, to find and clean them."""
+    return secrets.token_hex(4)
+
+
+def is_valid_image(image: str) -> bool:
+    return bool(_REFERENCE.match(image))
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CopyOptions:
+    """kubectl's --copy-to family. `share_processes=None` means the flag was not given."""
+
+    copy_to: str | None = None  # None: `<pod>-debug-xxxxx`
+    set_image: Mapping[str, str] = field(default_factory=dict)  # container -> image, "*" = all
+    share_processes: bool | None = None
+    same_node: bool = False
+    replace: bool = False
+    keep_labels: bool = False
+    keep_annotations: bool = False
+    keep_liveness: bool = False
+    keep_readiness: bool = False
+    keep_startup: bool = False
+    keep_init_containers: bool = True
+    change_container: str | None = None  # an existing container whose command/image to change
+
+    def keep_flags(self) -> KeepFlags:
+        return KeepFlags(
+            labels=self.keep_labels,
+            annotations=self.keep_annotations,
+            liveness=self.keep_liveness,
+            readiness=self.keep_readiness,
+            startup=self.keep_startup,
+            init_containers=self.keep_init_containers,
+        )
+
+
+@dataclass(frozen=True)
+class DebugRequest:
+    """One `kubectl debug` invocation. `command` is the argv after `--`: it becomes the
+    container's command, or its args with `arguments_only` (kubectl's --arguments-only)."""
+
+    mode: Mode
+    namespace: str
+    pod_name: str | None = None
+    node_name: str | None = None
+    image: str | None = None
+    image_pull_policy: str | None = None
+    container_name: str | None = None
+    target: str | None = None
+    command: Sequence[str] = ()
+    arguments_only: bool = False
+    stdin: bool = True
+    tty: bool = True
+    env: Sequence[EnvVar] = ()
+    profile: str = "general"
+    custom: Mapping[str, Any] | None = None
+    copy_options: CopyOptions = field(default_factory=CopyOptions)
+    session_id: str = field(default_factory=new_session_id)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "command", tuple(self.command))
+        object.__setattr__(self, "env", tuple(self.env))
+
+
+@dataclass(frozen=True)
+class BuiltDebug:
+    """Exactly what will be sent. For ephemeral containers (which cannot carry labels) this
+    is also the record the UI keeps to track and report what it added."""
+
+    mode: Mode
+    method: str
+    path: str
+    body: dict[str, Any]
+    preview_yaml: str
+    container_name: str  # "" when nothing is added to attach to (--set-image only)
+    pod_name: str
+    warnings: tuple[str, ...] = ()
+    namespace: str = ""
+    session_id: str = ""
+    delete_original: str | None = None  # --replace: delete this pod once the copy exists
+    name_generated: bool = False  # the pod name may be regenerated on a collision
+    node_name: str | None = None
+    image: str | None = None
+
+    @property
+    def creates_pod(self) -> bool:
+        return self.mode != "ephemeral"
+
+    def with_pod_name(self, name: str) -> BuiltDebug:
+        """The same call for another pod name (a generated name collided)."""
+        body = _copy.deepcopy(self.body)
+        body["metadata"]["name"] = name
+        return _replace(self, body=body, pod_name=name)
+
+
+def _replace(built: BuiltDebug, **changes: Any) -> BuiltDebug:
+    from dataclasses import replace
+
+    updated = replace(built, **changes)
+    return replace(updated, preview_yaml=render_preview(updated))
+
+
+def validate(request: DebugRequest) -> None:
+    """kubectl's own checks (its Validate), with its wording where it has one."""
+    if request.mode not in MODES:
+        raise InvalidDebugRequest(f"unknown mode {request.mode!r} (one of {', '.join(MODES)})")
+    if not request.namespace:
+        raise InvalidDebugRequest("a namespace is required")
+    opts = request.copy_options
+    if request.mode == "node":
+        if not request.node_name:
+            raise InvalidDebugRequest("a node name is required to debug a node")
+    elif not request.pod_name:
+        raise InvalidDebugRequest("a pod name is required")
+    if request.mode == "copy":
+        if not request.image and not opts.set_image and not request.command:
+            raise InvalidDebugRequest("you must specify --image, --set-image or command arguments.")
+        if request.command and not _change_target(request) and not request.image:
+            raise InvalidDebugRequest(
+                "you must specify an existing container or a new image when specifying args."
+            )
+        if request.target:
+            raise InvalidDebugRequest(
+                "--target is incompatible with --copy-to. Use --share-processes instead."
+            )
+    elif not request.image:
+        raise InvalidDebugRequest("you must specify --image when not using --copy-to.")
+    if request.image and not is_valid_image(request.image):
+        raise InvalidDebugRequest(f'invalid image name "{request.image}": invalid reference format')
+    if request.image_pull_policy and request.image_pull_policy not in PULL_POLICIES:
+        raise InvalidDebugRequest(f"invalid image pull policy: {request.image_pull_policy}")
+    for name, image in opts.set_image.items():
+        if not is_valid_image(image):
+            raise InvalidDebugRequest(
+                f'invalid image name "{image}" for container "{name}": invalid reference format'
+            )
+    if request.tty and not request.stdin:
+        raise InvalidDebugRequest("-i/--stdin is required for containers with -t/--tty=true")
+    if request.profile not in PROFILES:
+        raise InvalidDebugRequest(
+            f"unknown profile: {request.profile}", hint="options are " + ", ".join(PROFILES)
+        )
+    for var in request.env:
+        if not var.name:
+            raise InvalidDebugRequest("environment variables need a name")
+
+
+def build(
+    request: DebugRequest,
+    pod: dict[str, Any] | None = None,
+    node: dict[str, Any] | None = None,
+    *,
+    suffix: SuffixFunc = random_suffix,
+) -> BuiltDebug:
+    """The API call for `request` against `pod` (ephemeral, copy) or `node` (node mode)."""
+    validate(request)
+    warnings: list[str] = []
+    custom: dict[str, Any] | None = None
+    if request.custom:
+        try:
+            checked = validate_custom_spec(
+                dict(request.custom), ephemeral=request.mode == "ephemeral"
+            )
+        except CustomSpecError as exc:
+            raise InvalidDebugRequest("custom spec: " + "; ".join(exc.problems)) from None
+        custom = checked.spec
+        warnings.extend(checked.warnings)
+    if request.target:
+        warnings.append(TARGET_WARNING.format(target=request.target))
+    if request.profile == "legacy":
+        warnings.append(LEGACY_WARNING)
+    if request.mode == "ephemeral":
+        built = _build_ephemeral(request, pod, custom, suffix, warnings)
+    elif request.mode == "copy":
+        if pod is None:
+            raise InvalidDebugRequest("copy mode needs the pod to copy")
+        built = _build_copy(request, pod, custom, suffix, warnings)
+    else:
+        built = _build_node(request, node, custom, suffix, warnings)
+    return _replace(built)
+
+
+def _new_container(request: DebugRequest, name: str) -> dict[str, Any]:
+    """The container kubectl builds: empty values are left out, as Go's omitempty does."""
+    container: dict[str, Any] = {"name": name}
+    if request.env:
+        container["env"] = [{"name": e.name, "value": e.value} for e in request.env]
+    container["image"] = request.image
+    if request.image_pull_policy:
+        container["imagePullPolicy"] = request.image_pull_policy
+    if request.stdin:
+        container["stdin"] = True
+    container["terminationMessagePolicy"] = "File"
+    if request.tty:
+        container["tty"] = True
+    if request.command:
+        container["args" if request.arguments_only else "command"] = list(request.command)
+    return container
+
+
+def _build_ephemeral(
+    request: DebugRequest,
+    pod: dict[str, Any] | None,
+    custom: dict[str, Any] | None,
+    suffix: SuffixFunc,
+    warnings: list[str],
+) -> BuiltDebug:
+    assert request.pod_name is not None
+    name = request.container_name or debugger_container_name(pod_container_names(pod), suffix)
+    container = _new_container(request, name)
+    if request.target:
+        container["targetContainerName"] = request.target
+    scratch: dict[str, Any] = {"metadata": {}, "spec": {"ephemeralContainers": [container]}}
+    apply_profile(request.profile, scratch, name, "ephemeral")
+    container = scratch["spec"]["ephemeralContainers"][0]
+    if custom:
+        container = merge_into_container(container, custom)
+    path = f"/api/v1/namespaces/{request.namespace}/pods/{request.pod_name}/ephemeralcontainers"
+    return BuiltDebug(
+        mode="ephemeral",
+        method="PATCH",
+        path=path,
+        body={"spec": {"ephemeralContainers": [container]}},
+        preview_yaml="",
+        container_name=name,
+        pod_name=request.pod_name,
+        warnings=tuple(warnings),
+        namespace=request.namespace,
+        session_id=request.session_id,
+        image=request.image,
+    )
+
+
+def _change_target(request: DebugRequest) -> str | None:
+    return request.copy_options.change_container or (
+        request.container_name if request.mode == "copy" else None
+    )
+
+
+def _build_copy(
+    request: DebugRequest,
+    pod: dict[str, Any],
+    custom: dict[str, Any] | None,
+    suffix: SuffixFunc,
+    warnings: list[str],
+) -> BuiltDebug:
+    opts = request.copy_options
+    source_meta = pod.get("metadata") or {}
+    copy_name = opts.copy_to or copy_pod_name(request.pod_name or "pod", suffix)
+    metadata: dict[str, Any] = {"name": copy_name, "namespace": request.namespace}
+    if source_meta.get("annotations"):
+        metadata["annotations"] = dict(source_meta["annotations"])
+    if source_meta.get("labels"):
+        metadata["labels"] = dict(source_meta["labels"])
+    spec = _copy.deepcopy(pod.get("spec") or {})
+    spec.pop("ephemeralContainers", None)
+    if opts.share_processes is not None:
+        spec["shareProcessNamespace"] = opts.share_processes
+    if not opts.same_node:
+        spec.pop("nodeName", None)
+    copied: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}
+
+    for container in spec.get("containers") or []:
+        override = opts.set_image.get(container.get("name", ""), opts.set_image.get("*"))
+        if override:
+            container["image"] = override
+
+    wanted = _change_target(request)
+    existing = _find_container(spec, wanted) if wanted else None
+    name = wanted or ""
+    if existing is None:
+        if not request.image:
+            warnings.append(
+                "no debug container is added (only images change): there is nothing to attach to"
+            )
+            return _copy_built(request, copied, "", warnings)
+        if not name:
+            name = debugger_container_name(pod_container_names(copied), suffix)
+        existing = {"name": name, "terminationMessagePolicy": "File"}
+        spec.setdefault("containers", []).append(existing)
+    if request.command:
+        if request.arguments_only:
+            existing["args"] = list(request.command)
+        else:
+            existing["command"] = list(request.command)
+            existing.pop("args", None)
+    if request.env:
+        existing["env"] = [{"name": e.name, "value": e.value} for e in request.env]
+    if request.image:
+        existing["image"] = request.image
+    if request.image_pull_policy:
+        existing["imagePullPolicy"] = request.image_pull_policy
+    _set_flag(existing, "stdin", request.stdin)
+    _set_flag(existing, "tty", request.tty)
+    apply_profile(request.profile, copied, name, "copy", opts.keep_flags())
+    if custom:
+        _merge_custom(spec, name, custom)
+    return _copy_built(request, copied, name, warnings)
+
+
+def _copy_built(
+    request: DebugRequest, copied: dict[str, Any], container: str, warnings: list[str]
+) -> BuiltDebug:
+    _label(copied, request.session_id)
+    opts = request.copy_options
+    return BuiltDebug(
+        mode="copy",
+        method="POST",
+        path=f"/api/v1/namespaces/{request.namespace}/pods",
+        body=copied,
+        preview_yaml="",
+        container_name=container,
+        pod_name=copied["metadata"]["name"],
+        warnings=tuple(warnings),
+        namespace=request.namespace,
+        session_id=request.session_id,
+        delete_original=request.pod_name if opts.replace else None,
+        name_generated=opts.copy_to is None,
+        image=request.image,
+    )
+
+
+def _build_node(
+    request: DebugRequest,
+    node: dict[str, Any] | None,
+    custom: dict[str, Any] | None,
+    suffix: SuffixFunc,
+    warnings: list[str],
+) -> BuiltDebug:
+    node_name = request.node_name or ((node or {}).get("metadata") or {}).get("name")
+    assert node_name
+    name = request.container_name or NODE_CONTAINER_NAME
+    container = _new_container(request, name)
+    pod_name = node_debugger_pod_name(node_name, suffix)
+    debug_pod: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": pod_name, "namespace": request.namespace},
+        "spec": {
+            "containers": [container],
+            "nodeName": node_name,
+            "restartPolicy": "Never",
+            "tolerations": [{"operator": "Exists"}],
+        },
+    }
+    apply_profile(request.profile, debug_pod, name, "node")
+    if custom:
+        _merge_custom(debug_pod["spec"], name, custom)
+    _label(debug_pod, request.session_id)
+    return BuiltDebug(
+        mode="node",
+        method="POST",
+        path=f"/api/v1/namespaces/{request.namespace}/pods",
+        body=debug_pod,
+        preview_yaml="",
+        container_name=name,
+        pod_name=pod_name,
+        warnings=tuple(warnings),
+        namespace=request.namespace,
+        session_id=request.session_id,
+        name_generated=True,
+        node_name=node_name,
+        image=request.image,
+    )
+
+
+def _find_container(spec: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for kind in ("containers", "initContainers"):
+        for container in spec.get(kind) or []:
+            if container.get("name") == name:
+                return container
+    return None
+
+
+def _merge_custom(spec: dict[str, Any], name: str, custom: dict[str, Any]) -> None:
+    containers = spec.get("containers") or []
+    for index, container in enumerate(containers):
+        if container.get("name") == name:
+            containers[index] = merge_into_container(container, custom)
+            return
+    raise InvalidDebugRequest(f"unable to find the {name} container in the pod")
+
+
+def _set_flag(container: dict[str, Any], key: str, value: bool) -> None:
+    if value:
+        container[key] = True
+    else:
+        container.pop(key, None)
+
+
+def _label(pod: dict[str, Any], session_id: str) -> None:
+    labels = pod["metadata"].setdefault("labels", {})
+    labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE
+    labels[SESSION_LABEL] = session_id
+
+
+def render_preview(built: BuiltDebug) -> str:
+    """The YAML shown before creating anything: the request line, then the exact body."""
+    lines = [f"# {built.method} {built.path}"]
+    if built.mode == "ephemeral":
+        lines.append("# (strategic merge patch: appends one entry to spec.ephemeralContainers)")
+    if built.delete_original:
+        lines.append(
+            f"# then DELETE /api/v1/namespaces/{built.namespace}/pods/{built.delete_original}"
+            " (only after the copy exists)"
+        )
+    text = yaml.safe_dump(built.body, sort_keys=False, default_flow_style=False, width=100)
+    return "\n".join(lines) + "\n" + text
