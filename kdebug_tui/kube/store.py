@@ -1,0 +1,133 @@
+"""PodStore: the current pods, keyed by uid, fed by watch updates.
+
+`apply` returns exactly the uids whose row may have changed, so the pod table can update
+only those rows. A re-list is diffed against what we hold: unchanged pods keep their dict
+(same object), so consumers can skip them by identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+
+class _Update(Protocol):
+    kind: str
+    pod: dict[str, Any] | None
+    pods: list[dict[str, Any]]
+
+
+def _uid(pod: dict[str, Any]) -> str:
+    meta = pod.get("metadata") or {}
+    return str(meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}")
+
+
+def _key(pod: dict[str, Any]) -> tuple[str, str]:
+    meta = pod.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+def _rv(pod: dict[str, Any]) -> str:
+    return str((pod.get("metadata") or {}).get("resourceVersion") or "")
+
+
+def is_older(new: str, held: str) -> bool:
+    """True if resourceVersion `new` is known to precede `held`.
+
+    Versions are opaque to clients, but every real API server (etcd) issues integers; only
+    when both parse as integers do we order them, otherwise we take the newer event.
+    """
+    if new.isdigit() and held.isdigit():
+        return int(new) < int(held)
+    return False
+
+
+class PodStore:
+    """Pods by uid with a (namespace, name) index."""
+
+    def __init__(self) -> None:
+        self._pods: dict[str, dict[str, Any]] = {}
+        self._names: dict[tuple[str, str], str] = {}
+        self.resource_version = ""
+
+    def __len__(self) -> int:
+        return len(self._pods)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._pods
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(list(self._pods.values()))
+
+    def get(self, uid: str) -> dict[str, Any] | None:
+        return self._pods.get(uid)
+
+    def pods(self) -> list[dict[str, Any]]:
+        return list(self._pods.values())
+
+    def uids(self) -> set[str]:
+        return set(self._pods)
+
+    def by_name(self, namespace: str, name: str) -> dict[str, Any] | None:
+        uid = self._names.get((namespace, name))
+        return self._pods.get(uid) if uid is not None else None
+
+    def apply(self, update: _Update) -> set[str]:
+        """Fold one WatchUpdate in; return the uids added, changed or removed."""
+        kind = update.kind
+        rv = str(getattr(update, "resource_version", "") or "")
+        if rv and kind != "STATE":
+            self.resource_version = rv
+        if kind == "RELISTED":
+            return self._replace_all(update.pods)
+        pod = update.pod
+        if pod is None:
+            return set()
+        if kind in ("ADDED", "MODIFIED"):
+            return self._put(pod)
+        if kind == "DELETED":
+            return self._remove(_uid(pod))
+        return set()
+
+    def clear(self) -> set[str]:
+        gone = set(self._pods)
+        self._pods.clear()
+        self._names.clear()
+        return gone
+
+    def _put(self, pod: dict[str, Any]) -> set[str]:
+        uid = _uid(pod)
+        held = self._pods.get(uid)
+        if held is not None:
+            if is_older(_rv(pod), _rv(held)):
+                return set()  # a late event: we already hold something newer
+            if _rv(pod) and _rv(pod) == _rv(held) and pod == held:
+                return set()
+        self._pods[uid] = pod
+        self._names[_key(pod)] = uid
+        return {uid}
+
+    def _remove(self, uid: str) -> set[str]:
+        pod = self._pods.pop(uid, None)
+        if pod is None:
+            return set()
+        key = _key(pod)
+        if self._names.get(key) == uid:
+            del self._names[key]
+        return {uid}
+
+    def _replace_all(self, pods: list[dict[str, Any]]) -> set[str]:
+        fresh: dict[str, dict[str, Any]] = {}
+        changed: set[str] = set()
+        for pod in pods:
+            uid = _uid(pod)
+            held = self._pods.get(uid)
+            if held is not None and _rv(held) == _rv(pod) and (_rv(pod) or held == pod):
+                fresh[uid] = held  # unchanged: keep the very same object
+            else:
+                fresh[uid] = pod
+                changed.add(uid)
+        changed |= set(self._pods) - set(fresh)
+        self._pods = fresh
+        self._names = {_key(pod): uid for uid, pod in fresh.items()}
+        return changed
