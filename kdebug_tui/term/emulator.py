@@ -1,0 +1,214 @@
+"""The terminal emulator the UI embeds: bytes in, screen state out, never an exception.
+
+See docs/CONTRACTS.md section 3 for the public interface. Built on pyte's ``Screen`` (through
+:class:`~.screen.TermScreen`) with our own parser (:mod:`.parser`) and a bulk fast path for
+plain text (:mod:`.fastpath`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import time
+from dataclasses import dataclass
+
+from pyte.screens import Char
+
+from .parser import Parser
+from .screen import TermScreen
+
+log = logging.getLogger(__name__)
+
+Cell = Char
+
+
+@dataclass(frozen=True)
+class Modes:
+    """Input-affecting modes the program running in the terminal asked for."""
+
+    app_cursor: bool = False
+    bracketed_paste: bool = False
+    mouse_tracking: int = 0  # 0, 1000 (clicks), 1002 (drag), 1003 (any motion); 9 = X10
+    mouse_sgr: bool = False
+    app_keypad: bool = False
+
+
+class Emulator:
+    """A headless terminal: ``feed`` bytes, read ``display``/``line``/``cursor``/``dirty``.
+
+    ``feed`` never raises and its result does not depend on how the byte stream was split into
+    chunks. ``feed_some`` feeds within a time budget so an event loop never stalls.
+    """
+
+    def __init__(
+        self,
+        columns: int = 80,
+        lines: int = 24,
+        scrollback: int = 10_000,
+        answer_queries: bool = True,
+    ) -> None:
+        self._screen = TermScreen(columns, lines, scrollback)
+        self._parser = Parser(self._screen, answer_queries)
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._slice = 4096
+
+    # ------------------------------------------------------------------ input
+    def feed(self, data: bytes) -> None:
+        """Parse `data`; never raises, the rest of a chunk survives any bad sequence."""
+        screen = self._screen
+        try:
+            text = self._decoder.decode(bytes(data))
+            if text:
+                self._parser.feed(text)
+        except Exception:  # pragma: no cover - the parser already contains per-token errors
+            log.exception("terminal emulator: unexpected error while parsing; state reset")
+            self._parser.pending = ""
+            self._parser.string_kind = None
+        finally:
+            screen.clamp_cursor()
+
+    def feed_some(self, data: bytes, budget_s: float = 0.002) -> int:
+        """Feed a prefix of `data` taking about `budget_s` seconds; return bytes consumed.
+
+        Always consumes at least one slice, so a caller looping ``n = feed_some(buf);
+        buf = buf[n:]`` with an ``await asyncio.sleep(0)`` in between makes progress while
+        keystrokes and painting run between slices. The slice size adapts to the parse rate.
+        """
+        total = len(data)
+        if total == 0:
+            return 0
+        view = memoryview(data)
+        deadline = time.perf_counter() + budget_s
+        pos = 0
+        while pos < total:
+            end = min(total, pos + self._slice)
+            t0 = time.perf_counter()
+            self.feed(view[pos:end].tobytes())
+            t1 = time.perf_counter()
+            pos = end
+            spent = t1 - t0
+            if spent < budget_s / 8:
+                self._slice = min(self._slice * 2, 1 << 20)
+            elif spent > budget_s / 2:
+                self._slice = max(self._slice // 2, 256)
+            if t1 >= deadline:
+                break
+        return pos
+
+    def resize(self, columns: int, lines: int) -> None:
+        self._screen.resize(lines=lines, columns=columns)
+        self._screen.clamp_cursor()
+
+    def take_replies(self) -> bytes:
+        """Answers to DA/DSR queries (fixed set) to send to the program, oldest first."""
+        replies = self._screen.replies
+        if not replies:
+            return b""
+        out = "".join(replies).encode()
+        replies.clear()
+        return out
+
+    # ----------------------------------------------------------------- output
+    @property
+    def columns(self) -> int:
+        return self._screen.columns
+
+    @property
+    def lines(self) -> int:
+        return self._screen.lines
+
+    @property
+    def display(self) -> list[str]:
+        """Visible rows as text (wide characters once, no stub cells)."""
+        screen = self._screen
+        buf = screen.buffer
+        columns = screen.columns
+        out = []
+        for y in range(screen.lines):
+            line = buf.get(y)
+            if line is None:
+                out.append(" " * columns)
+            else:
+                out.append("".join(line[x].data for x in range(columns)))
+        return out
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        c = self._screen.cursor
+        return (min(c.x, self._screen.columns - 1), c.y)
+
+    @property
+    def cursor_visible(self) -> bool:
+        return not self._screen.cursor.hidden
+
+    @property
+    def title(self) -> str:
+        return self._screen.title
+
+    @property
+    def icon_name(self) -> str:
+        return self._screen.icon_name
+
+    @property
+    def in_alternate_screen(self) -> bool:
+        return self._screen.in_alt
+
+    @property
+    def modes(self) -> Modes:
+        s = self._screen
+        return Modes(
+            app_cursor=s.app_cursor,
+            bracketed_paste=s.bracketed_paste,
+            mouse_tracking=max(s.mouse_modes, default=0),
+            mouse_sgr=s.mouse_sgr,
+            app_keypad=s.app_keypad,
+        )
+
+    @property
+    def bell_count(self) -> int:
+        """How many BEL characters arrived so far (the UI may flash on change)."""
+        return self._screen.bell_count
+
+    @property
+    def dirty(self) -> set[int]:
+        """Rows changed since the last :meth:`clear_dirty` (the same set object, live)."""
+        return self._screen.dirty
+
+    def clear_dirty(self) -> None:
+        self._screen.dirty.clear()
+
+    @property
+    def scrollback_lines(self) -> int:
+        return len(self._screen.scrollback)
+
+    def scrollback_text(self) -> str:
+        """Everything that scrolled off the main screen, oldest first, right-trimmed rows."""
+        return self._screen.scrollback.all_text()
+
+    def text(self) -> str:
+        """Scrollback plus the visible rows, as plain text (for copy/save)."""
+        parts = [self.scrollback_text()] if self.scrollback_lines else []
+        parts.append("\n".join(row.rstrip() for row in self.display))
+        return "\n".join(parts)
+
+    def line(self, y: int, offset: int = 0) -> list[Cell]:
+        """Row `y` of the view scrolled back by `offset` rows, as exactly ``columns`` cells.
+
+        ``offset`` is clamped to ``[0, scrollback_lines]``; in the alternate screen there is
+        no scrollback to show, so ``offset`` is ignored there.
+        """
+        screen = self._screen
+        columns = screen.columns
+        if not 0 <= y < screen.lines:
+            return [screen.default_char] * columns
+        sb = screen.scrollback
+        if screen.in_alt:
+            offset = 0
+        offset = min(max(offset, 0), len(sb))
+        index = len(sb) - offset + y
+        if index < len(sb):
+            return sb.cells(index, columns)
+        line = screen.buffer.get(index - len(sb))
+        if line is None:
+            return [screen.default_char] * columns
+        return [line[x] for x in range(columns)]

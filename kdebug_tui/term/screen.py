@@ -1,0 +1,492 @@
+"""A hardened pyte ``Screen``: bounded costs, alternate screen, scrollback, cached cells.
+
+Every method that can be reached from the byte stream takes already-validated integers (the
+parser in :mod:`.parser` guarantees it) and bounds its own work: counts are clamped to the
+screen size and whole-row operations replace rows instead of touching every cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from collections import defaultdict
+from itertools import repeat
+
+from pyte import charsets as cs
+from pyte import modes as mo
+from pyte.screens import Char, Savepoint, Screen, StaticDefaultDict
+
+from .sanitize import MAX_COMBINING, char_width
+from .scrollback import Scrollback, row_from_cells
+from .sgr import DEFAULT_ATTRS, apply_sgr
+
+Line = StaticDefaultDict[int, Char]
+
+MAX_COLUMNS = 1000
+MAX_LINES = 500
+_GLYPH_MAPS_MAX = 512
+_GLYPHS_PER_MAP = 4096
+
+
+class GlyphMap(dict[str, Char]):
+    """``char -> Char`` for one attribute set; missing entries are built once and kept."""
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: Char) -> None:
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, ch: str) -> Char:
+        cell = self.attrs._replace(data=ch)
+        if len(self) < _GLYPHS_PER_MAP:
+            self[ch] = cell
+        return cell
+
+
+class TermScreen(Screen):
+    """pyte ``Screen`` with the fixes and extensions the emulator needs."""
+
+    def __init__(self, columns: int, lines: int, scrollback: int = 10_000) -> None:
+        self.scrollback = Scrollback(scrollback)
+        self.replies: list[str] = []
+        self.in_alt = False
+        self._main_buffer: dict[int, Line] | None = None
+        self._alt_saved: Savepoint | None = None
+        self._glyph_maps: dict[Char, GlyphMap] = {}
+        self.last_char = ""
+        self.app_cursor = False
+        self.app_keypad = False
+        self.bracketed_paste = False
+        self.mouse_modes: set[int] = set()
+        self.mouse_sgr = False
+        self.bell_count = 0
+        columns = min(max(1, columns), MAX_COLUMNS)
+        lines = min(max(1, lines), MAX_LINES)
+        super().__init__(columns, lines)
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def default_char(self) -> Char:
+        return DEFAULT_ATTRS
+
+    def glyphs(self, attrs: Char) -> GlyphMap:
+        gm = self._glyph_maps.get(attrs)
+        if gm is None:
+            if len(self._glyph_maps) >= _GLYPH_MAPS_MAX:
+                self._glyph_maps.clear()
+            gm = self._glyph_maps[attrs] = GlyphMap(attrs)
+        return gm
+
+    def ascii_identity(self) -> bool:
+        """True when the active charset maps printable characters to themselves."""
+        table = self.g1_charset if self.charset else self.g0_charset
+        return table is cs.LAT1_MAP
+
+    def blank_line(self, attrs: Char | None = None) -> Line:
+        return StaticDefaultDict[int, Char](attrs or DEFAULT_ATTRS)
+
+    def clamp_cursor(self) -> None:
+        """x may equal ``columns`` (a pending wrap, as in pyte); y is always on screen."""
+        c = self.cursor
+        c.x = min(max(0, c.x), self.columns)
+        c.y = min(max(0, c.y), self.lines - 1)
+
+    def reply(self, text: str) -> None:
+        if len(self.replies) < 64:
+            self.replies.append(text)
+
+    # ------------------------------------------------------------------ reset
+    def reset(self) -> None:
+        if getattr(self, "in_alt", False) and self._main_buffer is not None:
+            self.buffer = self._main_buffer
+        self.in_alt = False
+        self._main_buffer = None
+        self._alt_saved = None
+        super().reset()
+        self.savepoints = []
+        self.app_cursor = False
+        self.app_keypad = False
+        self.bracketed_paste = False
+        self.mouse_modes = set()
+        self.mouse_sgr = False
+        self.last_char = ""
+
+    def soft_reset(self) -> None:
+        """DECSTR: modes and attributes back to defaults, screen contents kept."""
+        self.mode.discard(mo.IRM)
+        self.mode.discard(mo.DECOM)
+        self.mode.add(mo.DECAWM)
+        self.mode.add(mo.DECTCEM)
+        self.cursor.hidden = False
+        self.margins = None
+        self.charset = 0
+        self.g0_charset = cs.LAT1_MAP
+        self.g1_charset = cs.VT100_MAP
+        self.cursor.attrs = DEFAULT_ATTRS
+        self.app_cursor = False
+        self.app_keypad = False
+        self.savepoints = []
+
+    # ----------------------------------------------------------------- resize
+    def resize(self, lines: int | None = None, columns: int | None = None) -> None:
+        lines = min(max(1, lines or self.lines), MAX_LINES)
+        columns = min(max(1, columns or self.columns), MAX_COLUMNS)
+        if lines == self.lines and columns == self.columns:
+            return
+        if lines < self.lines:
+            shift = max(0, self.cursor.y - (lines - 1))
+            self._shrink(self.buffer, lines, shift, to_scrollback=not self.in_alt)
+            self.cursor.y -= shift
+            if self._main_buffer is not None:
+                saved_y = self._alt_saved.cursor.y if self._alt_saved else self.lines - 1
+                mshift = max(0, saved_y - (lines - 1))
+                self._shrink(self._main_buffer, lines, mshift, to_scrollback=True)
+                if self._alt_saved is not None:
+                    self._alt_saved.cursor.y -= mshift
+        if columns < self.columns:
+            for buf in (self.buffer, self._main_buffer):
+                for line in (buf or {}).values():
+                    for x in [x for x in line if x >= columns]:
+                        del line[x]
+        old_columns = self.columns
+        self.lines, self.columns = lines, columns
+        if columns > old_columns:
+            self.tabstops.update(range(max(8, (old_columns // 8 + 1) * 8), columns, 8))
+        self.tabstops = {t for t in self.tabstops if t < columns}
+        self.margins = None
+        self.cursor.x = min(self.cursor.x, columns - 1)
+        self.clamp_cursor()
+        self.dirty.update(range(lines))
+
+    def _shrink(self, buf: dict[int, Line], lines: int, shift: int, to_scrollback: bool) -> None:
+        rows = {y: buf[y] for y in list(buf) if y < self.lines}
+        buf.clear()
+        if to_scrollback:
+            for y in range(shift):
+                self.scrollback.push(row_from_cells(rows.get(y), self.columns))
+        for y, line in rows.items():
+            if 0 <= y - shift < lines:
+                buf[y - shift] = line
+
+    # --------------------------------------------------------- alternate screen
+    def enter_alt(self, mode: int) -> None:
+        if self.in_alt:
+            if mode == 1049:
+                self.buffer.clear()
+                self.dirty.update(range(self.lines))
+            return
+        if mode == 1049:
+            self._alt_saved = self._savepoint()
+        self._main_buffer = self.buffer
+        self.buffer = defaultdict(lambda: self.blank_line())
+        self.in_alt = True
+        self.dirty.update(range(self.lines))
+
+    def leave_alt(self, mode: int) -> None:
+        if not self.in_alt or self._main_buffer is None:
+            if mode == 1049 and self._alt_saved is not None:
+                self._restore(self._alt_saved)
+            return
+        self.buffer = self._main_buffer
+        self._main_buffer = None
+        self.in_alt = False
+        if mode == 1049 and self._alt_saved is not None:
+            self._restore(self._alt_saved)
+            self._alt_saved = None
+        self.clamp_cursor()
+        self.dirty.update(range(self.lines))
+
+    # ------------------------------------------------------- cursor save/load
+    def _savepoint(self) -> Savepoint:
+        return Savepoint(
+            copy.copy(self.cursor),
+            self.g0_charset,
+            self.g1_charset,
+            self.charset,
+            mo.DECOM in self.mode,
+            mo.DECAWM in self.mode,
+        )
+
+    def _restore(self, sp: Savepoint) -> None:
+        hidden = self.cursor.hidden
+        self.g0_charset, self.g1_charset, self.charset = sp.g0_charset, sp.g1_charset, sp.charset
+        for flag, mode in ((sp.origin, mo.DECOM), (sp.wrap, mo.DECAWM)):
+            if flag:
+                self.mode.add(mode)
+            else:
+                self.mode.discard(mode)
+        self.cursor = copy.copy(sp.cursor)
+        self.cursor.hidden = hidden
+        self.cursor.x = min(max(0, self.cursor.x), self.columns - 1)
+        self.clamp_cursor()
+
+    def save_cursor(self) -> None:
+        """One save slot (as xterm), not pyte's unbounded stack."""
+        self.savepoints = [self._savepoint()]
+
+    def restore_cursor(self) -> None:
+        if self.savepoints:
+            self._restore(self.savepoints[-1])
+        else:
+            self.mode.discard(mo.DECOM)
+            self.cursor_position()
+
+    # ------------------------------------------------------------------- draw
+    def draw(self, data: str) -> None:
+        """Per-character drawing for text the fast paths cannot take (wide, combining, IRM).
+
+        Unlike pyte, characters that cannot be displayed are dropped instead of ending the
+        whole run, wide characters wrap before the last column, and combining marks are
+        capped per cell.
+        """
+        table = self.g1_charset if self.charset else self.g0_charset
+        if table is not cs.LAT1_MAP:
+            data = data.translate(table)
+        cursor = self.cursor
+        columns = self.columns
+        autowrap = mo.DECAWM in self.mode
+        insert = mo.IRM in self.mode
+        glyphs = self.glyphs(cursor.attrs)
+        dirty = self.dirty
+        line = self.buffer[cursor.y]
+        for ch in data:
+            w = char_width(ch)
+            if w < 0:
+                continue
+            if w == 0:
+                self._combine(ch)
+                continue
+            if cursor.x + w > columns:
+                if autowrap:
+                    dirty.add(cursor.y)
+                    cursor.x = 0
+                    self.index()
+                    line = self.buffer[cursor.y]
+                else:
+                    cursor.x = max(0, columns - w)
+            if insert:
+                self.insert_characters(w)
+            if w > columns:
+                continue
+            line[cursor.x] = glyphs[ch]
+            if w == 2:
+                line[cursor.x + 1] = glyphs[""]
+            cursor.x += w
+            self.last_char = ch
+        dirty.add(cursor.y)
+
+    def _combine(self, mark: str) -> None:
+        x, y = self.cursor.x - 1, self.cursor.y
+        if x < 0:
+            if y == 0:
+                return
+            x, y = self.columns - 1, y - 1
+        line = self.buffer[y]
+        if line[x].data == "" and x > 0:
+            x -= 1
+        cell = line[x]
+        if cell.data == "" or len(cell.data) > MAX_COMBINING:
+            return
+        line[x] = cell._replace(data=unicodedata.normalize("NFC", cell.data + mark))
+        self.dirty.add(y)
+
+    def draw_ascii_row(self, text: str) -> None:
+        """Draw printable single-width text that fits on the cursor row without wrapping."""
+        cursor = self.cursor
+        x = cursor.x
+        n = len(text)
+        line = self.buffer[cursor.y]
+        getg = self.glyphs(cursor.attrs).__getitem__
+        line.update(zip(range(x, x + n), map(getg, text), strict=False))
+        cursor.x = x + n
+        self.last_char = text[-1]
+        self.dirty.add(cursor.y)
+
+    def repeat_last(self, count: int) -> None:
+        if self.last_char:
+            self.draw(self.last_char * min(max(count, 1), self.columns * self.lines))
+
+    # ----------------------------------------------------------- scrolling
+    def next_line(self) -> None:
+        """NEL: carriage return + index."""
+        self.carriage_return()
+        self.index()
+
+    def index(self) -> None:
+        top, bottom = self.margins or (0, self.lines - 1)
+        cursor = self.cursor
+        if cursor.y == bottom:
+            buf = self.buffer
+            if top == 0 and not self.in_alt and self.scrollback.limit:
+                self.scrollback.push(row_from_cells(buf.get(0), self.columns))
+            for y in range(top, bottom):
+                line = buf.get(y + 1)
+                if line is None:
+                    buf.pop(y, None)
+                else:
+                    buf[y] = line
+            buf.pop(bottom, None)
+            self.dirty.update(range(top, bottom + 1))
+        elif cursor.y < self.lines - 1:
+            cursor.y += 1
+
+    def reverse_index(self) -> None:
+        top, bottom = self.margins or (0, self.lines - 1)
+        if self.cursor.y == top:
+            buf = self.buffer
+            for y in range(bottom, top, -1):
+                line = buf.get(y - 1)
+                if line is None:
+                    buf.pop(y, None)
+                else:
+                    buf[y] = line
+            buf.pop(top, None)
+            self.dirty.update(range(top, bottom + 1))
+        elif self.cursor.y > 0:
+            self.cursor.y -= 1
+
+    def scroll_up(self, count: int) -> None:
+        """SU: move the scrolling region's contents up (no scrollback, as xterm for SU)."""
+        top, bottom = self.margins or (0, self.lines - 1)
+        self._scroll_region(top, bottom, min(max(count, 1), bottom - top + 1))
+
+    def scroll_down(self, count: int) -> None:
+        top, bottom = self.margins or (0, self.lines - 1)
+        self._scroll_region(top, bottom, -min(max(count, 1), bottom - top + 1))
+
+    def _scroll_region(self, top: int, bottom: int, n: int) -> None:
+        buf = self.buffer
+        rows = {y: buf[y] for y in range(top, bottom + 1) if y in buf}
+        for y in range(top, bottom + 1):
+            src = rows.get(y + n)
+            if src is not None and top <= y + n <= bottom:
+                buf[y] = src
+            else:
+                buf.pop(y, None)
+        self.dirty.update(range(top, bottom + 1))
+
+    # ------------------------------------------------------------- erasing
+    def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
+        attrs = self.cursor.attrs
+        y = self.cursor.y
+        if how == 0:
+            rows = range(y + 1, self.lines)
+        elif how == 1:
+            rows = range(y)
+        elif how in (2, 3):
+            rows = range(self.lines)
+            if how == 3:
+                self.scrollback.clear()
+        else:
+            return
+        buf = self.buffer
+        for row in rows:
+            if attrs == DEFAULT_ATTRS:
+                buf.pop(row, None)
+            else:
+                buf[row] = self.blank_line(attrs)
+        self.dirty.update(rows)
+        if how in (0, 1):
+            self.erase_in_line(how)
+
+    def erase_in_line(self, how: int = 0, private: bool = False) -> None:
+        c = self.cursor
+        if how == 0:
+            cols = range(min(c.x, self.columns), self.columns)
+        elif how == 1:
+            cols = range(min(c.x + 1, self.columns))
+        elif how == 2:
+            self.buffer[c.y] = self.blank_line(c.attrs)
+            self.dirty.add(c.y)
+            return
+        else:
+            return
+        self.buffer[c.y].update(zip(cols, repeat(c.attrs)))
+        self.dirty.add(c.y)
+
+    def erase_characters(self, count: int | None = None) -> None:
+        c = self.cursor
+        end = min(c.x + max(count or 1, 1), self.columns)
+        self.buffer[c.y].update(zip(range(c.x, end), repeat(c.attrs)))
+        self.dirty.add(c.y)
+
+    def alignment_display(self) -> None:
+        """DECALN: every cell an "E" -- one row object each, not one dict write per cell."""
+        e = DEFAULT_ATTRS._replace(data="E")
+        self.margins = None
+        for y in range(self.lines):
+            self.buffer[y] = self.blank_line(e)
+        self.cursor_position()
+        self.dirty.update(range(self.lines))
+
+    # -------------------------------------------------------------- modes
+    def cursor_to_line(self, line: int | None = None) -> None:
+        """VPA; pyte asserts when origin mode is on without margins."""
+        self.cursor.y = (line or 1) - 1
+        if mo.DECOM in self.mode and self.margins is not None:
+            self.cursor.y += self.margins.top
+        self.ensure_vbounds()
+
+    def set_ansi_modes(self, params: tuple[int, ...], on: bool) -> None:
+        for p in params:
+            if p in (4, 20):  # IRM, LNM
+                (self.mode.add if on else self.mode.discard)(p)
+
+    def set_private_modes(self, params: tuple[int, ...], on: bool) -> None:
+        """DEC private modes we honour; DECCOLM and DECSCNM are ignored (costly, unused)."""
+        for p in params:
+            if p == 1:
+                self.app_cursor = on
+            elif p == 6:
+                (self.mode.add if on else self.mode.discard)(mo.DECOM)
+                self.cursor_position()
+            elif p == 7:
+                (self.mode.add if on else self.mode.discard)(mo.DECAWM)
+            elif p == 25:
+                (self.mode.add if on else self.mode.discard)(mo.DECTCEM)
+                self.cursor.hidden = not on
+            elif p in (47, 1047, 1049):
+                if on:
+                    self.enter_alt(p)
+                else:
+                    self.leave_alt(p)
+            elif p == 1048:
+                if on:
+                    self.save_cursor()
+                else:
+                    self.restore_cursor()
+            elif p in (9, 1000, 1002, 1003):
+                (self.mouse_modes.add if on else self.mouse_modes.discard)(p)
+            elif p == 1006:
+                self.mouse_sgr = on
+            elif p == 2004:
+                self.bracketed_paste = on
+            else:
+                continue
+            # Also recorded pyte's way (private modes shifted by 5) for code that reads `mode`.
+            (self.mode.add if on else self.mode.discard)(p << 5)
+
+    # ------------------------------------------------------------ the rest
+    def select_graphic_rendition(self, *attrs: int, **kwargs: object) -> None:
+        self.cursor.attrs = apply_sgr(self.cursor.attrs, ";".join(map(str, attrs)))
+
+    def bell(self, *args: object) -> None:
+        self.bell_count += 1
+
+    def report_device_attributes(self, mode: int = 0, **kwargs: object) -> None:
+        if mode == 0:
+            self.reply("\x1b[?6c")
+
+    def report_device_status(self, mode: int = 0, **kwargs: object) -> None:
+        if mode == 5:
+            self.reply("\x1b[0n")
+        elif mode == 6:
+            x = min(self.cursor.x, self.columns - 1) + 1
+            y = self.cursor.y + 1
+            if mo.DECOM in self.mode and self.margins is not None:
+                y -= self.margins.top
+            self.reply(f"\x1b[{y};{x}R")
+
+    def write_process_input(self, data: str) -> None:
+        """pyte's own reply hook: never used for anything outside the fixed set."""

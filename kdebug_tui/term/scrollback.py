@@ -1,0 +1,79 @@
+"""Bounded scrollback for the main screen, kept outside pyte.
+
+pyte's ``HistoryScreen`` is 3-6x slower than ``Screen`` because every attribute access runs
+hooks, so rows that scroll off the top are stored here instead. Two row shapes are kept:
+
+- a tuple of ``Char`` (a row that went through the screen cell by cell), sharing the cached
+  ``Char`` objects of the screen, so a row costs one tuple;
+- a :class:`TextRow` (plain text with one attribute set), produced by the fast path when a
+  flood scrolls lines off before they were ever shown: no per-character work at all.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from pyte.screens import Char
+
+BLANK = Char(" ")
+
+Row = tuple[Char, ...]
+
+
+class TextRow(NamedTuple):
+    """A row written in one go with one attribute set, cells after the text blank."""
+
+    text: str
+    attrs: Char
+
+
+def row_from_cells(line: Mapping[int, Char] | None, columns: int) -> Row:
+    """Freeze a screen row (a pyte ``StaticDefaultDict``) into a tuple of cells."""
+    if line is None:
+        return ()
+    return tuple(map(line.__getitem__, range(columns)))
+
+
+class Scrollback:
+    """A bounded FIFO of rows that scrolled off the main screen."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(0, int(limit))
+        self._rows: deque[Row | TextRow] = deque(maxlen=self.limit or 1)
+
+    def __len__(self) -> int:
+        return len(self._rows) if self.limit else 0
+
+    def push(self, row: Row | TextRow) -> None:
+        if self.limit:
+            self._rows.append(row)
+
+    def extend(self, rows: Iterable[Row | TextRow]) -> None:
+        if self.limit:
+            self._rows.extend(rows)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def cells(self, index: int, columns: int) -> list[Char]:
+        """Row `index` (0 = oldest) as exactly `columns` cells."""
+        row = self._rows[index]
+        if isinstance(row, TextRow):
+            attrs = row.attrs
+            cells = [attrs._replace(data=ch) for ch in row.text[:columns]]
+        else:
+            cells = list(row[:columns])
+        if len(cells) < columns:
+            cells.extend([BLANK] * (columns - len(cells)))
+        return cells
+
+    def text(self, index: int) -> str:
+        row = self._rows[index]
+        if isinstance(row, TextRow):
+            return row.text.rstrip()
+        return "".join(c.data for c in row).rstrip()
+
+    def all_text(self) -> str:
+        return "\n".join(self.text(i) for i in range(len(self)))
