@@ -205,10 +205,10 @@ def from_status(
             group = match["group"]
             res_text = f"{res}.{group}" if group else res
             ns = match["namespace"]
-            scope = f" in namespace {ns}" if ns else " at cluster scope"
+            scope = f"in namespace {sanitize(ns, 63)}" if ns else "at cluster scope"
             return KubeError(
                 "Forbidden",
-                f"you may not {verb} {sanitize(res_text, 120)}{sanitize(scope, 120)}",
+                f"you may not {verb} {sanitize(res_text, 120)} {scope}",
                 hint="ask a cluster admin for this permission (RBAC), or switch context",
                 **common,
             )

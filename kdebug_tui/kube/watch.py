@@ -1,0 +1,278 @@
+"""List-then-watch of pods, as raw JSON, with the recovery rules of client-go's reflector.
+
+- list (paginated), yield RELISTED, then watch from the list's resourceVersion with
+  bookmarks on; bookmarks only move the version forward;
+- 410 Gone (HTTP status or an ERROR event) -> re-list, every time, however often;
+- the server ending the watch (timeoutSeconds, EOF) -> re-watch from the last version;
+- no event and no bookmark for `inactivity_timeout` seconds -> drop the connection and
+  re-watch (a stalled proxy or server never ends the stream on its own);
+- any other failure -> exponential backoff with jitter (capped), state "reconnecting" for
+  retryable errors and "error" for the rest, then try again.
+We read lines from the aiohttp response ourselves instead of using kubernetes_asyncio's
+Watch class so that 410 handling is ours and no model objects are ever built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+
+from kdebug_tui.kube.errors import KubeError, from_status, to_kube_error
+
+log = logging.getLogger(__name__)
+
+MAX_LINE = 32 * 1024 * 1024
+LIST_PAGE = 500
+
+
+@dataclass(frozen=True)
+class WatchState:
+    """Where the watch is: "connecting" | "live" | "reconnecting" | "error", and why."""
+
+    state: str
+    message: str = ""
+    error: KubeError | None = None
+
+
+@dataclass(frozen=True)
+class WatchUpdate:
+    """One thing that happened: an event on one pod, a full re-list, or a state change."""
+
+    kind: str  # "ADDED" | "MODIFIED" | "DELETED" | "RELISTED" | "STATE"
+    pod: dict[str, Any] | None
+    state: WatchState
+    pods: list[dict[str, Any]] = field(default_factory=list)
+    resource_version: str = ""
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    timeout_seconds: int = 300  # asked of the server; it ends the watch after this
+    inactivity_timeout: float = 120.0  # no event or bookmark for this long -> reconnect
+    request_timeout: float = 30.0  # list requests and connection set-up
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    label_selector: str | None = None
+    field_selector: str | None = None
+
+
+class _Session(Protocol):
+    server: str
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> aiohttp.ClientResponse: ...
+
+    async def request_json(self, method: str, path: str, **kwargs: Any) -> Any: ...
+
+
+class _Gone(Exception):
+    """The version we watch from is too old: re-list."""
+
+
+def pods_path(namespace: str | None) -> str:
+    return f"/api/v1/namespaces/{namespace}/pods" if namespace else "/api/v1/pods"
+
+
+def _backoff(attempt: int, options: WatchOptions, retry_after: float | None = None) -> float:
+    delay = min(options.backoff_cap, options.backoff_base * (2 ** max(0, attempt - 1)))
+    delay *= random.uniform(0.5, 1.0)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, options.backoff_cap))
+    return delay
+
+
+def _selectors(options: WatchOptions) -> list[tuple[str, str]]:
+    query = []
+    if options.label_selector:
+        query.append(("labelSelector", options.label_selector))
+    if options.field_selector:
+        query.append(("fieldSelector", options.field_selector))
+    return query
+
+
+async def list_pods(
+    session: _Session, namespace: str | None, options: WatchOptions | None = None
+) -> tuple[list[dict[str, Any]], str]:
+    """All pods (following `continue` pages) and the list's resourceVersion."""
+    options = options or WatchOptions()
+    pods: list[dict[str, Any]] = []
+    token = ""
+    while True:
+        query = [("limit", str(LIST_PAGE)), *_selectors(options)]
+        if token:
+            query.append(("continue", token))
+        body = await session.request_json(
+            "GET",
+            pods_path(namespace),
+            query=query,
+            request_timeout=options.request_timeout,
+            resource="pods",
+            namespace=namespace,
+        )
+        if not isinstance(body, dict):
+            raise KubeError("Unexpected answer", "the pod list is not a JSON object")
+        for item in body.get("items") or []:
+            if isinstance(item, dict):
+                item.setdefault("kind", "Pod")
+                item.setdefault("apiVersion", "v1")
+                pods.append(item)
+        meta = body.get("metadata") or {}
+        token = meta.get("continue") or ""
+        if not token:
+            return pods, str(meta.get("resourceVersion") or "")
+
+
+async def _lines(resp: aiohttp.ClientResponse, inactivity: float) -> AsyncGenerator[bytes, None]:
+    """Complete lines of a streaming response; TimeoutError after `inactivity` of silence."""
+    buffer = b""
+    while True:
+        async with asyncio.timeout(inactivity):
+            chunk = await resp.content.readany()
+        if not chunk:
+            if buffer.strip():
+                yield buffer
+            return
+        buffer += chunk
+        if len(buffer) > MAX_LINE:
+            raise KubeError("Watch failed", "a watch event is larger than 32 MiB")
+        while True:
+            cut = buffer.find(b"\n")
+            if cut < 0:
+                break
+            line, buffer = buffer[:cut], buffer[cut + 1 :]
+            if line.strip():
+                yield line
+
+
+def _event(line: bytes) -> tuple[str, dict[str, Any]]:
+    try:
+        event = json.loads(line)
+    except ValueError as exc:
+        raise KubeError("Watch failed", "the server sent a line that is not JSON") from exc
+    if not isinstance(event, dict) or not isinstance(event.get("object"), dict):
+        raise KubeError("Watch failed", "the server sent an event without an object")
+    return str(event.get("type") or ""), event["object"]
+
+
+async def watch_pods(
+    session: _Session,
+    namespace: str | None,
+    options: WatchOptions | None = None,
+) -> AsyncIterator[WatchUpdate]:
+    """Pods in `namespace` (None: all namespaces), forever, until the caller stops iterating."""
+    options = options or WatchOptions()
+    state = WatchState("connecting", "listing pods")
+    yield WatchUpdate("STATE", None, state)
+    version = ""
+    failures = 0
+    gone_streak = 0
+    while True:
+        try:
+            if not version:
+                if gone_streak > 2:
+                    # The server keeps saying our fresh version is gone: do not spin.
+                    await asyncio.sleep(_backoff(gone_streak - 2, options))
+                pods, version = await list_pods(session, namespace, options)
+                failures = 0
+                state = WatchState("live", f"{len(pods)} pods")
+                yield WatchUpdate("RELISTED", None, state, pods=pods, resource_version=version)
+            stream = _watch_once(session, namespace, version, options, state)
+            async with contextlib.aclosing(stream):
+                async for update in stream:
+                    if update.kind != "STATE":
+                        gone_streak = 0
+                    if update.resource_version:
+                        version = update.resource_version
+                    if update.state is not state:
+                        state = update.state
+                        failures = 0
+                    if update.kind != "BOOKMARK":
+                        yield update
+            # The server closed the watch normally: watch again from `version`.
+        except _Gone:
+            gone_streak += 1
+            version = ""
+            log.debug("watch: resourceVersion too old, re-listing")
+        except TimeoutError:
+            state = WatchState(
+                "reconnecting", f"no events for {options.inactivity_timeout:g} s; reconnecting"
+            )
+            yield WatchUpdate("STATE", None, state)
+        except (KubeError, aiohttp.ClientError, OSError, ValueError) as exc:
+            error = to_kube_error(exc, resource="pods", namespace=namespace, server=session.server)
+            if error.status == 410:
+                gone_streak += 1
+                version = ""
+                continue
+            failures += 1
+            phase = "reconnecting" if error.retryable else "error"
+            state = WatchState(phase, str(error), error)
+            yield WatchUpdate("STATE", None, state)
+            await asyncio.sleep(_backoff(failures, options, error.retry_after))
+
+
+async def _watch_once(
+    session: _Session,
+    namespace: str | None,
+    version: str,
+    options: WatchOptions,
+    state: WatchState,
+) -> AsyncGenerator[WatchUpdate, None]:
+    """One watch request; ends when the server ends it. Raises _Gone on 410."""
+    query = [
+        ("watch", "true"),
+        ("allowWatchBookmarks", "true"),
+        ("timeoutSeconds", str(options.timeout_seconds)),
+        *_selectors(options),
+    ]
+    if version:
+        query.append(("resourceVersion", version))
+    timeout = aiohttp.ClientTimeout(
+        total=None,
+        connect=options.request_timeout,
+        sock_connect=options.request_timeout,
+        sock_read=None,
+    )
+    try:
+        resp = await session.request(
+            "GET",
+            pods_path(namespace),
+            query=query,
+            request_timeout=timeout,
+            resource="pods",
+            namespace=namespace,
+        )
+    except KubeError as exc:
+        if exc.status == 410:
+            raise _Gone() from exc
+        raise
+    try:
+        if state.state != "live":
+            state = WatchState("live", "watching")
+            yield WatchUpdate("STATE", None, state)
+        lines = _lines(resp, options.inactivity_timeout)
+        async for line in lines:  # closed with resp below; _lines holds nothing else
+            kind, obj = _event(line)
+            rv = str((obj.get("metadata") or {}).get("resourceVersion") or "")
+            if kind == "BOOKMARK":
+                yield WatchUpdate("BOOKMARK", None, state, resource_version=rv)
+            elif kind == "ERROR":
+                code = obj.get("code")
+                if code == 410 or obj.get("reason") in ("Expired", "Gone"):
+                    raise _Gone()
+                raise from_status(code, obj, resource="pods", namespace=namespace)
+            elif kind in ("ADDED", "MODIFIED", "DELETED"):
+                obj.setdefault("kind", "Pod")
+                obj.setdefault("apiVersion", "v1")
+                yield WatchUpdate(kind, obj, state, resource_version=rv)
+            else:
+                log.debug("watch: ignoring event type %r", kind[:40])
+    finally:
+        resp.close()
