@@ -21,14 +21,19 @@ class BackendExit:
     message: str  # human text, plain (never markup)
 
     def describe(self) -> str:
-        """One plain line for a title bar or a final status line."""
-        parts = [self.reason]
-        if self.code is not None:
-            parts.append(f"code {self.code}")
-        text = ", ".join(parts)
-        if self.message:
-            text = f"{text}: {self.message}"
-        return text
+        """One plain line for a title bar or a final status line, without repetition.
+
+        ("exited", 3, "exited with code 3") -> "exited with code 3";
+        ("dropped", None, "websocket closed") -> "dropped: websocket closed".
+        """
+        code = f"code {self.code}" if self.code is not None else ""
+        message = self.message.strip()
+        if message.startswith(self.reason):
+            if code and str(self.code) not in message:
+                return f"{message} ({code})"
+            return message
+        head = ", ".join(part for part in (self.reason, code) if part)
+        return f"{head}: {message}" if message else head
 
 
 @runtime_checkable

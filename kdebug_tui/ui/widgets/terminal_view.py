@@ -1,0 +1,530 @@
+"""The embedded terminal: an Emulator fed from a TerminalBackend, painted with the Line API.
+
+Flow control is the point of this widget. The reader worker reads one chunk, feeds it to
+the emulator in ~2 ms slices (yielding to the event loop between slices so keys and paints
+are handled), and reads the next chunk only when the emulator has caught up, so unread
+output stays in the transport where its own flow control holds it. Painting is decoupled:
+feeding only marks the view stale; a frame timer (at most ~60 Hz, paused when idle) turns
+the emulator's dirty rows into region refreshes, and `render_line` rebuilds only those
+rows (Strips are cached per row until the emulator dirties them again).
+
+Keys go to the program encoded as xterm does, except the release chord (ctrl+] or Escape
+twice within 300 ms), which posts `ReleaseFocus` so a program can never trap the user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from dataclasses import dataclass
+from time import monotonic
+from typing import Any, ClassVar
+
+from textual import events
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.worker import Worker
+
+from kdebug_tui.term import Emulator
+from kdebug_tui.term.backend import BackendExit, TerminalBackend
+from kdebug_tui.term.keys import encode_key, encode_paste
+from kdebug_tui.term.recorder import CastRecorder
+from kdebug_tui.ui.widgets.terminal_input import MouseMixin
+from kdebug_tui.ui.widgets.terminal_render import (
+    Selection,
+    TerminalModel,
+    cursor_style,
+    overlay,
+    row_strip,
+    title_strip,
+)
+from kdebug_tui.ui.widgets.terminal_style import safe_title
+
+RELEASE_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
+SCROLL_PAGE_KEYS = {"shift+pageup": -1, "shift+pagedown": 1}
+
+# Sent to the emulator before showing a restart separator: leave the alternate screen and
+# reset the modes the old program may have left on, so the new session starts clean.
+_RESET_FOR_RESTART = (
+    b"\x1b[?1049l\x1b[0m\x1b[?1l\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h"
+)
+
+
+def _make_emulator(columns: int, lines: int, scrollback: int) -> TerminalModel:
+    return Emulator(columns=columns, lines=lines, scrollback=scrollback, answer_queries=True)
+
+
+class TerminalView(MouseMixin, Widget, can_focus=True):
+    """A terminal pane: title line on top, the emulator's screen below."""
+
+    ALLOW_SELECT = False  # the widget selects terminal cells itself
+    FRAME_INTERVAL: ClassVar[float] = 1 / 60
+    SLICE_SECONDS: ClassVar[float] = 0.002
+    ESCAPE_CHORD_SECONDS: ClassVar[float] = 0.3
+    RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "terminal-view--title",
+        "terminal-view--selection",
+    }
+    DEFAULT_CSS = """
+    TerminalView {
+        width: 1fr;
+        height: 1fr;
+        min-height: 2;
+    }
+    TerminalView > .terminal-view--title {
+        background: $panel;
+        color: $text-muted;
+    }
+    TerminalView:focus > .terminal-view--title {
+        background: $primary;
+        color: $text;
+        text-style: bold;
+    }
+    TerminalView.-exited > .terminal-view--title {
+        background: $error 50%;
+        color: $text;
+    }
+    TerminalView > .terminal-view--selection {
+        background: $accent 60%;
+        color: $text;
+    }
+    """
+
+    @dataclass
+    class Exited(Message):
+        """The backend's stream ended; the screen and scrollback stay visible."""
+
+        view: TerminalView
+        exit: BackendExit
+
+    @dataclass
+    class ReleaseFocus(Message):
+        """The user pressed the release chord: the app should move focus out."""
+
+        view: TerminalView
+
+    @dataclass
+    class TitleChanged(Message):
+        """The program set a new (sanitised) window title."""
+
+        view: TerminalView
+        title: str
+
+    def __init__(
+        self,
+        backend: TerminalBackend,
+        title: str = "",
+        *,
+        scrollback: int = 10_000,
+        emulator: TerminalModel | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._backend = backend
+        self.label = title
+        self._emulator = emulator or _make_emulator(80, 24, scrollback)
+        self._term_size = (80, 24)
+        self._started = False
+        self._exit: BackendExit | None = None
+        self._reader: Worker[None] | None = None
+        self._writer: Worker[None] | None = None
+        self._outbox: deque[bytes | tuple[int, int]] = deque()
+        self._outbox_ready = asyncio.Event()
+        self._recorder: CastRecorder | None = None
+        self._row_cache: dict[int, Strip] = {}
+        self._frame_timer: Timer | None = None
+        self._frame_pending = False
+        self._resize_timer: Timer | None = None
+        self._sent_size: tuple[int, int] | None = None
+        self._last_escape = -1.0
+        self._offset = 0  # rows scrolled back; 0 = following the live screen
+        self._last_scrollback = 0
+        self._last_cursor: tuple[int, int, bool] = (0, 0, True)
+        self._program_title = ""
+        self.selection: Selection | None = None
+        self.frames = 0  # frames that refreshed something (the benchmark reads it)
+
+    # --- public API ----------------------------------------------------------------------
+    @property
+    def emulator(self) -> TerminalModel:
+        return self._emulator
+
+    @property
+    def backend(self) -> TerminalBackend:
+        return self._backend
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self._exit
+
+    @property
+    def recorder(self) -> CastRecorder | None:
+        return self._recorder
+
+    @property
+    def scrollback_offset(self) -> int:
+        return self._offset
+
+    @property
+    def program_title(self) -> str:
+        return self._program_title
+
+    def attach_recorder(self, recorder: CastRecorder) -> None:
+        self._recorder = recorder
+        recorder.resize(*self._term_size)
+
+    def detach_recorder(self) -> CastRecorder | None:
+        recorder, self._recorder = self._recorder, None
+        if recorder is not None:
+            recorder.flush()
+        return recorder
+
+    def send_bytes(self, data: bytes) -> None:
+        """Queue input for the program (in order with keys); ignored once it has exited."""
+        if not data or self._exit is not None:
+            return
+        if self._recorder is not None:
+            self._recorder.input(data)
+        self._post(data)
+
+    def _post(self, item: bytes | tuple[int, int]) -> None:
+        self._outbox.append(item)
+        self._outbox_ready.set()
+
+    def send_text(self, text: str) -> None:
+        self.send_bytes(text.encode("utf-8", "replace"))
+
+    def screen_lines(self) -> list[str]:
+        """The terminal rows as painted now (plain text, without the title line)."""
+        return [self.render_line(y + 1).text for y in range(self._term_size[1])]
+
+    def title_text(self) -> str:
+        return self.render_line(0).text.strip()
+
+    async def restart(self, backend: TerminalBackend) -> None:
+        """Attach a new backend in this pane; old output stays above a separator line."""
+        await self._stop_io(close_backend=True)
+        emu = self._emulator
+        cursor_x = emu.cursor[0]
+        separator = safe_title(f" reattached: {self.label} ")
+        emu.feed(
+            _RESET_FOR_RESTART
+            + (b"\r\n" if cursor_x else b"")
+            + f"\x1b[90m\u2500\u2500{separator}\u2500\u2500\x1b[0m\r\n".encode()
+        )
+        emu.take_replies()
+        self._backend = backend
+        self._exit = None
+        self._program_title = ""
+        self._offset = 0
+        self.remove_class("-exited")
+        self._row_cache.clear()
+        self._start_io()
+        self._request_frame()
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._frame_timer = self.set_interval(self.FRAME_INTERVAL, self._on_frame, pause=True)
+        self.call_after_refresh(self._start_if_sized)
+
+    async def on_unmount(self) -> None:
+        await self._stop_io(close_backend=True)
+        if self._recorder is not None:
+            self._recorder.flush()
+
+    def _wanted_size(self) -> tuple[int, int]:
+        width, height = self.size
+        return max(1, width), max(1, height - 1)
+
+    def _start_if_sized(self) -> None:
+        if not self._started and self.size.width > 0:
+            self._apply_size()
+            self._start_io()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_size()
+        if not self._started:
+            self._start_io()
+        elif self._exit is None:
+            self._schedule_backend_resize()
+
+    def _apply_size(self) -> None:
+        size = self._wanted_size()
+        if size != self._term_size:
+            self._term_size = size
+            self._emulator.resize(*size)
+            self._row_cache.clear()
+            self._offset = min(self._offset, self._emulator.scrollback_lines)
+            self.refresh()
+
+    def _schedule_backend_resize(self) -> None:
+        # Dragging a split sends a burst of sizes: only the one that settles is sent.
+        if self._resize_timer is not None:
+            self._resize_timer.stop()
+        self._resize_timer = self.set_timer(self.RESIZE_SETTLE_SECONDS, self._send_resize)
+
+    def _send_resize(self) -> None:
+        self._resize_timer = None
+        if self._term_size != self._sent_size and self._exit is None:
+            self._post(self._term_size)
+
+    def _start_io(self) -> None:
+        self._started = True
+        self._outbox.clear()
+        self._reader = self.run_worker(
+            self._pump(self._backend), group="terminal-io", exit_on_error=False
+        )
+        self._writer = self.run_worker(
+            self._write_loop(self._backend), group="terminal-io", exit_on_error=False
+        )
+
+    async def _stop_io(self, *, close_backend: bool) -> None:
+        for worker in (self._reader, self._writer):
+            if worker is not None and not worker.is_finished:
+                worker.cancel()
+        self._reader = self._writer = None
+        if close_backend:
+            with contextlib.suppress(Exception):
+                await self._backend.close()
+
+    # --- I/O -----------------------------------------------------------------------------
+    async def _pump(self, backend: TerminalBackend) -> None:
+        """Read, feed in slices, repeat; never read ahead of the emulator."""
+        try:
+            columns, lines = self._term_size
+            self._sent_size = (columns, lines)
+            await backend.start(columns, lines)
+            if self._recorder is not None:
+                self._recorder.resize(columns, lines)
+            while True:
+                data = await backend.read()
+                if not data:
+                    break
+                if self._recorder is not None:
+                    self._recorder.output(data)
+                await self._feed(data)
+            exit_ = backend.exit or BackendExit(None, "closed", "the stream ended")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a broken backend ends this session, never the app
+            exit_ = backend.exit or BackendExit(None, "error", safe_title(str(exc)) or repr(exc))
+        if backend is self._backend:
+            self._show_exit(exit_)
+
+    async def _feed(self, data: bytes) -> None:
+        emu = self._emulator
+        view = memoryview(data)
+        pos, total = 0, len(data)
+        while pos < total:
+            # ~2 ms of emulator work per slice, then keys, timers and paints get their turn.
+            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)  # type: ignore[arg-type]
+            replies = emu.take_replies()
+            if replies:
+                self._post(replies)
+            self._request_frame()
+            await asyncio.sleep(0)
+
+    async def _write_loop(self, backend: TerminalBackend) -> None:
+        """The one task that talks to the backend's input side, so order is kept."""
+        outbox = self._outbox
+        while True:
+            if not outbox:
+                self._outbox_ready.clear()
+                await self._outbox_ready.wait()
+                continue
+            item = outbox.popleft()
+            try:
+                if isinstance(item, tuple):
+                    self._sent_size = item
+                    await backend.resize(*item)
+                    if self._recorder is not None:
+                        self._recorder.resize(*item)
+                    continue
+                chunks = [item]
+                while outbox and isinstance(outbox[0], bytes):
+                    chunks.append(outbox.popleft())  # type: ignore[arg-type]
+                await backend.write(b"".join(chunks))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                continue  # the reader reports how the stream ended
+
+    def _show_exit(self, exit_: BackendExit) -> None:
+        self._exit = exit_
+        self.add_class("-exited")
+        emu = self._emulator
+        prefix = b"\x1b[?1049l\x1b[0m" + (b"\r\n" if emu.cursor[0] else b"")
+        line = safe_title(f"[{exit_.describe()}]", 500)
+        emu.feed(prefix + f"\x1b[90m{line}\x1b[0m\r\n".encode())
+        emu.take_replies()
+        self._row_cache.clear()
+        self._request_frame()
+        self.post_message(self.Exited(self, exit_))
+
+    # --- painting ------------------------------------------------------------------------
+    def _request_frame(self) -> None:
+        self._frame_pending = True
+        if self._frame_timer is not None:
+            self._frame_timer.resume()
+
+    def _on_frame(self) -> None:
+        if not self._frame_pending:
+            if self._frame_timer is not None:
+                self._frame_timer.pause()
+            return
+        self._frame_pending = False
+        emu = self._emulator
+        dirty = set(emu.dirty)
+        emu.clear_dirty()
+        scrollback = emu.scrollback_lines
+        if self._offset and scrollback != self._last_scrollback:
+            # Stay on the same content while new output arrives below.
+            self._offset = max(
+                0, min(scrollback, self._offset + scrollback - self._last_scrollback)
+            )
+            dirty = set(range(self._term_size[1]))
+            self.refresh(Region(0, 0, self.size.width, 1))
+        self._last_scrollback = scrollback
+        x, y = emu.cursor
+        cursor = (x, y, bool(emu.cursor_visible))
+        if cursor != self._last_cursor:
+            dirty.update({y, self._last_cursor[1]})
+            self._last_cursor = cursor
+        title = safe_title(emu.title)
+        if title != self._program_title:
+            self._program_title = title
+            self.refresh(Region(0, 0, self.size.width, 1))
+            self.post_message(self.TitleChanged(self, title))
+        if not dirty:
+            return
+        self.frames += 1
+        for row in dirty:
+            self._row_cache.pop(row, None)
+        width = self.size.width
+        if len(dirty) > self._term_size[1] // 2:
+            self.refresh(Region(0, 1, width, self._term_size[1]))
+        else:
+            self.refresh(*(Region(0, row + 1, width, 1) for row in sorted(dirty)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._title_line(width)
+        row = y - 1
+        columns, lines = self._term_size
+        if row >= lines:
+            return Strip.blank(width)
+        strip = self._row_cache.get(row)
+        if strip is None or strip.cell_length != width:
+            strip = row_strip(self._emulator.line(row, self._offset), width)
+            self._row_cache[row] = strip
+        if self.selection is not None:
+            span = self.selection.span(self._absolute_row(row), columns)
+            if span is not None:
+                highlight = self.get_component_rich_style("terminal-view--selection")
+                strip = overlay(strip, span[0], span[1], lambda base: base + highlight)
+        emu = self._emulator
+        if self._offset == 0 and self._exit is None and emu.cursor_visible:
+            cx, cy = emu.cursor
+            if cy == row:
+                focused = self.has_focus
+                shape = str(getattr(emu, "cursor_shape", "block"))
+                strip = overlay(
+                    strip, cx, cx + 1, lambda base: cursor_style(base, focused=focused, shape=shape)
+                )
+        return strip
+
+    def _title_line(self, width: int) -> Strip:
+        left = self.label
+        if self._program_title:
+            left = f"{left} \u2014 {self._program_title}" if left else self._program_title
+        if self._exit is not None:
+            right = self._exit.describe()
+        elif self._offset:
+            right = f"[scrolled back {self._offset} lines]"
+        elif self.has_focus:
+            right = "ctrl+] release"
+        else:
+            right = ""
+        style = self.get_component_rich_style("terminal-view--title")
+        return title_strip(left, right, width, style)
+
+    def on_focus(self) -> None:
+        self._row_cache.pop(self._emulator.cursor[1], None)
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._row_cache.pop(self._emulator.cursor[1], None)
+        self.refresh()
+
+    # --- scrolling -----------------------------------------------------------------------
+    def scroll_lines(self, delta: int) -> None:
+        """Scroll the view back (delta < 0) or forward through the scrollback."""
+        emu = self._emulator
+        limit = 0 if emu.in_alternate_screen else emu.scrollback_lines
+        offset = max(0, min(limit, self._offset - delta))
+        if offset != self._offset:
+            self._offset = offset
+            self._last_scrollback = emu.scrollback_lines
+            self._row_cache.clear()
+            self.refresh()
+
+    def scroll_to_bottom(self) -> None:
+        if self._offset:
+            self._offset = 0
+            self._row_cache.clear()
+            self.refresh()
+
+    def _absolute_row(self, row: int) -> int:
+        base = 0 if self._emulator.in_alternate_screen else self._emulator.scrollback_lines
+        return base - self._offset + row
+
+    # --- keys ----------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        key = event.key
+        if key in RELEASE_KEYS:
+            self._last_escape = -1.0
+            self.post_message(self.ReleaseFocus(self))
+            return
+        if key == "escape":
+            now = monotonic()
+            if now - self._last_escape <= self.ESCAPE_CHORD_SECONDS:
+                self._last_escape = -1.0
+                self.post_message(self.ReleaseFocus(self))
+                return
+            self._last_escape = now
+        else:
+            self._last_escape = -1.0
+        if key in SCROLL_PAGE_KEYS and not self._emulator.in_alternate_screen:
+            self.scroll_lines(SCROLL_PAGE_KEYS[key] * max(1, self._term_size[1] - 1))
+            return
+        data = encode_key(key, event.character, app_cursor=bool(self._mode("app_cursor")))
+        if data:
+            self.selection = None
+            self.scroll_to_bottom()
+            self.send_bytes(data)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        self.scroll_to_bottom()
+        self.send_bytes(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
+
+    def _mode(self, name: str) -> Any:
+        modes = getattr(self._emulator, "modes", None)
+        if modes is not None and hasattr(modes, name):
+            return getattr(modes, name)
+        return getattr(self._emulator, name, False)
+
+
+__all__ = ["TerminalView"]
