@@ -1,0 +1,57 @@
+"""Messages that cross screens: the watch feeding tables, connection and permission state.
+
+Watch events can arrive far faster than a table can paint. `PodsChanged` carries no payload:
+a consumer asks `ClusterServices.changes_since(cursor)` what changed, so a queue of them
+coalesces into one (`can_replace`) without losing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+class PodsChanged(Message):
+    """The pod store changed; ask the services what changed since your cursor."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, PodsChanged)
+
+
+@dataclass
+class WatchStateChanged(Message):
+    """The pod watch is connecting / live / reconnecting / in error (with a plain message)."""
+
+    state: str
+    message: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WatchStateChanged)
+
+
+@dataclass
+class ClusterChanged(Message):
+    """Connected, or switched to another context or namespace (None: all namespaces)."""
+
+    context: str
+    ns: str | None  # (Message.namespace is Textual's handler prefix)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+@dataclass
+class AccessChanged(Message):
+    """What the current credentials may do was (re)computed, as one line for the status bar."""
+
+    summary: str
+    can_debug: bool
+    can_attach: bool
+    can_delete: bool
+
+    def __post_init__(self) -> None:
+        super().__init__()

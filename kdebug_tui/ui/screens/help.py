@@ -1,0 +1,94 @@
+"""`?`: every key binding active where the user pressed it, grouped by where it comes from.
+
+Built from Textual's own active bindings (including keymap overrides), so it can never
+drift from what the keys actually do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+HelpEntry = tuple[str, str, str]  # (keys, description, where)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > #help-box {
+        width: 90; max-width: 95%; height: 90%; border: thick $accent; background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #help-title { text-style: bold; padding: 1 0; }
+    HelpScreen DataTable { height: 1fr; }
+    """
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "Close")]
+
+    def __init__(self, entries: Sequence[HelpEntry], title: str = "Keys") -> None:
+        super().__init__()
+        self.entries = list(entries)
+        self.help_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(
+                Text.assemble(
+                    (self.help_title, "bold"), ("   esc closes · ctrl+p: every command", "dim")
+                ),
+                id="help-title",
+            )
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#help-table", DataTable)
+        table.add_columns("KEY", "ACTION", "WHERE")
+        for keys, description, where in self.entries:
+            table.add_row(
+                Text(keys, style="bold cyan"), Text(description), Text(where, style="dim")
+            )
+        table.focus()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+
+def format_key(key: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "colon": ":", "escape": "esc", "delete": "del"}
+    return names.get(key, key)
+
+
+def collect_entries(active: dict[str, object]) -> list[HelpEntry]:
+    """(keys, description, where) from App.active_bindings, one line per action."""
+    by_action: dict[tuple[str, str], list[str]] = {}
+    order: list[tuple[str, str]] = []
+    for key, active_binding in active.items():
+        binding: Binding = active_binding.binding  # type: ignore[attr-defined]
+        node = active_binding.node  # type: ignore[attr-defined]
+        if not binding.description and not binding.tooltip:
+            continue
+        where = type(node).__name__.replace("Screen", "").replace("Kdebug", "") or "app"
+        ident = (binding.action, where)
+        if ident not in by_action:
+            by_action[ident] = []
+            order.append(ident)
+        by_action[ident].append(format_key(key))
+    entries = []
+    for ident in order:
+        action, where = ident
+        binding_desc = next(
+            (
+                ab.binding.tooltip or ab.binding.description  # type: ignore[attr-defined]
+                for ab in active.values()
+                if ab.binding.action == action  # type: ignore[attr-defined]
+            ),
+            action,
+        )
+        entries.append((", ".join(by_action[ident]), binding_desc, where.lower() or "app"))
+    return entries

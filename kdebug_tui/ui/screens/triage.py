@@ -1,0 +1,299 @@
+"""`t`: every ephemeral container in view — who debugged what, with which rights, still running?
+
+Ephemeral containers cannot be removed from a pod, so they pile up during incidents. This
+view lists them all (from the watch's store, no extra API calls): pod, name, target, image,
+security (privileged? capabilities?), profile, state, exit code, age, and whether it is one
+of ours from this session still running — a debugger left behind. `enter`/`a` re-attaches
+to a running interactive one, `l` reads the log of a finished one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from kdebug_tui.ui.messages import PodsChanged
+from kdebug_tui.ui.widgets.safe_text import clean, plain
+from kdebug_tui.ui.widgets.status_bar import ClusterHeader
+
+COLUMNS = (
+    "namespace",
+    "pod",
+    "name",
+    "target",
+    "image",
+    "security",
+    "profile",
+    "state",
+    "exit",
+    "age",
+    "ours",
+)
+STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Terminated": "dim", "Pending": "yellow"}
+
+
+def row_key(row: Any) -> str:
+    return f"{row.namespace}/{row.pod}/{row.name}"
+
+
+class TriageScreen(Screen[None]):
+    app: Any  # KdebugApp: services, clock
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("a", "attach", "Attach", id="triage.attach"),
+        Binding("l", "logs", "Logs", id="triage.logs"),
+        Binding("y", "yaml", "Pod YAML", id="triage.yaml"),
+        Binding("D", "describe", "Describe pod", id="triage.describe"),
+        Binding("o", "only_running", "Running only", id="triage.running"),
+    ]
+
+    DEFAULT_CSS = """
+    TriageScreen #triage-summary { height: 1; padding: 0 1; background: $boost; }
+    TriageScreen #triage-table { height: 1fr; }
+    TriageScreen #triage-detail {
+        height: auto; max-height: 6; padding: 0 1; border-top: solid $panel;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, Any] = {}
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self.only_running = False
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(id="header")
+        yield Static(id="triage-summary")
+        yield DataTable(id="triage-table", cursor_type="row")
+        yield Static(id="triage-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.table
+        for col in COLUMNS:
+            table.add_column(col.upper(), key=col)
+        self.app.services.subscribe(self)
+        self.set_interval(5.0, self.refresh_rows)
+        self.refresh_rows()
+        table.focus()
+
+    def on_unmount(self) -> None:
+        self.app.services.unsubscribe(self)
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#triage-table", DataTable)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "attach" and self.app.services.readonly)
+
+    def on_pods_changed(self, _: PodsChanged) -> None:
+        self.refresh_rows()
+
+    def _texts_of(self, row: Any) -> tuple[str, ...]:
+        services = self.app.services
+        ours = services.is_ours(row.namespace, row.pod, row.name)
+        if ours and row.state == "Running":
+            ours_text = "yes, running"
+        elif ours:
+            ours_text = "yes"
+        elif row.managed:
+            ours_text = "kdebug"
+        else:
+            ours_text = ""
+        values = {
+            "namespace": row.namespace,
+            "pod": row.pod,
+            "name": row.name,
+            "target": row.target or "-",
+            "image": row.image,
+            "security": row.security or "-",
+            "profile": row.profile,
+            "state": row.state + (f" ({row.reason})" if row.reason else ""),
+            "exit": "" if row.exit_code is None else str(row.exit_code),
+            "age": row.age,
+            "ours": ours_text,
+        }
+        return tuple(clean(values[c], 48) for c in COLUMNS)
+
+    def _cell(self, column: str, text: str, row: Any) -> Text:
+        style = ""
+        if column == "state":
+            style = STATE_STYLES.get(row.state, "")
+        elif column == "security" and ("privileged" in text or "SYS_ADMIN" in text):
+            style = "bold red"
+        elif column == "ours" and "running" in text:
+            style = "bold yellow"
+        elif column == "exit" and row.exit_code not in (None, 0):
+            style = "red"
+        return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+    def refresh_rows(self) -> None:
+        from kdebug_tui.kube.render import ephemeral_rows
+
+        store = self.app.services.store
+        pods = store.pods() if store is not None else []
+        rows = ephemeral_rows(pods, self.app.clock())
+        if self.only_running:
+            rows = [r for r in rows if r.state == "Running"]
+        rows.sort(key=lambda r: (r.state != "Running", r.namespace, r.pod, r.name))
+        wanted = {row_key(r): r for r in rows}
+        table = self.table
+        selected = self.selected_key
+        with self.app.batch_update():
+            if list(wanted) != list(self._texts):
+                table.clear()
+                self._texts.clear()
+            for key, row in wanted.items():
+                texts = self._texts_of(row)
+                old = self._texts.get(key)
+                if old is None:
+                    cells = [self._cell(c, t, row) for c, t in zip(COLUMNS, texts, strict=True)]
+                    table.add_row(*cells, key=key)
+                elif old != texts:
+                    for i, col in enumerate(COLUMNS):
+                        if old[i] != texts[i]:
+                            table.update_cell(
+                                key, col, self._cell(col, texts[i], row), update_width=True
+                            )
+                self._texts[key] = texts
+            self.rows = wanted
+            if selected in wanted and table.get_row_index(selected) != table.cursor_row:
+                table.move_cursor(row=table.get_row_index(selected), animate=False)
+        self._summary(rows)
+        self._detail()
+
+    def _summary(self, rows: list[Any]) -> None:
+        services = self.app.services
+        running = sum(r.state == "Running" for r in rows)
+        pods = len({(r.namespace, r.pod) for r in rows})
+        ours_running = sum(
+            services.is_ours(r.namespace, r.pod, r.name) and r.state == "Running" for r in rows
+        )
+        scope = services.namespace or "all namespaces"
+        text = Text()
+        text.append(
+            f"{len(rows)} ephemeral containers in {pods} pods ({clean(scope, 40)})", style="bold"
+        )
+        text.append(f" · {running} running")
+        if ours_running:
+            text.append(f" · {ours_running} of ours still running", style="bold yellow")
+        if self.only_running:
+            text.append(" · showing running only", style="dim")
+        self.query_one("#triage-summary", Static).update(text)
+
+    @property
+    def selected_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    @property
+    def selected(self) -> Any:
+        return self.rows.get(self.selected_key or "")
+
+    @on(DataTable.RowHighlighted)
+    def _detail(self) -> None:
+        row = self.selected
+        detail = self.query_one("#triage-detail", Static)
+        if row is None:
+            detail.update(
+                plain("No ephemeral containers here. Press d on a pod to start one.", "dim")
+            )
+            return
+        pod = self.app.services.store.get(row.pod_uid) if row.pod_uid else None
+        spec: dict[str, Any] = next(
+            (
+                c
+                for c in ((pod or {}).get("spec") or {}).get("ephemeralContainers") or []
+                if c.get("name") == row.name
+            ),
+            {},
+        )
+        command = (
+            " ".join(map(str, (spec.get("command") or []) + (spec.get("args") or [])))
+            or "(image default)"
+        )
+        io = " ".join(f for f in ("stdin", "tty") if spec.get(f)) or "no stdin/tty"
+        how = (
+            "enter/a: attach"
+            if row.attachable
+            else "l: logs (not attachable: "
+            + ("not running" if row.state != "Running" else "no stdin+tty")
+            + ")"
+        )
+        text = Text()
+        text.append(f"{row.namespace}/{row.pod} · {row.name}\n", style="bold")
+        text.append(f"command: {clean(command, 200)}   io: {io}\n")
+        text.append(f"security: {clean(row.security or 'default', 200)}   profile: {row.profile}\n")
+        text.append(how, style="cyan")
+        detail.update(text)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        row = self.selected
+        if row is not None and row.attachable and not self.app.services.readonly:
+            self.action_attach()
+        else:
+            self.action_logs()
+
+    def action_attach(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        if not row.attachable:
+            self.app.notify(
+                f"{row.name} is {row.state.lower()} without an interactive tty: "
+                "showing its log instead.",
+                markup=False,
+            )
+            self.action_logs()
+            return
+        try:
+            from kdebug_tui.ui.session_actions import open_attach
+        except ImportError:
+            self.app.notify("Attaching is not available yet.", severity="warning")
+            return
+        open_attach(self.app, row.namespace, row.pod, row.name)
+
+    def action_logs(self) -> None:
+        from kdebug_tui.ui.screens.logs import LogsScreen
+
+        row = self.selected
+        if row is not None:
+            names = [
+                r.name
+                for r in self.rows.values()
+                if (r.namespace, r.pod) == (row.namespace, row.pod)
+            ]
+            self.app.push_screen(LogsScreen(row.namespace, row.pod, row.name, containers=names))
+
+    def action_yaml(self) -> None:
+        from kdebug_tui.ui.screens.yaml_view import YamlScreen
+
+        row = self.selected
+        pod = self.app.services.store.get(row.pod_uid) if row is not None else None
+        if pod is not None:
+            self.app.push_screen(YamlScreen(pod))
+
+    def action_describe(self) -> None:
+        from kdebug_tui.ui.screens.describe import DescribeScreen
+
+        row = self.selected
+        if row is not None:
+            self.app.push_screen(DescribeScreen(row.namespace, row.pod))
+
+    def action_only_running(self) -> None:
+        self.only_running = not self.only_running
+        self.refresh_rows()
