@@ -61,6 +61,9 @@ class FakeApi:
         self.watch_failures: list[tuple[int, dict[str, Any]]] = []
         self.list_failures: list[tuple[int, dict[str, Any]]] = []
         self.answer_401_for: set[str] = set()  # tokens to reject
+        # (verb, resource, subresource, namespace) the caller may do, for access reviews
+        self.allowed: set[tuple[str, str, str, str]] = set()
+        self.reviews: list[dict[str, Any]] = []
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -103,6 +106,8 @@ class FakeApi:
         self.requests.append(Recorded(request.method, request.path, dict(request.query), auth))
         if auth and auth.removeprefix("Bearer ") in self.answer_401_for:
             return web.json_response(status_body(401, "Unauthorized", "Unauthorized"), status=401)
+        if request.path.endswith("/selfsubjectaccessreviews"):
+            return await self._review(request)
         if request.query.get("watch") in ("true", "1"):
             if self.watch_failures:
                 code, body = self.watch_failures.pop(0)
@@ -119,6 +124,19 @@ class FakeApi:
                 "items": self.pods,
             }
         )
+
+    async def _review(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        attrs = body["spec"]["resourceAttributes"]
+        self.reviews.append(attrs)
+        key = (
+            attrs["verb"],
+            attrs["resource"],
+            attrs.get("subresource", ""),
+            attrs.get("namespace", ""),
+        )
+        body["status"] = {"allowed": key in self.allowed}
+        return web.json_response(body, status=201)
 
     async def _watch(self, request: web.Request) -> web.StreamResponse:
         conn = WatchConn(dict(request.query))
