@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import ssl
 from dataclasses import dataclass
@@ -263,6 +264,9 @@ def _server_of(exc: Any, server: str | None) -> str:
 
 def _os_reason(exc: BaseException) -> str:
     err = getattr(exc, "os_error", None) or exc
+    code = getattr(err, "errno", None)
+    if isinstance(code, int) and code > 0:
+        return os.strerror(code).lower()
     strerror = getattr(err, "strerror", None)
     if strerror:
         return str(strerror).lower()
@@ -305,7 +309,7 @@ def to_kube_error(
         )
     if isinstance(exc, aiohttp.ClientConnectorError):
         return KubeError(
-            "Cannot reach the cluster",
+            "Connection failed",
             f"Cannot reach {where}: {sanitize(_os_reason(exc))}",
             reason="ConnectionError",
             retryable=True,
