@@ -96,6 +96,7 @@ class Emulator:
         return pos
 
     def resize(self, columns: int, lines: int) -> None:
+        self._screen.materialize()
         self._screen.resize(lines=lines, columns=columns)
         self._screen.clamp_cursor()
 
@@ -121,6 +122,7 @@ class Emulator:
     def display(self) -> list[str]:
         """Visible rows as text (wide characters once, no stub cells)."""
         screen = self._screen
+        screen.materialize()
         buf = screen.buffer
         columns = screen.columns
         out = []
@@ -198,6 +200,7 @@ class Emulator:
         no scrollback to show, so ``offset`` is ignored there.
         """
         screen = self._screen
+        screen.materialize()
         columns = screen.columns
         if not 0 <= y < screen.lines:
             return [screen.default_char] * columns

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pyte import modes as mo
 from pyte.screens import Char
 
-from .screen import TermScreen
+from .screen import Line, TermScreen
 from .scrollback import Row, TextRow, row_from_cells
 
 Writes = dict[int, list[tuple[int, str]]]
@@ -47,9 +47,48 @@ def block_ok(screen: TermScreen, block: str) -> bool:
     return not ("\t" in block and screen.tabstops != set(range(8, screen.columns, 8)))
 
 
+def _run(writes: Writes, piece: str, x: int, vy: int, columns: int) -> tuple[int, int]:
+    """Place one run of printable characters at (x, vy), wrapping like pyte's ``draw``."""
+    n = len(piece)
+    i = 0
+    while i < n:
+        if x >= columns:
+            vy += 1
+            x = 0
+        k = n - i
+        if k > columns - x:
+            k = columns - x
+        text = piece[i : i + k] if k != n else piece
+        row = writes.get(vy)
+        if row is None:
+            writes[vy] = [(x, text)]
+        else:
+            row.append((x, text))
+        x += k
+        i += k
+    return x, vy
+
+
 def _layout(block: str, x: int, vy: int, columns: int) -> tuple[Writes, int, int]:
     """Place every segment of `block` on virtual rows; return (writes by row, x, vy)."""
     writes: Writes = {}
+    if "\t" not in block and block.count("\r") == block.count("\n") == block.count("\r\n"):
+        # The common case: CRLF-terminated lines (a tty with onlcr). One split, one tuple
+        # per line that fits.
+        parts = block.split("\r\n")
+        if parts[0]:
+            x, vy = _run(writes, parts[0], x, vy, columns)
+        for part in parts[1:]:
+            vy += 1
+            n = len(part)
+            if n == 0:
+                x = 0
+            elif n <= columns:
+                writes[vy] = [(0, part)]
+                x = n
+            else:
+                x, vy = _run(writes, part, 0, vy, columns)
+        return writes, x, vy
     first = True
     for seg in block.split("\n"):
         if first:
@@ -69,29 +108,18 @@ def _layout(block: str, x: int, vy: int, columns: int) -> tuple[Writes, int, int
                     x = (x // 8 + 1) * 8
                     if x >= columns:
                         x = columns - 1
-                if not piece:
-                    continue
-                n = len(piece)
-                i = 0
-                while i < n:
-                    if x >= columns:
-                        vy += 1
-                        x = 0
-                    k = n - i
-                    if k > columns - x:
-                        k = columns - x
-                    row = writes.get(vy)
-                    if row is None:
-                        writes[vy] = [(x, piece[i : i + k] if k != n else piece)]
-                    else:
-                        row.append((x, piece[i : i + k] if k != n else piece))
-                    x += k
-                    i += k
+                if piece:
+                    x, vy = _run(writes, piece, x, vy, columns)
     return writes, x, vy
 
 
 def write_block(screen: TermScreen, block: str) -> None:
-    """Apply a run of printable single-width text + CR/LF/TAB; caller checked :func:`block_ok`."""
+    """Apply a run of printable single-width text + CR/LF/TAB; caller checked :func:`block_ok`.
+
+    Rows written in one piece onto a blank row are not turned into cells at all: they are kept
+    in ``screen.lazy`` as text (materialised by ``screen.materialize()`` before anything else
+    reads or changes the buffer), so a flood that scrolls them away moves plain strings.
+    """
     columns, lines = screen.columns, screen.lines
     cursor = screen.cursor
     y0 = cursor.y
@@ -99,16 +127,21 @@ def write_block(screen: TermScreen, block: str) -> None:
     attrs = cursor.attrs
     getg = screen.glyphs(attrs).__getitem__
     buf = screen.buffer
+    lazy = screen.lazy
+    if y0 in lazy and y0 in writes:  # a line continued across chunks: make it real cells
+        screen.materialize_row(y0)
     scrolls = vy - (lines - 1) if vy > lines - 1 else 0
 
     if scrolls:
-        keep_sb = (not screen.in_alt) and screen.scrollback.limit
-        if keep_sb:
+        if not screen.in_alt and screen.scrollback.limit:
             pushed: list[Row | TextRow] = []
-            first = max(0, scrolls - screen.scrollback.limit)
-            for a in range(first, scrolls):
+            for a in range(max(0, scrolls - screen.scrollback.limit), scrolls):
                 row_writes = writes.get(a)
                 if a < lines:
+                    lazy_row = lazy.get(a)
+                    if lazy_row is not None:
+                        pushed.append(lazy_row)
+                        continue
                     line = buf.get(a)
                     if row_writes:
                         line = buf[a]
@@ -125,22 +158,36 @@ def write_block(screen: TermScreen, block: str) -> None:
                         _put(line, wx, text, getg)
                     pushed.append(row_from_cells(line, columns))
             screen.scrollback.extend(pushed)
-        old = dict(buf)
+        old: dict[int, Line] = dict(buf)
+        old_lazy: dict[int, TextRow] = dict(lazy)
         buf.clear()
-        for r in range(lines):
+        lazy.clear()
+        for r in range(lines - scrolls):
             a = r + scrolls
-            if a < lines:
-                line = old.get(a)
-                if line is not None:
-                    buf[r] = line
+            line = old.get(a)
+            if line is not None:
+                buf[r] = line
+            else:
+                lazy_row = old_lazy.get(a)
+                if lazy_row is not None:
+                    lazy[r] = lazy_row
         screen.dirty.update(range(lines))
     else:
-        screen.dirty.update(range(y0, vy + 1))
+        old, old_lazy = buf, lazy
+        screen.dirty.update(writes)
 
     for a in range(max(scrolls, y0), vy + 1):
         row_writes = writes.get(a)
         if row_writes:
-            line = buf[a - scrolls]
+            r = a - scrolls
+            if (
+                len(row_writes) == 1
+                and row_writes[0][0] == 0
+                and (a >= lines or (a not in old and a not in old_lazy))
+            ):
+                lazy[r] = TextRow(row_writes[0][1], attrs)
+                continue
+            line = buf[r]
             for wx, text in row_writes:
                 _put(line, wx, text, getg)
 

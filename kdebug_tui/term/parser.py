@@ -24,7 +24,7 @@ from pyte import charsets as cs
 from . import fastpath
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
 from .screen import TermScreen
-from .sgr import apply_sgr
+from .sgr import apply_sgr, apply_sgr_sequence
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
 CSI_MAX = 64
@@ -35,9 +35,10 @@ _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abo
 
 TOKEN = re.compile(
     rf"(?P<plain>[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]+)"
+    rf"|(?P<sgr>(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m)+)(?P<sgrtext>[\x20-\x7e{SINGLE_WIDTH_CLASS}]*)"
     r"|(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}})(?P<final>[\x40-\x7e])"
-    r"|\x1b(?P<esc>[\x20-\x2f]{0,4}[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
+    r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
     r"|(?P<ctl>[\x00-\x1f\x7f-\x9f])"
 )
@@ -113,6 +114,7 @@ class Parser:
             else:
                 pos = self._string(text, 0)
         screen = self.screen
+        lazy = screen.lazy
         match = TOKEN.match
         while pos < n:
             m = match(text, pos)
@@ -124,6 +126,24 @@ class Parser:
             try:
                 if kind == "plain":
                     self._plain(m.group("plain"))
+                    pos = end
+                    continue
+                if lazy:
+                    screen.materialize()
+                if kind == "sgrtext":  # SGR sequences and the text they colour, in one go
+                    cursor = screen.cursor
+                    cursor.attrs = apply_sgr_sequence(cursor.attrs, m.group("sgr"))
+                    run = m.group("sgrtext")
+                    if run:
+                        if (
+                            self.fast
+                            and cursor.x + len(run) <= screen.columns
+                            and screen.ascii_identity()
+                            and 4 not in screen.mode
+                        ):
+                            screen.draw_ascii_row(run)
+                        else:
+                            screen.draw(run)
                 elif kind == "final":  # (lastgroup of a CSI match)
                     self._csi(m.group("csi"), m.group("final"))
                 elif kind == "text":
@@ -152,18 +172,24 @@ class Parser:
     # ----------------------------------------------------------------- text
     def _plain(self, block: str) -> None:
         screen = self.screen
-        if self.fast and "\n" not in block and "\r" not in block and "\t" not in block:
-            x = screen.cursor.x
+        if self.fast:
             if (
-                x + len(block) <= screen.columns
+                "\n" not in block
+                and "\r" not in block
+                and "\t" not in block
+                and screen.cursor.x + len(block) <= screen.columns
                 and screen.ascii_identity()
                 and 4 not in screen.mode
             ):
+                if screen.cursor.y in screen.lazy:
+                    screen.materialize_row(screen.cursor.y)
                 screen.draw_ascii_row(block)
                 return
-        if self.fast and fastpath.block_ok(screen, block):
-            fastpath.write_block(screen, block)
-            return
+            if fastpath.block_ok(screen, block):
+                fastpath.write_block(screen, block)
+                return
+        if screen.lazy:
+            screen.materialize()
         controls = self._controls
         for piece in _PIECE.findall(block):
             if len(piece) == 1 and piece in "\t\r\n":

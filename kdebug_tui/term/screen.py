@@ -17,7 +17,7 @@ from pyte import modes as mo
 from pyte.screens import Char, Savepoint, Screen, StaticDefaultDict
 
 from .sanitize import MAX_COMBINING, char_width
-from .scrollback import Scrollback, row_from_cells
+from .scrollback import Scrollback, TextRow, row_from_cells
 from .sgr import DEFAULT_ATTRS, apply_sgr
 
 Line = StaticDefaultDict[int, Char]
@@ -49,11 +49,14 @@ class TermScreen(Screen):
 
     def __init__(self, columns: int, lines: int, scrollback: int = 10_000) -> None:
         self.scrollback = Scrollback(scrollback)
+        self.lazy: dict[int, TextRow] = {}  # rows held as text by the fast path
         self.replies: list[str] = []
         self.in_alt = False
         self._main_buffer: dict[int, Line] | None = None
         self._alt_saved: Savepoint | None = None
         self._glyph_maps: dict[Char, GlyphMap] = {}
+        self._last_attrs: Char | None = None
+        self._last_glyphs = GlyphMap(DEFAULT_ATTRS)
         self.last_char = ""
         self.app_cursor = False
         self.app_keypad = False
@@ -71,17 +74,32 @@ class TermScreen(Screen):
         return DEFAULT_ATTRS
 
     def glyphs(self, attrs: Char) -> GlyphMap:
+        if attrs is self._last_attrs:
+            return self._last_glyphs
         gm = self._glyph_maps.get(attrs)
         if gm is None:
             if len(self._glyph_maps) >= _GLYPH_MAPS_MAX:
                 self._glyph_maps.clear()
             gm = self._glyph_maps[attrs] = GlyphMap(attrs)
+        self._last_attrs, self._last_glyphs = attrs, gm
         return gm
 
     def ascii_identity(self) -> bool:
         """True when the active charset maps printable characters to themselves."""
         table = self.g1_charset if self.charset else self.g0_charset
         return table is cs.LAT1_MAP
+
+    def materialize(self) -> None:
+        """Turn the fast path's text rows into cells; needed before anything else uses rows."""
+        for y in list(self.lazy):
+            self.materialize_row(y)
+
+    def materialize_row(self, y: int) -> None:
+        row = self.lazy.pop(y, None)
+        if row is not None:
+            text, attrs = row
+            getg = self.glyphs(attrs).__getitem__
+            self.buffer[y].update(zip(range(len(text)), map(getg, text), strict=False))
 
     def blank_line(self, attrs: Char | None = None) -> Line:
         return StaticDefaultDict[int, Char](attrs or DEFAULT_ATTRS)
@@ -103,6 +121,7 @@ class TermScreen(Screen):
         self.in_alt = False
         self._main_buffer = None
         self._alt_saved = None
+        self.lazy.clear()
         super().reset()
         self.savepoints = []
         self.app_cursor = False

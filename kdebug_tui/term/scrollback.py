@@ -12,10 +12,10 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from pyte.screens import Char
+from pyte.screens import Char, StaticDefaultDict
 
 BLANK = Char(" ")
 
@@ -29,11 +29,16 @@ class TextRow(NamedTuple):
     attrs: Char
 
 
-def row_from_cells(line: Mapping[int, Char] | None, columns: int) -> Row:
-    """Freeze a screen row (a pyte ``StaticDefaultDict``) into a tuple of cells."""
+def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> Row:
+    """Freeze a screen row (a pyte ``StaticDefaultDict``) into a tuple of cells.
+
+    Done with C-level dict operations only: no per-cell Python call, even for sparse rows.
+    """
     if line is None:
         return ()
-    return tuple(map(line.__getitem__, range(columns)))
+    cells = dict.fromkeys(range(columns), line.default)
+    cells.update(line)
+    return tuple(cells.values())
 
 
 class Scrollback:

