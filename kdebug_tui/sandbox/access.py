@@ -1,0 +1,108 @@
+"""authorization.k8s.io/v1: SelfSubjectAccessReview and SelfSubjectRulesReview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from kdebug_tui.sandbox.auth import User, allowed
+from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+
+Obj = dict[str, Any]
+METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
+NEED_ONE = (
+    'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: '
+    'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must '
+    "be specified"
+)
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, NOT_FOUND_TEXT, details={})
+
+
+async def access_review(request: web.Request, info: RequestInfo) -> web.StreamResponse:
+    if info.resource not in ("selfsubjectaccessreviews", "selfsubjectrulesreviews"):
+        raise _not_found()
+    if info.verb != "create":
+        raise ApiError(405, METHOD_NOT_ALLOWED)
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise bad_request("the body of the request must be an object")
+    user: User = request["user"]
+    spec = body.get("spec") or {}
+    if info.resource == "selfsubjectrulesreviews":
+        return _rules_review(user, spec)
+    attrs = spec.get("resourceAttributes")
+    if attrs is None and spec.get("nonResourceAttributes") is None:
+        raise ApiError(
+            422,
+            NEED_ONE,
+            details={
+                "kind": "SelfSubjectAccessReview",
+                "group": "authorization.k8s.io",
+                "causes": [],
+            },
+        )
+    if attrs is not None:
+        ok = allowed(
+            user, attrs.get("verb", ""), attrs.get("resource", ""), attrs.get("subresource", "")
+        )
+    else:
+        ok = True
+    status: Obj = {"allowed": ok}
+    if ok:
+        binding, role = (
+            ("sandbox-admin", "cluster-admin") if user.admin else ("sandbox-viewer", "view")
+        )
+        account = user.name.rsplit(":", 1)[-1]
+        status["reason"] = (
+            f'RBAC: allowed by ClusterRoleBinding "{binding}" of ClusterRole "{role}" '
+            f'to ServiceAccount "default/{account}"'
+        )
+    result = {
+        "kind": "SelfSubjectAccessReview",
+        "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {"creationTimestamp": None},
+        "spec": spec,
+        "status": status,
+    }
+    return web.json_response(result, status=201)
+
+
+def _rules_review(user: User, spec: Obj) -> web.StreamResponse:
+    if user.admin:
+        rules = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]
+    else:
+        rules = [
+            {
+                "verbs": ["get", "list", "watch"],
+                "apiGroups": [""],
+                "resources": [
+                    "pods",
+                    "pods/log",
+                    "pods/status",
+                    "pods/ephemeralcontainers",
+                    "events",
+                    "namespaces",
+                    "nodes",
+                ],
+            },
+            {
+                "verbs": ["create"],
+                "apiGroups": ["authorization.k8s.io"],
+                "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+            },
+        ]
+    return web.json_response(
+        {
+            "kind": "SelfSubjectRulesReview",
+            "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "spec": spec,
+            "status": {"resourceRules": rules, "nonResourceRules": [], "incomplete": False},
+        },
+        status=201,
+    )

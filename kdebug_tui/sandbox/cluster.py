@@ -1,0 +1,206 @@
+"""The in-memory object store: namespaces, nodes, pods and events, with watch fan-out.
+
+One global resourceVersion counter (like etcd's revision) orders every change. A bounded
+history lets watchers resume from a version; versions older than the history, or issued
+before `expire_all()`, are "too old" and answered with 410 as the real server does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kdebug_tui.sandbox.errors import already_exists, gone, not_found
+
+Obj = dict[str, Any]
+NAMESPACED = {"pods": True, "events": True, "namespaces": False, "nodes": False}
+KINDS = {"pods": "Pod", "events": "Event", "namespaces": "Namespace", "nodes": "Node"}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Change:
+    rv: int
+    resource: str
+    type: str  # ADDED | MODIFIED | DELETED
+    old: Obj | None
+    new: Obj
+
+
+@dataclass
+class Watcher:
+    """One open watch: a queue of (type, object) pairs filtered for its request."""
+
+    resource: str
+    namespace: str | None
+    match: Callable[[Obj], bool]
+    queue: asyncio.Queue[tuple[str, Obj]] = field(default_factory=asyncio.Queue)
+    stalled: bool = False
+
+    def offer(self, change: Change) -> None:
+        if change.resource != self.resource or self.stalled:
+            return
+        ns = change.new.get("metadata", {}).get("namespace")
+        if self.namespace is not None and ns != self.namespace:
+            return
+        was = change.old is not None and self.match(change.old)
+        now = self.match(change.new)
+        if change.type == "ADDED":
+            if now:
+                self.queue.put_nowait(("ADDED", change.new))
+        elif change.type == "DELETED":
+            if was or now:
+                self.queue.put_nowait(("DELETED", change.new))
+        elif was and now:
+            self.queue.put_nowait(("MODIFIED", change.new))
+        elif now:
+            self.queue.put_nowait(("ADDED", change.new))
+        elif was:
+            self.queue.put_nowait(("DELETED", change.new))
+
+
+class Cluster:
+    """Every object of the sandbox, keyed by resource then (namespace, name)."""
+
+    def __init__(self, history: int = 10_000) -> None:
+        self._rv = 100
+        self._objects: dict[str, dict[tuple[str, str], Obj]] = {r: {} for r in NAMESPACED}
+        self._history: deque[Change] = deque(maxlen=history)
+        self._too_old_below = 0
+        self.watchers: set[Watcher] = set()
+        self.listeners: list[Callable[[Change], None]] = []
+
+    # -- versions -------------------------------------------------------------------------
+    @property
+    def resource_version(self) -> str:
+        return str(self._rv)
+
+    def _bump(self) -> int:
+        self._rv += 1
+        return self._rv
+
+    def check_version(self, rv: int) -> None:
+        """Raise 410 when `rv` can no longer be resumed from."""
+        oldest = self._history[0].rv - 1 if self._history else self._rv
+        if len(self._history) == self._history.maxlen and rv < oldest:
+            raise gone(f"too old resource version: {rv} ({oldest})")
+        if rv < self._too_old_below:
+            raise gone(f"too old resource version: {rv} ({self._too_old_below})")
+
+    def expire_all(self) -> None:
+        """Every version issued so far becomes too old; open watches get 410 and end."""
+        self._too_old_below = self._bump() + 1
+        for w in list(self.watchers):
+            w.queue.put_nowait(("ERROR", gone(f"too old resource version: 0 ({self._rv})").body()))
+
+    # -- reads ----------------------------------------------------------------------------
+    def get(self, resource: str, namespace: str, name: str) -> Obj | None:
+        return self._objects[resource].get((namespace, name))
+
+    def get_pod(self, namespace: str, name: str) -> Obj | None:
+        pod = self.get("pods", namespace, name)
+        return copy.deepcopy(pod) if pod is not None else None
+
+    def require(self, resource: str, namespace: str, name: str) -> Obj:
+        obj = self.get(resource, namespace, name)
+        if obj is None:
+            raise not_found(resource, name)
+        return obj
+
+    def list(self, resource: str, namespace: str | None = None) -> list[Obj]:
+        items = [
+            o
+            for (ns, _), o in self._objects[resource].items()
+            if namespace is None or ns == namespace
+        ]
+        items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        return items
+
+    def pod_by_uid(self, uid: str) -> Obj | None:
+        for pod in self._objects["pods"].values():
+            if pod["metadata"].get("uid") == uid:
+                return pod
+        return None
+
+    # -- writes ---------------------------------------------------------------------------
+    def _emit(self, change: Change) -> None:
+        self._history.append(change)
+        for w in list(self.watchers):
+            w.offer(change)
+        for listener in list(self.listeners):
+            listener(change)
+
+    def create(self, resource: str, obj: Obj) -> Obj:
+        meta = obj.setdefault("metadata", {})
+        ns = meta.get("namespace", "") if NAMESPACED[resource] else ""
+        key = (ns, meta["name"])
+        if key in self._objects[resource]:
+            raise already_exists(resource, meta["name"])
+        meta.setdefault("uid", str(uuid.uuid4()))
+        meta.setdefault("creationTimestamp", now_iso())
+        rv = self._bump()
+        meta["resourceVersion"] = str(rv)
+        self._objects[resource][key] = obj
+        self._emit(Change(rv, resource, "ADDED", None, copy.deepcopy(obj)))
+        return obj
+
+    def replace(self, resource: str, obj: Obj) -> Obj:
+        """Store a new version of an existing object (MODIFIED)."""
+        meta = obj["metadata"]
+        key = (meta.get("namespace", "") if NAMESPACED[resource] else "", meta["name"])
+        old = self._objects[resource].get(key)
+        if old is None:
+            raise not_found(resource, meta["name"])
+        rv = self._bump()
+        meta["resourceVersion"] = str(rv)
+        self._objects[resource][key] = obj
+        self._emit(Change(rv, resource, "MODIFIED", copy.deepcopy(old), copy.deepcopy(obj)))
+        return obj
+
+    def delete(self, resource: str, namespace: str, name: str) -> Obj:
+        key = (namespace if NAMESPACED[resource] else "", name)
+        obj = self._objects[resource].pop(key, None)
+        if obj is None:
+            raise not_found(resource, name)
+        rv = self._bump()
+        obj["metadata"]["resourceVersion"] = str(rv)
+        self._emit(Change(rv, resource, "DELETED", copy.deepcopy(obj), copy.deepcopy(obj)))
+        return obj
+
+    # -- watch ----------------------------------------------------------------------------
+    def open_watch(
+        self,
+        resource: str,
+        namespace: str | None,
+        match: Callable[[Obj], bool],
+        since: str | None,
+    ) -> Watcher:
+        """Register a watcher; replay history after `since` or synthesise ADDED for all."""
+        w = Watcher(resource, namespace, match)
+        if since in (None, "", "0"):
+            for obj in self.list(resource, namespace):
+                if match(obj):
+                    w.queue.put_nowait(("ADDED", copy.deepcopy(obj)))
+        else:
+            try:
+                rv = int(since)  # type: ignore[arg-type]
+            except ValueError:
+                raise gone(f"too old resource version: {since} ({self._rv})") from None
+            self.check_version(rv)
+            for change in self._history:
+                if change.rv > rv:
+                    w.offer(change)
+        self.watchers.add(w)
+        return w
+
+    def close_watch(self, w: Watcher) -> None:
+        self.watchers.discard(w)

@@ -1,0 +1,126 @@
+"""Discovery documents: /version, /api, /api/v1, /apis and authorization.k8s.io/v1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Obj = dict[str, Any]
+GIT_VERSION = "v1.32.0-sandbox"
+
+
+def version() -> Obj:
+    return {
+        "major": "1",
+        "minor": "32",
+        "gitVersion": GIT_VERSION,
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": "2026-01-01T00:00:00Z",
+        "goVersion": "go1.23.0",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    }
+
+
+def api_versions(server: str) -> Obj:
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server}],
+    }
+
+
+def _res(
+    name: str,
+    kind: str,
+    verbs: list[str],
+    *,
+    namespaced: bool = True,
+    short: list[str] | None = None,
+    singular: str = "",
+    categories: list[str] | None = None,
+) -> Obj:
+    res: Obj = {
+        "name": name,
+        "singularName": singular,
+        "namespaced": namespaced,
+        "kind": kind,
+        "verbs": verbs,
+    }
+    if short:
+        res["shortNames"] = short
+    if categories:
+        res["categories"] = categories
+    return res
+
+
+ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+
+
+def core_v1() -> Obj:
+    return {
+        "kind": "APIResourceList",
+        "groupVersion": "v1",
+        "resources": [
+            _res("events", "Event", ALL_VERBS, short=["ev"], singular="event"),
+            _res(
+                "namespaces",
+                "Namespace",
+                ["get", "list", "watch"],
+                namespaced=False,
+                short=["ns"],
+                singular="namespace",
+            ),
+            _res(
+                "nodes",
+                "Node",
+                ["get", "list", "watch"],
+                namespaced=False,
+                short=["no"],
+                singular="node",
+            ),
+            _res("pods", "Pod", ALL_VERBS, short=["po"], singular="pod", categories=["all"]),
+            _res("pods/attach", "PodAttachOptions", ["create", "get"]),
+            _res("pods/ephemeralcontainers", "Pod", ["get", "patch", "update"]),
+            _res("pods/exec", "PodExecOptions", ["create", "get"]),
+            _res("pods/log", "Pod", ["get"]),
+            _res("pods/status", "Pod", ["get", "patch", "update"]),
+        ],
+    }
+
+
+def _group(name: str, version: str) -> Obj:
+    gv = {"groupVersion": f"{name}/{version}", "version": version}
+    return {"name": name, "versions": [gv], "preferredVersion": gv}
+
+
+def api_groups() -> Obj:
+    return {
+        "kind": "APIGroupList",
+        "apiVersion": "v1",
+        "groups": [_group("authorization.k8s.io", "v1")],
+    }
+
+
+def authorization_v1() -> Obj:
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": "authorization.k8s.io/v1",
+        "resources": [
+            _res(
+                "selfsubjectaccessreviews",
+                "SelfSubjectAccessReview",
+                ["create"],
+                namespaced=False,
+                singular="selfsubjectaccessreview",
+            ),
+            _res(
+                "selfsubjectrulesreviews",
+                "SelfSubjectRulesReview",
+                ["create"],
+                namespaced=False,
+                singular="selfsubjectrulesreview",
+            ),
+        ],
+    }

@@ -1,0 +1,112 @@
+"""Fault injection for tests: failing or slow requests, dropped streams, expired watches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kdebug_tui.sandbox.errors import REASONS, ApiError
+
+
+@dataclass
+class _Failure:
+    verb: str
+    resource: str
+    status: int
+    times: int
+    reason: str | None
+    message: str | None
+    namespace: str | None
+    name: str | None
+
+
+@dataclass
+class _Delay:
+    verb: str
+    resource: str
+    seconds: float
+    times: int
+
+
+class Faults:
+    """Every fault takes effect on the next matching request and is cleared by `clear()`."""
+
+    def __init__(self, on_expire: Callable[[], None], on_stall: Callable[[bool], None]) -> None:
+        self._failures: list[_Failure] = []
+        self._delays: list[_Delay] = []
+        self._drops: list[int] = []
+        self._on_expire = on_expire
+        self._on_stall = on_stall
+        self.watches_stalled = False
+
+    def fail(
+        self,
+        verb: str,
+        resource: str,
+        *,
+        status: int,
+        times: int = 1,
+        reason: str | None = None,
+        message: str | None = None,
+        namespace: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        self._failures.append(
+            _Failure(verb, resource, status, times, reason, message, namespace, name)
+        )
+
+    def delay(self, verb: str, resource: str, seconds: float, *, times: int = 1) -> None:
+        self._delays.append(_Delay(verb, resource, seconds, times))
+
+    def drop_attach_after(self, nbytes: int, *, times: int = 1) -> None:
+        self._drops.extend([nbytes] * times)
+
+    def expire_watches(self) -> None:
+        self._on_expire()
+
+    def stall_watches(self) -> None:
+        self.watches_stalled = True
+        self._on_stall(True)
+
+    def clear(self) -> None:
+        self._failures.clear()
+        self._delays.clear()
+        self._drops.clear()
+        self.watches_stalled = False
+        self._on_stall(False)
+
+    # -- used by the server ---------------------------------------------------------------
+    def take_failure(
+        self, verb: str, resource: str, namespace: str | None, name: str | None
+    ) -> ApiError | None:
+        for f in self._failures:
+            if f.verb != verb or f.resource != resource:
+                continue
+            if f.namespace is not None and f.namespace != namespace:
+                continue
+            if f.name is not None and f.name != name:
+                continue
+            f.times -= 1
+            if f.times <= 0:
+                self._failures.remove(f)
+            base = resource.split("/")[0]
+            default = f'{base} "{name}" injected failure' if name else f"{base} injected failure"
+            return ApiError(
+                f.status,
+                f.message or default,
+                reason=f.reason if f.reason is not None else REASONS.get(f.status, "Unknown"),
+                details={"name": name or "", "kind": base},
+            )
+        return None
+
+    def take_delay(self, verb: str, resource: str) -> float:
+        for d in self._delays:
+            if d.verb == verb and d.resource == resource:
+                d.times -= 1
+                if d.times <= 0:
+                    self._delays.remove(d)
+                return d.seconds
+        return 0.0
+
+    def take_drop(self) -> int | None:
+        return self._drops.pop(0) if self._drops else None

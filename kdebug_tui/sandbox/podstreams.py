@@ -1,0 +1,70 @@
+"""pods/attach and pods/exec: checks the API server and kubelet make before the upgrade,
+then the websocket session in `streams.py` (the runtime's side of the protocol)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.subresources import container_for, container_status
+
+if TYPE_CHECKING:
+    from kdebug_tui.sandbox.sandbox import Sandbox
+
+Obj = dict[str, Any]
+
+
+async def serve_stream(
+    sb: Sandbox, request: web.Request, ns: str, name: str, kind: str
+) -> web.StreamResponse:
+    from kdebug_tui.sandbox import streams
+
+    pod = sb.cluster.require("pods", ns, name)
+    cname, spec = container_for(pod, request.query.get("container"), for_logs=False)
+    if not pod["spec"].get("nodeName"):
+        raise bad_request(f"pod {name} does not have a host assigned")
+    try:
+        options = streams.StreamOptions.from_query(request.query)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    command = request.query.getall("command", [])
+    if kind == "exec" and not command:
+        raise bad_request("you must specify at least one command for the container")
+    cs = container_status(pod, cname) or {}
+    state = cs.get("state") or {}
+    uid = pod["metadata"]["uid"]
+    if "running" not in state or sb.runtime.pid_of(uid, cname) is None:
+        if "terminated" in state:
+            raise bad_request(
+                f"container {cname} is not running: container is in CONTAINER_EXITED state"
+            )
+        raise bad_request(f'container not found ("{cname}")')
+    if kind == "attach":
+        if options.stdin and not spec.get("stdin"):
+            raise bad_request(
+                f'container "{cname}" in pod "{name}" was not created with stdin: attaching stdin '
+                "needs a container with stdin: true"
+            )
+        tty = bool(spec.get("tty"))  # the kubelet uses the container's own TTY setting
+        options = streams.StreamOptions(
+            options.stdin, options.stdout, options.stderr and not tty, tty
+        )
+    if request.headers.get("Upgrade", "").lower() != "websocket":
+        raise ApiError(
+            400,
+            "Upgrade request required",
+            reason="BadRequest",
+        )
+    hooks = streams.StreamHooks(drop_after_bytes=sb.faults.take_drop())
+    runtime = sb.runtime
+
+    async def opener() -> Any:
+        if kind == "attach":
+            return await runtime.attach(uid, cname)
+        return await runtime.exec(uid, cname, command, tty=options.tty, stdin=options.stdin)
+
+    return await streams.serve_stream(
+        request, opener, options, kind=kind, command=command, hooks=hooks
+    )  # type: ignore[arg-type]

@@ -1,0 +1,197 @@
+"""`Sandbox`: the loopback API server, its store, lifecycle and container runtime together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from kdebug_tui.sandbox import demo, tls
+from kdebug_tui.sandbox.auth import Authenticator
+from kdebug_tui.sandbox.cluster import Cluster
+from kdebug_tui.sandbox.faults import Faults
+from kdebug_tui.sandbox.kubeconfig import kubeconfig_dict, write_kubeconfig
+from kdebug_tui.sandbox.lifecycle import Lifecycle
+from kdebug_tui.sandbox.podops import PodOps
+from kdebug_tui.sandbox.recorder import EventRecorder
+from kdebug_tui.sandbox.server import build_app
+from kdebug_tui.sandbox.watchio import WatchSettings
+
+log = logging.getLogger(__name__)
+
+
+def _load_runtime() -> tuple[Any, Any]:
+    from kdebug_tui.sandbox.runtime import ContainerLaunch, ContainerRuntime
+
+    return ContainerRuntime, ContainerLaunch
+
+
+class Sandbox:
+    """A Kubernetes API emulator on 127.0.0.1 whose containers are local processes."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        workdir: Path | str | None = None,
+        demo: bool = True,
+        *,
+        host: str = "127.0.0.1",
+        bookmark_interval: float = 2.0,
+        backoff_base: float = 10.0,
+        runtime_factory: Any = None,
+        https_port: int = 0,
+    ) -> None:
+        self._port = port
+        self._https_port = https_port
+        self._host = host
+        self._demo = demo
+        self._workdir = Path(workdir) if workdir is not None else None
+        self._runtime_factory = runtime_factory
+        self.cluster = Cluster()
+        self.auth = Authenticator()
+        self.faults = Faults(self.cluster.expire_all, self._stall)
+        self.watch_settings = WatchSettings()
+        self.watch_settings.bookmark_interval = bookmark_interval
+        self.recorder = EventRecorder(self.cluster)
+        self.backoff_base = backoff_base
+        self.runtime: Any = None
+        self.lifecycle: Lifecycle | None = None
+        self.pods: PodOps
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.https_url = ""  # what kubeconfigs point at: kubectl sends tokens only over TLS
+        self.ca_file: Path | None = None
+        self._tmp: Any = None
+
+    @property
+    def admin_token(self) -> str:
+        return self.auth.admin_token
+
+    @property
+    def viewer_token(self) -> str:
+        return self.auth.viewer_token
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[-1]) if self.url else 0
+
+    def _stall(self, on: bool) -> None:
+        if on:
+            for w in self.cluster.watchers:
+                w.stalled = True
+
+    async def start(self) -> Sandbox:
+        if self._workdir is None:
+            import tempfile
+
+            self._tmp = tempfile.TemporaryDirectory(prefix="kdebug-sandbox-")
+            self._workdir = Path(self._tmp.name)
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        for ns in demo.base_namespaces():
+            self.cluster.create("namespaces", ns)
+        for i, name in enumerate(demo.NODES, start=1):
+            self.cluster.create("nodes", demo.node(name, i))
+        runtime_cls, launch_cls = self._runtime_factory or _load_runtime()
+        self.lifecycle = Lifecycle(
+            self.cluster,
+            self.recorder,
+            None,
+            launch_cls,
+            list(demo.NODES),
+            backoff_base=self.backoff_base,
+        )
+        self.runtime = runtime_cls(
+            self._workdir / "runtime", self.lifecycle.on_change, on_event=self.lifecycle.on_event
+        )
+        self.lifecycle.runtime = self.runtime
+        self.pods = PodOps(self.cluster, self.lifecycle)
+        app = build_app(self)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
+        await self._runner.setup()
+        self.url = f"http://{self._host}:{await self._listen(None, self._port)}"
+        try:
+            cert, key = tls.make_certificate(self._workdir / "tls")
+        except tls.TlsUnavailable as exc:
+            log.warning("sandbox serves plain http only (kubectl will not authenticate): %s", exc)
+        else:
+            self.ca_file = cert
+            port = await self._listen(tls.server_context(cert, key), self._https_port)
+            self.https_url = f"https://{self._host}:{port}"
+        if self._demo:
+            await self._load_demo()
+        return self
+
+    async def _listen(self, ssl_context: Any, port: int) -> int:
+        assert self._runner is not None
+        site = web.TCPSite(self._runner, self._host, port, ssl_context=ssl_context)
+        await site.start()
+        server = site._server
+        sockets = server.sockets if server is not None else []  # type: ignore[attr-defined]
+        return int(sockets[0].getsockname()[1]) if sockets else port
+
+    def client_ssl_context(self) -> Any:
+        """An SSLContext trusting this sandbox's certificate (None without TLS)."""
+        return tls.client_context(self.ca_file) if self.ca_file is not None else None
+
+    async def _load_demo(self) -> None:
+        for ns in demo.demo_namespaces():
+            self.cluster.create("namespaces", ns)
+        for ns, pod in demo.demo_pods():
+            self.pods.create(ns, pod)
+        pod = self.cluster.require("pods", "default", "already-debugged")
+        new = {"spec": {"ephemeralContainers": [dict(demo.OLD_DEBUGGER)]}}
+        self.pods.update_ephemeral("default", pod["metadata"]["name"], new)
+
+    def write_kubeconfig(self, path: Path | str, namespace: str = "default") -> Path:
+        ca = tls.ca_data(self.ca_file) if self.ca_file is not None else None
+        server = self.https_url or self.url
+        data = kubeconfig_dict(server, self.admin_token, self.viewer_token, namespace, ca)
+        return write_kubeconfig(Path(path), data)
+
+    async def close(self) -> None:
+        if self.lifecycle is not None:
+            await self.lifecycle.close()
+        for w in list(self.cluster.watchers):
+            w.queue.put_nowait(
+                (
+                    "ERROR",
+                    {
+                        "kind": "Status",
+                        "apiVersion": "v1",
+                        "metadata": {},
+                        "status": "Failure",
+                        "message": "sandbox is shutting down",
+                        "reason": "ServiceUnavailable",
+                        "code": 503,
+                    },
+                )
+            )
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.runtime is not None:
+            await self.runtime.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    async def __aenter__(self) -> Sandbox:
+        try:
+            return await self.start()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await asyncio.shield(self.close())

@@ -1,0 +1,173 @@
+"""The aiohttp application: authentication, authorisation, faults, routing, Status errors.
+
+Every request is authenticated by bearer token, described as (verb, resource, subresource,
+namespace, name) like the API server's RequestInfo, authorised, checked against injected
+faults, then dispatched. Every failure is answered with a real Status body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from kdebug_tui.sandbox import discovery
+from kdebug_tui.sandbox.auth import User, allowed
+from kdebug_tui.sandbox.errors import ApiError, forbidden_user, status_body
+from kdebug_tui.sandbox.watchio import is_watch, json_response
+
+if TYPE_CHECKING:
+    from kdebug_tui.sandbox.sandbox import Sandbox
+
+log = logging.getLogger(__name__)
+PUBLIC_PATHS = {"/version", "/healthz", "/livez", "/readyz"}
+NOT_FOUND_TEXT = "the server could not find the requested resource"
+
+
+@dataclass
+class RequestInfo:
+    """What the API server's RequestInfoFactory extracts from a URL."""
+
+    verb: str
+    resource: str
+    subresource: str
+    namespace: str | None
+    name: str | None
+    group: str = ""
+
+
+def _parse(request: web.Request) -> RequestInfo | None:
+    parts = [p for p in request.path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "api" and parts[1] == "v1":
+        rest, group = parts[2:], ""
+    elif (
+        len(parts) >= 3
+        and parts[0] == "apis"
+        and parts[1] == "authorization.k8s.io"
+        and parts[2] == "v1"
+    ):
+        rest, group = parts[3:], "authorization.k8s.io"
+    else:
+        return None
+    if not rest:
+        return None
+    namespace = None
+    if rest[0] == "namespaces" and len(rest) >= 3:
+        namespace, rest = rest[1], rest[2:]
+    resource = rest[0]
+    name = rest[1] if len(rest) > 1 else None
+    sub = rest[2] if len(rest) > 2 else ""
+    if len(rest) > 3:
+        return None
+    if resource == "namespaces" and namespace is None and name is not None:
+        namespace = name
+    method = request.method
+    if method in ("GET", "HEAD"):
+        verb = "get" if name else ("watch" if is_watch(request) else "list")
+    else:
+        verb = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(
+            method, ""
+        )
+        if method == "DELETE" and not name:
+            verb = "deletecollection"
+    return RequestInfo(verb, resource, sub, namespace, name, group)
+
+
+def error_response(err: ApiError) -> web.Response:
+    return json_response(err.body(), err.code)
+
+
+def build_app(sb: Sandbox) -> web.Application:
+    from kdebug_tui.sandbox import handlers
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+        audit = str(uuid.uuid4())
+        try:
+            response = await _handle(request, handler)
+        except ApiError as err:
+            response = error_response(err)
+        except web.HTTPException:
+            raise
+        except (ConnectionResetError, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # never a traceback to the client
+            log.exception("sandbox handler failed for %s %s", request.method, request.path)
+            response = error_response(
+                ApiError(500, f"Internal error occurred: {type(exc).__name__}: {exc}")
+            )
+        if not response.prepared:
+            response.headers["Audit-Id"] = audit
+            response.headers.setdefault("Cache-Control", "no-cache, private")
+        return response
+
+    async def _handle(request: web.Request, handler: Any) -> web.StreamResponse:
+        user = sb.auth.user_for(request.headers.get("Authorization"))
+        if request.path in PUBLIC_PATHS:
+            return await handler(request)
+        if user is None:
+            return json_response(status_body(401, "Unauthorized", reason="Unauthorized"), 401)
+        request["user"] = user
+        return await handler(request)
+
+    async def dispatch(request: web.Request) -> web.StreamResponse:
+        path = request.path.rstrip("/") or "/"
+        if path in ("/healthz", "/livez", "/readyz"):
+            return web.Response(text="ok", content_type="text/plain")
+        static = _static(sb, path)
+        if static is not None:
+            if request.method not in ("GET", "HEAD"):
+                raise ApiError(
+                    405, "the server does not allow this method on the requested resource"
+                )
+            return json_response(static)
+        info = _parse(request)
+        if info is None:
+            raise ApiError(404, NOT_FOUND_TEXT, details={})
+        user: User = request["user"]
+        check_resource = info.resource
+        if not allowed(user, info.verb, check_resource, info.subresource):
+            raise forbidden_user(
+                user.name, info.verb, info.resource, info.subresource, info.namespace, info.name
+            )
+        fault_resource = (
+            f"{info.resource}/{info.subresource}" if info.subresource else info.resource
+        )
+        delay = sb.faults.take_delay(info.verb, fault_resource)
+        if delay:
+            await asyncio.sleep(delay)
+        failure = sb.faults.take_failure(info.verb, fault_resource, info.namespace, info.name)
+        if failure is not None:
+            raise failure
+        return await handlers.route(sb, request, info)
+
+    app = web.Application(middlewares=[middleware], client_max_size=16 * 1024 * 1024)
+    app.router.add_route("*", "/{tail:.*}", dispatch)
+    return app
+
+
+def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
+    if path == "/version":
+        return discovery.version()
+    if path == "/api":
+        return discovery.api_versions(sb.url.split("//", 1)[-1])
+    if path == "/api/v1":
+        return discovery.core_v1()
+    if path == "/apis":
+        return discovery.api_groups()
+    if path == "/apis/authorization.k8s.io/v1":
+        return discovery.authorization_v1()
+    return None
+
+
+async def read_json(request: web.Request) -> Any:
+    raw = await request.read()
+    try:
+        return json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"error decoding body: {exc}") from None
