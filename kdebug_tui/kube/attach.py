@@ -1,0 +1,372 @@
+"""Terminal backends over pods/attach and pods/exec, and attach-or-logs like kubectl debug.
+
+`AttachSession` and `ExecSession` implement the TerminalBackend protocol (term/backend.py) on
+top of `ChannelStream`. When the handshake fails, the HTTP status alone says little ("400"),
+so the pod is read again to tell the user what is actually wrong: the pod is gone, the
+container is not running (and in which state), or it was started without stdin/tty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..term.backend import BackendExit, TerminalBackend
+from .channels import MAX_CHUNK, STDIN, ChannelStream, pod_path
+from .errors import KubeError, from_status, to_kube_error
+from .logs import LogsBackend
+from .podstate import container_spec, container_status, describe_state
+
+ATTACH_WARNING = "everything you type is recorded in the container's logs"
+
+
+class _StreamBackend:
+    """Shared by attach and exec: the protocol methods over one ChannelStream."""
+
+    _subresource = ""
+
+    def __init__(
+        self,
+        session: Any,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        stdin: bool,
+        tty: bool,
+        query: list[tuple[str, str]],
+        ping_interval: float = 5.0,
+        dead_after: float = 60.0,
+        max_chunk: int = MAX_CHUNK,
+    ) -> None:
+        self.session = session
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.stdin = stdin
+        self.tty = tty
+        self._stream = ChannelStream(
+            session,
+            pod_path(namespace, pod, self._subresource),
+            query,
+            tty=tty,
+            stdin=stdin,
+            explain=self._explain,
+            ping_interval=ping_interval,
+            dead_after=dead_after,
+            max_chunk=max_chunk,
+        )
+
+    @property
+    def protocol(self) -> str:
+        """The subprotocol the server chose (v5.channel.k8s.io or v4.channel.k8s.io)."""
+        return self._stream.protocol
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self._stream.exit
+
+    async def start(self, columns: int, lines: int) -> None:
+        await self._stream.connect()
+        if self.tty:
+            # Like kubectl: a size one larger, then the real one, so the program redraws.
+            await self._stream.resize(columns + 1, lines + 1)
+            await self._stream.resize(columns, lines)
+
+    async def read(self) -> bytes:
+        return await self._stream.read()
+
+    async def write(self, data: bytes) -> None:
+        if data and self.stdin:
+            await self._stream.send(STDIN, data)
+
+    async def resize(self, columns: int, lines: int) -> None:
+        await self._stream.resize(columns, lines)
+
+    async def close_stdin(self) -> bool:
+        """Send EOF on stdin without closing the stream (v5 only)."""
+        return await self._stream.close_stdin()
+
+    async def close(self) -> None:
+        await self._stream.close()
+
+    async def _explain(self, status: int) -> KubeError:
+        return await explain_stream_failure(
+            self.session,
+            self.namespace,
+            self.pod,
+            self.container,
+            status,
+            subresource=self._subresource,
+            stdin=self.stdin,
+            tty=self.tty,
+        )
+
+
+class AttachSession(_StreamBackend):
+    """`kubectl attach -it` as a TerminalBackend. A new instance reattaches."""
+
+    _subresource = "attach"
+
+    def __init__(
+        self,
+        session: Any,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        stdin: bool = True,
+        tty: bool = True,
+        **options: Any,
+    ) -> None:
+        query = [
+            ("container", container),
+            ("stdin", _flag(stdin)),
+            ("stdout", "true"),
+            ("stderr", _flag(not tty)),
+            ("tty", _flag(tty)),
+        ]
+        super().__init__(
+            session, namespace, pod, container, stdin=stdin, tty=tty, query=query, **options
+        )
+
+
+class ExecSession(_StreamBackend):
+    """`kubectl exec` of an argv as a TerminalBackend (also used for one-shot commands)."""
+
+    _subresource = "exec"
+
+    def __init__(
+        self,
+        session: Any,
+        namespace: str,
+        pod: str,
+        container: str,
+        command: list[str],
+        *,
+        stdin: bool = True,
+        tty: bool = True,
+        **options: Any,
+    ) -> None:
+        if not command:
+            raise KubeError("Nothing to run", "exec needs a command", reason="InvalidRequest")
+        query = [("command", arg) for arg in command] + [
+            ("container", container),
+            ("stdin", _flag(stdin)),
+            ("stdout", "true"),
+            ("stderr", _flag(not tty)),
+            ("tty", _flag(tty)),
+        ]
+        self.command = list(command)
+        super().__init__(
+            session, namespace, pod, container, stdin=stdin, tty=tty, query=query, **options
+        )
+
+
+async def run_command(
+    session: Any, namespace: str, pod: str, container: str, command: list[str], **options: Any
+) -> tuple[bytes, BackendExit]:
+    """Run argv in the container without a tty and collect its output (e.g. /proc reads)."""
+    backend = ExecSession(session, namespace, pod, container, command, stdin=False, tty=False)
+    await backend.start(80, 24)
+    chunks: list[bytes] = []
+    try:
+        while chunk := await backend.read():
+            chunks.append(chunk)
+    finally:
+        await backend.close()
+    exit_ = backend.exit or BackendExit(None, "dropped", "no exit status")
+    return b"".join(chunks), exit_
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+async def explain_stream_failure(
+    session: Any,
+    namespace: str,
+    pod: str,
+    container: str,
+    status: int,
+    *,
+    subresource: str,
+    stdin: bool,
+    tty: bool,
+) -> KubeError:
+    """Why the attach/exec handshake was refused, in words the user can act on."""
+    if status in (401, 403):
+        return KubeError(
+            "Forbidden" if status == 403 else "Unauthorized",
+            f"you may not get pods/{subresource} in namespace {namespace}"
+            if status == 403
+            else "the cluster rejected your credentials",
+            status=status,
+            reason="Forbidden" if status == 403 else "Unauthorized",
+            hint="ask a cluster admin for this permission (RBAC), or switch context",
+        )
+    try:
+        obj = await session.request_json(
+            "GET",
+            pod_path(namespace, pod, "").rstrip("/"),
+            resource="pods",
+            namespace=namespace,
+        )
+    except KubeError as exc:
+        if exc.status == 404:
+            return KubeError(
+                "Pod deleted",
+                f"pod {namespace}/{pod} was deleted",
+                status=status,
+                reason="NotFound",
+            )
+        return exc
+    except Exception as exc:
+        return to_kube_error(exc)
+    phase = (obj.get("status") or {}).get("phase")
+    if subresource == "attach" and phase in ("Succeeded", "Failed"):
+        return KubeError(
+            "Cannot attach",
+            f"cannot attach a container in a completed pod; current phase is {phase}",
+            status=status,
+            reason="BadRequest",
+        )
+    spec, _kind = container_spec(obj, container)
+    if spec is None:
+        return KubeError(
+            "No such container",
+            f"container {container} is not valid for pod {pod}",
+            status=status,
+            reason="NotFound",
+        )
+    state = container_status(obj, container)
+    running = bool(state and (state.get("state") or {}).get("running"))
+    if not running:
+        return KubeError(
+            f"Cannot {subresource}",
+            f"container {container} is not running ({describe_state(state)})",
+            status=status,
+            reason="BadRequest",
+            hint="the logs of the container may say why" if state else None,
+        )
+    if subresource == "attach":
+        if stdin and not spec.get("stdin"):
+            return KubeError(
+                "Cannot attach",
+                f"container {container} has no stdin: it was not started with -i/--stdin",
+                status=status,
+                reason="BadRequest",
+                hint="attach without input, or start a new debug container with stdin",
+            )
+        if tty and not spec.get("tty"):
+            return KubeError(
+                "Cannot attach",
+                f"container {container} has no tty: it was not started with -t/--tty",
+                status=status,
+                reason="BadRequest",
+                hint="attach without a tty",
+            )
+    return from_status(status, b"", resource=f"pods/{subresource}", namespace=namespace)
+
+
+class AttachOrLogs:
+    """kubectl debug's behaviour: attach to a running container; for a terminated one show
+    its logs and how it ended. Decided in `start()`, from a fresh read of the pod."""
+
+    def __init__(
+        self,
+        session: Any,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        stdin: bool = True,
+        tty: bool = True,
+        **options: Any,
+    ) -> None:
+        self.session = session
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self._stdin = stdin
+        self._tty = tty
+        self._options = options
+        self.backend: TerminalBackend | None = None
+
+    @property
+    def showing_logs(self) -> bool:
+        return isinstance(self.backend, LogsBackend)
+
+    async def start(self, columns: int, lines: int) -> None:
+        try:
+            obj = await self.session.request_json(
+                "GET",
+                pod_path(self.namespace, self.pod, "").rstrip("/"),
+                resource="pods",
+                namespace=self.namespace,
+            )
+        except KubeError as exc:
+            if exc.status == 404:
+                raise KubeError(
+                    "Pod deleted", f"pod {self.namespace}/{self.pod} was deleted"
+                ) from None
+            raise
+        state = container_status(obj, self.container)
+        terminated = (state or {}).get("state", {}).get("terminated")
+        if terminated is None:
+            attach = AttachSession(
+                self.session,
+                self.namespace,
+                self.pod,
+                self.container,
+                stdin=self._stdin,
+                tty=self._tty,
+                **self._options,
+            )
+            try:
+                await attach.start(columns, lines)
+                self.backend = attach
+                return
+            except KubeError:
+                obj = await self.session.request_json(
+                    "GET", pod_path(self.namespace, self.pod, "").rstrip("/"), resource="pods"
+                )
+                state = container_status(obj, self.container)
+                terminated = (state or {}).get("state", {}).get("terminated")
+                if terminated is None:
+                    raise
+        code = terminated.get("exitCode")
+        reason = terminated.get("reason") or "Terminated"
+        ending = BackendExit(
+            code,
+            "exited",
+            f"container {self.container} terminated: {reason} (exit code {code}); showing its logs",
+        )
+        self.backend = LogsBackend(
+            self.session, self.namespace, self.pod, self.container, ending=ending
+        )
+        await self.backend.start(columns, lines)
+
+    async def read(self) -> bytes:
+        return await self.backend.read() if self.backend else b""
+
+    async def write(self, data: bytes) -> None:
+        if self.backend:
+            await self.backend.write(data)
+
+    async def resize(self, columns: int, lines: int) -> None:
+        if self.backend:
+            await self.backend.resize(columns, lines)
+
+    async def close(self) -> None:
+        if self.backend:
+            await self.backend.close()
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self.backend.exit if self.backend else None
+
+
+def attach_or_logs(
+    session: Any, namespace: str, pod: str, container: str, **options: Any
+) -> AttachOrLogs:
+    return AttachOrLogs(session, namespace, pod, container, **options)

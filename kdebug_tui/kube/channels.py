@@ -1,0 +1,270 @@
+"""The Kubernetes channel protocol over a websocket (attach and exec streams).
+
+One frame is one channel byte plus payload: 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize,
+and on v5 255 = close a channel. This class is pull-based on purpose: `read()` receives the
+next frame only when the consumer asks, so a slow terminal leaves data in aiohttp's buffer and
+TCP flow control slows the server down, instead of growing a queue of ours without bound.
+Liveness is ours too: we ping every few seconds with autoping off, so the pongs come through
+`receive()` and count as life; aiohttp's own heartbeat would declare a connection dead while
+reading is merely paused by backpressure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote, urlencode, urlparse, urlunparse
+
+import aiohttp
+
+from ..term.backend import BackendExit
+from .errors import KubeError, sanitize, to_kube_error
+from .status_channel import StreamStatus, decode_status
+
+log = logging.getLogger(__name__)
+
+PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
+STDIN, STDOUT, STDERR, STATUS, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
+PING_INTERVAL = 5.0
+DEAD_AFTER = 60.0
+MAX_CHUNK = 64 * 1024
+
+Explainer = Callable[[int], Awaitable[KubeError]]
+
+
+def websocket_url(host: str, path: str, query: list[tuple[str, str]]) -> str:
+    parts = list(urlparse(host.rstrip("/") + path))
+    parts[0] = {"http": "ws", "https": "wss"}.get(parts[0], parts[0])
+    parts[4] = urlencode(query)
+    return urlunparse(parts)
+
+
+class ChannelStream:
+    """A connected attach/exec websocket, read one frame at a time."""
+
+    def __init__(
+        self,
+        session: Any,
+        path: str,
+        query: list[tuple[str, str]],
+        *,
+        tty: bool,
+        stdin: bool,
+        explain: Explainer,
+        ping_interval: float = PING_INTERVAL,
+        dead_after: float = DEAD_AFTER,
+        max_chunk: int = MAX_CHUNK,
+    ) -> None:
+        self._session = session
+        self._path = path
+        self._query = query
+        self._tty = tty
+        self._stdin = stdin
+        self._explain = explain
+        self._ping_interval = ping_interval
+        self._dead_after = dead_after
+        self._max_chunk = max_chunk
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._pending = b""
+        self._status: StreamStatus | None = None
+        self._exit: BackendExit | None = None
+        self._closing = False
+        self._last_seen = 0.0
+        self._send_lock = asyncio.Lock()
+        self.protocol = ""
+        self.bytes_out = 0
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self._exit
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    async def connect(self) -> None:
+        client = self._session.ws
+        config = self._session.configuration
+        headers: dict[str, str] = {"User-Agent": getattr(client, "user_agent", "kdebug-tui")}
+        auth_query: list[tuple[str, str]] = []
+        await client.update_params_for_auth(headers, auth_query, ["BearerToken"])
+        url = websocket_url(config.host, self._path, self._query + auth_query)
+        try:
+            self._ws = await client.rest_client.pool_manager.ws_connect(
+                url,
+                headers=headers,
+                protocols=PROTOCOLS,
+                autoping=False,
+                max_msg_size=0,
+                proxy=getattr(config, "proxy", None) or None,
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            raise await self._explain(exc.status) from None
+        except KubeError:
+            raise
+        except Exception as exc:
+            raise to_kube_error(exc, server=getattr(self._session, "server", None)) from exc
+        self.protocol = self._ws.protocol or "v4.channel.k8s.io"
+        loop = asyncio.get_running_loop()
+        self._last_seen = loop.time()
+        self._heartbeat = asyncio.create_task(self._ping_loop(), name="kdebug-ws-heartbeat")
+
+    async def _ping_loop(self) -> None:
+        ws = self._ws
+        assert ws is not None
+        with contextlib.suppress(Exception):
+            while not ws.closed:
+                await asyncio.sleep(self._ping_interval)
+                await ws.ping()
+
+    async def send(self, channel: int, payload: bytes) -> None:
+        ws = self._ws
+        if ws is None or ws.closed or self._exit is not None:
+            return  # the stream has ended; keys typed now have nowhere to go
+        async with self._send_lock:
+            try:
+                await ws.send_bytes(bytes([channel]) + payload)
+            except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:
+                log.debug("send on a closing websocket: %s", exc)
+
+    async def resize(self, columns: int, lines: int) -> None:
+        if self._tty:
+            body = json.dumps({"Width": max(1, columns), "Height": max(1, lines)})
+            await self.send(RESIZE, body.encode())
+
+    async def close_stdin(self) -> bool:
+        """Half-close stdin (v5 only: `[255, 0]`); False where the protocol cannot."""
+        if not self.protocol.startswith("v5."):
+            return False
+        await self.send(CLOSE, bytes([STDIN]))
+        return True
+
+    async def read(self) -> bytes:
+        """Next stdout/stderr bytes (at most `max_chunk`), b"" once the stream has ended."""
+        if self._pending:
+            return self._take_pending()
+        while self._exit is None:
+            frame = await self._next_frame()
+            if frame is None:
+                break
+            channel, payload = frame
+            if not payload:
+                continue  # the server opens each channel with an empty frame
+            if channel in (STDOUT, STDERR):
+                self.bytes_out += len(payload)
+                self._pending = payload
+                return self._take_pending()
+            if channel == STATUS and self._status is None:
+                self._status = decode_status(payload, protocol=self.protocol)
+                self._finish(self._exit_from_status(self._status))
+                await self._shutdown()
+                break
+            # resize echoes, v5 close frames and unknown channels carry nothing for us
+        return b""
+
+    def _take_pending(self) -> bytes:
+        chunk, self._pending = self._pending[: self._max_chunk], self._pending[self._max_chunk :]
+        return chunk
+
+    async def _next_frame(self) -> tuple[int, bytes] | None:
+        ws = self._ws
+        if ws is None:
+            self._finish(BackendExit(None, "error", "the stream was never started"))
+            return None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while True:
+            remaining = max(self._last_seen, started) + self._dead_after - loop.time()
+            if remaining <= 0:
+                self._finish(
+                    BackendExit(
+                        None,
+                        "dropped",
+                        f"the connection went silent: no answer to pings for "
+                        f"{self._dead_after:.0f} s",
+                    )
+                )
+                await self._shutdown()
+                return None
+            try:
+                msg = await ws.receive(timeout=remaining)
+            except TimeoutError:
+                continue
+            except Exception as exc:  # a broken transport must end the stream, not raise
+                self._finish(self._dropped(f"connection error: {sanitize(exc)}"))
+                return None
+            self._last_seen = loop.time()
+            kind = msg.type
+            if kind == aiohttp.WSMsgType.BINARY:
+                data: bytes = msg.data
+            elif kind == aiohttp.WSMsgType.TEXT:
+                data = msg.data.encode("utf-8", "replace")
+            elif kind == aiohttp.WSMsgType.PING:
+                with contextlib.suppress(Exception):
+                    await ws.pong(msg.data)
+                continue
+            elif kind == aiohttp.WSMsgType.PONG:
+                continue
+            else:  # CLOSE, CLOSING, CLOSED, ERROR
+                self._on_closed(msg)
+                return None
+            if data:
+                return data[0], data[1:]
+
+    def _on_closed(self, msg: aiohttp.WSMessage) -> None:
+        if self._closing:
+            self._finish(BackendExit(None, "closed", "closed by the user"))
+            return
+        if msg.type == aiohttp.WSMsgType.ERROR:
+            self._finish(self._dropped(f"connection error: {sanitize(msg.data)}"))
+            return
+        code = self._ws.close_code if self._ws is not None else None
+        self._finish(
+            self._dropped(
+                "the connection closed without an exit status"
+                + (f" (websocket close code {code})" if code else "")
+            )
+        )
+
+    def _dropped(self, message: str) -> BackendExit:
+        return BackendExit(None, "dropped", message)
+
+    @staticmethod
+    def _exit_from_status(status: StreamStatus) -> BackendExit:
+        if status.success:
+            return BackendExit(0, "exited", "exited with code 0")
+        if status.code is not None:
+            return BackendExit(status.code, "exited", status.message)
+        return BackendExit(None, "error", status.message)
+
+    def _finish(self, exit_: BackendExit) -> None:
+        if self._exit is None:
+            self._exit = exit_
+
+    async def _shutdown(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(BaseException):
+                await self._heartbeat
+            self._heartbeat = None
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), timeout=5)
+
+    async def close(self) -> None:
+        """End the stream from our side (idempotent); the exit says "closed"."""
+        self._closing = True
+        self._finish(BackendExit(None, "closed", "closed by the user"))
+        await self._shutdown()
+
+
+def pod_path(namespace: str, pod: str, subresource: str) -> str:
+    return (
+        f"/api/v1/namespaces/{quote(namespace, safe='')}/pods/{quote(pod, safe='')}/{subresource}"
+    )

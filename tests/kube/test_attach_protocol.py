@@ -1,0 +1,322 @@
+"""AttachSession/ExecSession against an in-test websocket server: the channel protocol's
+edge cases (text frames, unknown channels, status payloads, heartbeats, backpressure)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from kdebug_tui.kube.attach import AttachSession, ExecSession
+from kdebug_tui.kube.errors import KubeError
+from kdebug_tui.kube.status_channel import decode_status
+from kdebug_tui.term.backend import BackendExit, TerminalBackend
+from tests.kube.wsfake import FakeServer, fake_api, pod
+
+SUCCESS = b'\x03{"metadata":{},"status":"Success"}'
+
+
+def exit_status(code: int) -> bytes:
+    body = {
+        "metadata": {},
+        "status": "Failure",
+        "message": f"command terminated with non-zero exit code: {code}",
+        "reason": "NonZeroExitCode",
+        "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]},
+    }
+    return b"\x03" + json.dumps(body).encode()
+
+
+async def read_all(backend: TerminalBackend) -> bytes:
+    out = bytearray()
+    while chunk := await asyncio.wait_for(backend.read(), timeout=10):
+        out += chunk
+    return bytes(out)
+
+
+async def shell(ws: web.WebSocketResponse, request: web.Request, server: FakeServer) -> None:
+    """Echo a line-oriented 'shell': `exit N` ends with that status."""
+    line = b""
+    async for msg in ws:
+        if msg.type != aiohttp.WSMsgType.BINARY:
+            continue
+        server.received.append(msg.data)
+        channel, payload = msg.data[0], msg.data[1:]
+        if channel != 0:
+            continue
+        line += payload
+        while b"\r" in line:
+            command, line = line.split(b"\r", 1)
+            await ws.send_bytes(b"\x01" + command + b"\r\n")
+            if command.startswith(b"exit"):
+                code = int(command.split()[1]) if b" " in command else 0
+                await ws.send_bytes(SUCCESS if code == 0 else exit_status(code))
+                await ws.close()
+                return
+
+
+async def test_attach_negotiates_v5_resizes_and_exits_zero(tmp_path: Path) -> None:
+    server = FakeServer(handler=shell, pods={"p": pod("p", stdin=True, tty=True)})
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        assert isinstance(attach, TerminalBackend)
+        await attach.start(80, 24)
+        assert attach.protocol == "v5.channel.k8s.io"
+        request = server.requests[0]
+        assert request.headers["Authorization"] == "Bearer fake-token"
+        assert request.query["container"] == "dbg"
+        assert (request.query["stdin"], request.query["tty"]) == ("true", "true")
+        assert request.query["stdout"] == "true" and request.query["stderr"] == "false"
+        await attach.write(b"echo hi\r")
+        assert await attach.read() == b"echo hi\r\n"
+        await attach.write(b"exit\r")
+        assert await read_all(attach) == b"exit\r\n"
+        assert attach.exit == BackendExit(0, "exited", "exited with code 0")
+    resizes = [json.loads(m[1:]) for m in server.received if m[0] == 4]
+    assert resizes[:2] == [{"Width": 81, "Height": 25}, {"Width": 80, "Height": 24}]
+
+
+async def test_v4_only_server_and_nonzero_exit(tmp_path: Path) -> None:
+    server = FakeServer(handler=shell, protocols=("v4.channel.k8s.io",))
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(100, 30)
+        assert attach.protocol == "v4.channel.k8s.io"
+        assert await attach.close_stdin() is False  # v4 cannot half-close
+        await attach.write(b"exit 3\r")
+        await read_all(attach)
+        assert attach.exit == BackendExit(3, "exited", "command terminated with exit code 3")
+        await attach.write(b"too late\r")  # ignored, never raises
+
+
+async def test_text_frames_unknown_channels_and_empty_frames(tmp_path: Path) -> None:
+    async def noisy(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(b"\x01")  # empty
+        await ws.send_str("\x01from text")
+        await ws.send_bytes(b"\x07ignored channel")
+        await ws.send_bytes(b"\xffv5 close of some channel")
+        await ws.send_bytes(b"")
+        await ws.send_bytes(b"\x02stderr too")
+        await ws.send_bytes(SUCCESS)
+        await ws.close()
+
+    server = FakeServer(handler=noisy)
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg", tty=False)
+        await attach.start(80, 24)
+        assert await read_all(attach) == b"from textstderr too"
+        assert attach.exit is not None and attach.exit.code == 0
+    assert server.requests[0].query["stderr"] == "true"
+    assert not [m for m in server.received if m and m[0] == 4]  # no resize without tty
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (b"\x03not json", BackendExit(None, "error", "")),
+        (
+            b'\x03{"status":"Failure","message":"exec: \\"sh\\": executable file not found"}',
+            BackendExit(None, "error", 'exec: "sh": executable file not found'),
+        ),
+        (
+            b'\x03{"status":"Failure","reason":"NonZeroExitCode","details":{"causes":'
+            b'[{"reason":"ExitCode","message":"x1"}]}}',
+            BackendExit(None, "error", "error stream protocol error: invalid exit code value 'x1'"),
+        ),
+        (
+            b'\x03{"status":"Failure","reason":"NonZeroExitCode"}',
+            BackendExit(None, "error", "error stream protocol error: details must be set"),
+        ),
+        (
+            b'\x03{"status":"Weird"}',
+            BackendExit(None, "error", "error stream protocol error: unknown error"),
+        ),
+    ],
+)
+async def test_bad_and_failure_status_payloads(
+    tmp_path: Path, status: bytes, expected: BackendExit
+) -> None:
+    async def ends(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(b"\x01out")
+        await ws.send_bytes(status)
+        await ws.close()
+
+    async with fake_api(tmp_path, FakeServer(handler=ends)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(80, 24)
+        assert await read_all(attach) == b"out"
+        assert attach.exit is not None
+        assert (attach.exit.code, attach.exit.reason) == (expected.code, expected.reason)
+        if expected.message:
+            assert attach.exit.message == expected.message
+        else:
+            assert attach.exit.message.startswith("error stream protocol error")
+
+
+async def test_close_without_status_is_dropped_never_success(tmp_path: Path) -> None:
+    async def vanish(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(b"\x01partial output")
+        await ws.close()
+
+    async with fake_api(tmp_path, FakeServer(handler=vanish)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(80, 24)
+        assert await read_all(attach) == b"partial output"
+        assert attach.exit is not None
+        assert attach.exit.reason == "dropped" and attach.exit.code is None
+        assert "without an exit status" in attach.exit.message
+
+
+async def test_silent_server_that_ignores_pings_is_declared_dead(tmp_path: Path) -> None:
+    async def silent(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        async for _msg in ws:  # swallow everything, pings included
+            pass
+
+    server = FakeServer(handler=silent, autoping=False)
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg", ping_interval=0.05, dead_after=0.4)
+        await attach.start(80, 24)
+        assert await read_all(attach) == b""
+        assert attach.exit is not None and attach.exit.reason == "dropped"
+        assert "no answer to pings" in attach.exit.message
+
+
+async def test_idle_server_that_answers_pings_stays_alive(tmp_path: Path) -> None:
+    late = asyncio.Event()
+
+    async def idle(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        # aiohttp answers pings only while someone reads, like an API server reading stdin.
+        async def drain() -> None:
+            async for _msg in ws:
+                pass
+
+        draining = asyncio.ensure_future(drain())
+        await late.wait()
+        draining.cancel()
+        await ws.send_bytes(b"\x01still here")
+        await ws.send_bytes(SUCCESS)
+        await ws.close()
+
+    async with fake_api(tmp_path, FakeServer(handler=idle)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg", ping_interval=0.05, dead_after=0.3)
+        await attach.start(80, 24)
+        reader = asyncio.ensure_future(attach.read())
+        # Idle for three times the dead-after period; pongs keep the stream alive.
+        done, _ = await asyncio.wait({reader}, timeout=0.9)
+        late.set()
+        assert not done, "an idle but answering server must not be declared dead"
+        assert await asyncio.wait_for(reader, 5) == b"still here"
+        assert await read_all(attach) == b""
+        assert attach.exit is not None and attach.exit.code == 0
+
+
+async def test_reads_are_pulled_and_bounded(tmp_path: Path) -> None:
+    total = 24 * 1024 * 1024
+    frame = b"\x01" + b"x" * (256 * 1024)
+    progress = {"sent": 0}
+
+    async def flood(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        while progress["sent"] < total:
+            await ws.send_bytes(frame)
+            progress["sent"] += len(frame) - 1
+        await ws.send_bytes(SUCCESS)
+        await ws.close()
+
+    async with fake_api(tmp_path, FakeServer(handler=flood)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg", max_chunk=16 * 1024)
+        await attach.start(80, 24)
+        first = await attach.read()
+        assert len(first) == 16 * 1024
+        await asyncio.sleep(0.3)  # give a server without backpressure time to send it all
+        assert progress["sent"] < total, "the client buffered everything instead of pulling"
+        received = len(first)
+        while chunk := await asyncio.wait_for(attach.read(), 10):
+            assert len(chunk) <= 16 * 1024
+            received += len(chunk)
+        assert received == total
+        assert attach.exit is not None and attach.exit.code == 0
+
+
+async def test_half_close_on_v5(tmp_path: Path) -> None:
+    async def cat(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        async for msg in ws:
+            if msg.data == b"\xff\x00":
+                await ws.send_bytes(b"\x01got EOF")
+                await ws.send_bytes(SUCCESS)
+                await ws.close()
+                return
+
+    async with fake_api(tmp_path, FakeServer(handler=cat)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(80, 24)
+        assert await attach.close_stdin() is True
+        assert await read_all(attach) == b"got EOF"
+
+
+async def test_user_close_is_reported_as_closed(tmp_path: Path) -> None:
+    async with fake_api(tmp_path, FakeServer(handler=shell)) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(80, 24)
+        reader = asyncio.ensure_future(attach.read())
+        await attach.close()
+        assert await asyncio.wait_for(reader, 5) == b""
+        assert attach.exit is not None and attach.exit.reason == "closed"
+        await attach.close()  # idempotent
+
+
+async def test_exec_sends_argv_as_repeated_command_params(tmp_path: Path) -> None:
+    async def run(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(b"\x01" + json.dumps(request.query.getall("command")).encode())
+        await ws.send_bytes(exit_status(2))
+        await ws.close()
+
+    server = FakeServer(handler=run)
+    async with fake_api(tmp_path, server) as session:
+        argv = ["cat", "/proc/1/status", "a b;c"]
+        backend = ExecSession(session, "ns", "p", "dbg", argv, stdin=False, tty=False)
+        await backend.start(80, 24)
+        assert json.loads(await read_all(backend)) == argv
+        assert backend.exit == BackendExit(2, "exited", "command terminated with exit code 2")
+    assert server.requests[0].path.endswith("/pods/p/exec")
+
+
+@pytest.mark.parametrize(
+    ("status", "pods", "message"),
+    [
+        (403, {}, "you may not get pods/attach in namespace ns"),
+        (404, {}, "pod ns/p was deleted"),
+        (
+            400,
+            {"p": pod("p", state={"terminated": {"exitCode": 0, "reason": "Completed"}})},
+            "container dbg is not running (terminated, reason Completed, exit code 0)",
+        ),
+        (
+            400,
+            {"p": pod("p", state={"waiting": {"reason": "ImagePullBackOff"}})},
+            "container dbg is not running (waiting: ImagePullBackOff)",
+        ),
+        (400, {"p": pod("p", stdin=False)}, "container dbg has no stdin"),
+        (400, {"p": pod("p", stdin=True)}, "container dbg has no tty"),
+        (400, {"p": pod("p", "other")}, "container dbg is not valid for pod p"),
+    ],
+)
+async def test_handshake_failures_are_explained(
+    tmp_path: Path, status: int, pods: dict, message: str
+) -> None:
+    server = FakeServer(handshake_status=status, pods=pods)
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        with pytest.raises(KubeError) as info:
+            await attach.start(80, 24)
+        assert message in str(info.value)
+
+
+def test_decode_status_v1_text_and_success() -> None:
+    assert decode_status(b"oops", protocol="channel.k8s.io").message == "oops"
+    assert decode_status(b'{"metadata":{},"status":"Success"}').success
+    assert decode_status(exit_status(255)[1:]).code == 255
+    assert decode_status(exit_status(256)[1:]).code is None
