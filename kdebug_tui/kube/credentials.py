@@ -38,9 +38,14 @@ class Credential:
     cert_data: bytes | None = field(default=None, repr=False)
     key_data: bytes | None = field(default=None, repr=False)
     expires_at: float | None = None
+    fetched_at: float = field(default_factory=time.time)
 
     def fresh(self, now: float) -> bool:
-        return self.expires_at is None or now < self.expires_at - REFRESH_MARGIN
+        """Usable until shortly before expiry (half the lifetime for short-lived ones)."""
+        if self.expires_at is None:
+            return True
+        margin = min(REFRESH_MARGIN, (self.expires_at - self.fetched_at) / 2)
+        return now < self.expires_at - margin
 
 
 def _parse_time(value: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ class Recorded:
     path: str
     query: dict[str, str]
     authorization: str | None
+    client_cn: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +43,17 @@ class WatchConn:
         self.lines.put_nowait(None)
 
 
+def _client_cn(request: web.Request) -> str | None:
+    if request.transport is None:
+        return None
+    cert = request.transport.get_extra_info("peercert")
+    for rdn in (cert or {}).get("subject", ()):
+        for key, value in rdn:
+            if key == "commonName":
+                return str(value)
+    return None
+
+
 def status_body(code: int, reason: str, message: str) -> dict[str, Any]:
     return {
         "kind": "Status",
@@ -53,7 +67,8 @@ def status_body(code: int, reason: str, message: str) -> dict[str, Any]:
 
 
 class FakeApi:
-    def __init__(self) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        self._ssl = ssl_context
         self.requests: list[Recorded] = []
         self.pods: list[dict[str, Any]] = []
         self.list_version = "10"
@@ -72,10 +87,10 @@ class FakeApi:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, handler_cancellation=True)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._ssl)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{'https' if self._ssl else 'http'}://127.0.0.1:{port}"
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -103,7 +118,16 @@ class FakeApi:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         auth = request.headers.get("Authorization")
-        self.requests.append(Recorded(request.method, request.path, dict(request.query), auth))
+        self.requests.append(
+            Recorded(
+                request.method,
+                request.path,
+                dict(request.query),
+                auth,
+                _client_cn(request),
+                dict(request.headers),
+            )
+        )
         if auth and auth.removeprefix("Bearer ") in self.answer_401_for:
             return web.json_response(status_body(401, "Unauthorized", "Unauthorized"), status=401)
         if request.path.endswith("/selfsubjectaccessreviews"):
