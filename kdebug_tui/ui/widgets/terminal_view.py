@@ -36,7 +36,6 @@ from kdebug_tui.term.recorder import CastRecorder
 from kdebug_tui.ui.widgets.terminal_input import MouseMixin
 from kdebug_tui.ui.widgets.terminal_render import (
     Selection,
-    TerminalModel,
     cursor_style,
     overlay,
     row_strip,
@@ -52,10 +51,6 @@ SCROLL_PAGE_KEYS = {"shift+pageup": -1, "shift+pagedown": 1}
 _RESET_FOR_RESTART = (
     b"\x1b[?1049l\x1b[0m\x1b[?1l\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?25h"
 )
-
-
-def _make_emulator(columns: int, lines: int, scrollback: int) -> TerminalModel:
-    return Emulator(columns=columns, lines=lines, scrollback=scrollback, answer_queries=True)
 
 
 class TerminalView(MouseMixin, Widget, can_focus=True):
@@ -122,7 +117,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         title: str = "",
         *,
         scrollback: int = 10_000,
-        emulator: TerminalModel | None = None,
+        emulator: Emulator | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -130,7 +125,9 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._backend = backend
         self.label = title
-        self._emulator = emulator or _make_emulator(80, 24, scrollback)
+        self._emulator: Emulator = emulator or Emulator(
+            columns=80, lines=24, scrollback=scrollback, answer_queries=True
+        )
         self._term_size = (80, 24)
         self._started = False
         self._exit: BackendExit | None = None
@@ -154,7 +151,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
 
     # --- public API ----------------------------------------------------------------------
     @property
-    def emulator(self) -> TerminalModel:
+    def emulator(self) -> Emulator:
         return self._emulator
 
     @property
