@@ -1,0 +1,477 @@
+"""Launching the real local processes that stand in for containers.
+
+Each container (and each exec) is its own session (`setsid`), so every process it forks,
+even one a job-control shell moved to another process group, can be found by session id
+and killed. With a TTY the process gets a real PTY as its controlling terminal; without one
+stdout and stderr are separate pipes. Where the machine allows (root + util-linux), a
+container gets its own PID and mount namespace (`unshare`), or joins another's (`nsenter`),
+so `ps` in a debug container shows exactly what a real one would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import termios
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+READ_CHUNK = 65536
+
+# The mount helper: a fixed script, never built from user input; the container's argv
+# follows it as "$@".
+_HOST_MOUNT_SCRIPT = 'mount --rbind / "$0" && exec "$@"'
+
+
+@dataclass
+class RuntimeCapabilities:
+    """What isolation this machine lets the sandbox give its containers."""
+
+    pid_namespaces: bool
+    host_mount: bool
+    reason: str = ""
+
+
+_capabilities: RuntimeCapabilities | None = None
+
+
+def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
+    """Try the namespace tools once per process; every failure leaves a reason."""
+    global _capabilities
+    if _capabilities is not None:
+        return _capabilities
+    reasons: list[str] = []
+    pid_ok = False
+    mount_ok = False
+    if os.geteuid() != 0:
+        reasons.append("not running as root: PID namespaces and /host mounts need root")
+    elif not (shutil.which("unshare") and shutil.which("nsenter")):
+        reasons.append("unshare/nsenter (util-linux) not found")
+    else:
+        pid_ok = _probe(
+            ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true"],
+            "unshare --pid --mount-proc",
+            reasons,
+        )
+        with contextlib.suppress(OSError):
+            os.makedirs(host_root, exist_ok=True)
+        if not os.path.isdir(host_root):
+            reasons.append(f"cannot create {host_root} on this machine")
+        elif shutil.which("mount"):
+            mount_ok = _probe(
+                ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                 _HOST_MOUNT_SCRIPT, host_root, "true"],
+                "bind mount of / in a private mount namespace",
+                reasons,
+            )  # fmt: skip
+        else:
+            reasons.append("mount not found")
+    _capabilities = RuntimeCapabilities(pid_ok, mount_ok, "; ".join(reasons))
+    return _capabilities
+
+
+def _probe(argv: list[str], what: str, reasons: list[str]) -> bool:
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        reasons.append(f"{what} failed: {exc}")
+        return False
+    if done.returncode != 0:
+        err = done.stderr.decode(errors="replace").strip()
+        reasons.append(f"{what} failed: {err or done.returncode}")
+        return False
+    return True
+
+
+@dataclass
+class SpawnSpec:
+    """How to start one process: argv is already resolved to an executable path."""
+
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str = "/"
+    tty: bool = False
+    stdin: bool = False
+    columns: int = 80
+    lines: int = 24
+    new_pid_namespace: bool = False  # own PID + mount namespace, /proc remounted
+    join_namespaces_of: int | None = None  # host pid whose PID + mount namespaces to enter
+    host_root_mount: str | None = None  # bind-mount / here, in a private mount namespace
+    uid: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
+    """The argv with namespace tools in front; True when the real process is a child."""
+    argv = list(spec.argv)
+    if spec.uid is not None and spec.uid != 0 and os.geteuid() == 0:
+        uid = str(spec.uid)
+        argv = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--", *argv]
+    forked = False
+    if ctty_inside(spec):
+        argv = ["setsid", "--ctty", "--", *argv]
+    if spec.host_root_mount:
+        argv = ["sh", "-c", _HOST_MOUNT_SCRIPT, spec.host_root_mount, *argv]
+    if spec.join_namespaces_of is not None:
+        argv = ["nsenter", "--target", str(spec.join_namespaces_of), "--pid", "--mount",
+                "--", *argv]  # fmt: skip
+        forked = True
+    elif spec.new_pid_namespace:
+        argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc",
+                "--propagation", "private", "--", *argv]  # fmt: skip
+        forked = True
+    elif spec.host_root_mount:
+        argv = ["unshare", "--mount", "--propagation", "private", "--", *argv]
+    return argv, forked
+
+
+def ctty_inside(spec: SpawnSpec) -> bool:
+    """Inside a PID namespace the container's own process must lead the TTY's session
+    (as runc arranges): a shell restoring the terminal's process group on exit would
+    otherwise name a group it cannot see, and fail ("Cannot set tty process group")."""
+    namespaced = spec.new_pid_namespace or spec.join_namespaces_of is not None
+    return spec.tty and spec.stdin and namespaced
+
+
+def _set_winsize(fd: int, columns: int, lines: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+
+
+def _make_controlling_tty() -> None:  # runs in the child between fork and exec
+    fcntl.ioctl(1, termios.TIOCSCTTY, 0)  # stdout is the PTY even when stdin is not
+
+
+class Process:
+    """One running process tree: its output goes to `on_output(channel, data)`.
+
+    Channel 1 is stdout (the PTY with a TTY), 2 is stderr. `on_output(0, b"")` is never
+    called; end of output is `on_eof()`, called once after the process exited and every
+    byte it wrote was delivered.
+    """
+
+    def __init__(self, spec: SpawnSpec) -> None:
+        self.spec = spec
+        self.tty = spec.tty
+        self.on_output: Callable[[int, bytes], None] = lambda _c, _d: None
+        self.on_eof: Callable[[], None] = lambda: None
+        self.returncode: int | None = None
+        self.main_pid: int | None = None  # the container's own process (inside namespaces)
+        self._popen: subprocess.Popen[bytes] | None = None
+        self._master: int | None = None
+        self._stdin_w: int | None = None
+        self._readers: dict[int, int] = {}  # fd -> channel
+        self._paused = False
+        self._exited = asyncio.Event()
+        self._eof = asyncio.Event()
+        self._pidfd: int | None = None
+        self._forked = False
+        self._loop = asyncio.get_running_loop()
+
+    # -- starting -------------------------------------------------------------------
+    def start(self) -> None:
+        """Fork and exec; raises OSError when the wrapper itself cannot start."""
+        spec = self.spec
+        argv, self._forked = wrap_argv(spec)
+        slave: int | None = None
+        close_after: list[int] = []
+        try:
+            if spec.tty:
+                self._master, slave = os.openpty()
+                _set_winsize(slave, spec.columns, spec.lines)
+                close_after.append(slave)
+                stdin: int = slave if spec.stdin else subprocess.DEVNULL
+                stdout = stderr = slave
+                preexec: Callable[[], None] | None = (
+                    None if ctty_inside(spec) else _make_controlling_tty
+                )
+            else:
+                preexec = None
+                if spec.stdin:
+                    r, self._stdin_w = os.pipe()
+                    close_after.append(r)
+                    stdin = r
+                else:
+                    stdin = subprocess.DEVNULL
+                out_r, out_w = os.pipe()
+                err_r, err_w = os.pipe()
+                close_after += [out_w, err_w]
+                stdout, stderr = out_w, err_w
+                self._readers = {out_r: 1, err_r: 2}
+            self._popen = subprocess.Popen(
+                argv,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                cwd=spec.cwd,
+                env=spec.env,
+                start_new_session=True,
+                preexec_fn=preexec,
+                close_fds=True,
+            )
+        except BaseException:
+            for fd in [*close_after, *self._readers, self._master, self._stdin_w]:
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+            self._readers = {}
+            self._master = self._stdin_w = None
+            raise
+        for fd in close_after:
+            os.close(fd)
+        if self._master is not None:
+            self._readers = {self._master: 1}
+        for fd in self._readers:
+            os.set_blocking(fd, False)
+            self._loop.add_reader(fd, self._on_readable, fd)
+        if self._master is not None:
+            os.set_blocking(self._master, False)
+        if self._stdin_w is not None:
+            os.set_blocking(self._stdin_w, False)
+        self._pidfd = os.pidfd_open(self._popen.pid)
+        self._loop.add_reader(self._pidfd, self._on_exit)
+
+    @property
+    def pid(self) -> int:
+        assert self._popen is not None
+        return self._popen.pid
+
+    async def inner_pid(self) -> int:
+        """The pid of the process the namespace tool forked (the container's own)."""
+        if not self._forked:
+            self.main_pid = self.pid
+            return self.pid
+        deadline = self._loop.time() + 2.0
+        path = f"/proc/{self.pid}/task/{self.pid}/children"
+        while self._loop.time() < deadline and self.returncode is None:
+            with contextlib.suppress(OSError):
+                children = _read_text(path).split()
+                if children:
+                    self.main_pid = int(children[0])
+                    return self.main_pid
+            await asyncio.sleep(0.005)
+        return self.pid
+
+    # -- output ---------------------------------------------------------------------
+    def _on_readable(self, fd: int) -> None:
+        try:
+            data = os.read(fd, READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError as exc:  # EIO: the PTY's last slave closed
+            if exc.errno not in (errno.EIO, errno.EBADF):
+                raise
+            data = b""
+        if data:
+            self.on_output(self._readers[fd], data)
+            return
+        self._drop_reader(fd)
+
+    def _drop_reader(self, fd: int) -> None:
+        if fd not in self._readers:
+            return
+        self._loop.remove_reader(fd)
+        del self._readers[fd]
+        if fd != self._master:
+            os.close(fd)
+        self._check_done()
+
+    def pause_reading(self) -> None:
+        if not self._paused:
+            self._paused = True
+            for fd in self._readers:
+                self._loop.remove_reader(fd)
+
+    def resume_reading(self) -> None:
+        if self._paused:
+            self._paused = False
+            for fd in self._readers:
+                self._loop.add_reader(fd, self._on_readable, fd)
+
+    # -- input ----------------------------------------------------------------------
+    async def write(self, data: bytes) -> None:
+        """Write to stdin (or the PTY); waits while the pipe is full; drops after close."""
+        fd = self._master if self.tty and self.spec.stdin else self._stdin_w
+        view = memoryview(data)
+        while view and fd is not None and self.returncode is None:
+            try:
+                n = os.write(fd, view)
+                view = view[n:]
+            except BlockingIOError:
+                await self._writable(fd)
+            except OSError:
+                return
+            fd = self._master if self.tty and self.spec.stdin else self._stdin_w
+
+    async def _writable(self, fd: int) -> None:
+        ready = self._loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        self._loop.add_writer(fd, wake)
+        try:
+            await asyncio.wait_for(ready, 1.0)
+        except TimeoutError:
+            pass
+        finally:
+            self._loop.remove_writer(fd)
+
+    def close_stdin(self) -> None:
+        """EOF on stdin: closes the pipe, or types the EOF character on a PTY."""
+        if self.tty:
+            if self._master is not None and self.spec.stdin and self.returncode is None:
+                with contextlib.suppress(OSError):
+                    os.write(self._master, b"\x04")
+            return
+        if self._stdin_w is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._stdin_w)
+            self._stdin_w = None
+
+    def resize(self, columns: int, lines: int) -> None:
+        """TIOCSWINSZ on the PTY: the kernel sends SIGWINCH to the foreground group."""
+        if self._master is None or columns <= 0 or lines <= 0:
+            return
+        with contextlib.suppress(OSError):
+            _set_winsize(self._master, min(columns, 10000), min(lines, 10000))
+
+    # -- ending ---------------------------------------------------------------------
+    def _on_exit(self) -> None:
+        assert self._popen is not None and self._pidfd is not None
+        code = self._popen.poll()
+        if code is None:
+            return
+        self._loop.remove_reader(self._pidfd)
+        os.close(self._pidfd)
+        self._pidfd = None
+        self.returncode = code
+        self._exited.set()
+        # A container ends with its main process: whatever it left behind dies too, and
+        # then the PTY reports EIO once its buffered output has been read.
+        self._kill_sessions(signal.SIGKILL)
+        self._loop.create_task(self._finish_output())
+
+    async def _finish_output(self) -> None:
+        self.resume_reading()
+        self._check_done()  # the pipes may have reached EOF before the exit was seen
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._eof.wait(), 2.0)
+        for fd in list(self._readers):
+            self._drop_reader(fd)
+        self._check_done()
+
+    def _check_done(self) -> None:
+        if self._eof.is_set() or self._readers or self.returncode is None:
+            return
+        self._eof.set()
+        self._close_fds()
+        self.on_eof()
+
+    def _close_fds(self) -> None:
+        if self._master is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._master)
+            self._master = None
+        if self._stdin_w is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._stdin_w)
+            self._stdin_w = None
+
+    @property
+    def exit_code(self) -> int | None:
+        """As a container runtime reports it: 128 + signal when killed by a signal."""
+        if self.returncode is None:
+            return None
+        return 128 - self.returncode if self.returncode < 0 else self.returncode
+
+    async def wait(self) -> int:
+        await self._exited.wait()
+        code = self.exit_code
+        assert code is not None
+        return code
+
+    async def wait_output_done(self) -> None:
+        await self._eof.wait()
+
+    async def stop(self, grace: float) -> None:
+        """SIGTERM to the container's main process, SIGKILL to the rest after `grace` s.
+
+        Parents outlive their children here: the namespace tool (unshare/nsenter) is killed
+        last so it reaps what it forked; a PID namespace's init reaps the whole namespace
+        as it dies. Orphans would otherwise become zombies of an init that never reaps."""
+        if self._popen is None:
+            return
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self._main_pid(), signal.SIGTERM)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._exited.wait(), grace)
+        if self.returncode is None:
+            self._kill_sessions(signal.SIGKILL, spare=self.pid)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._exited.wait(), 2.0)
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._exited.wait(), 5.0)
+        if self.returncode is None:  # pragma: no cover - the kernel always delivers SIGKILL
+            self._popen.wait(timeout=5)
+            self._on_exit()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._eof.wait(), 3.0)
+
+    def _kill_sessions(self, sig: int, *, spare: int | None = None) -> None:
+        """The wrapper's session, and the container's own when it leads its TTY's."""
+        kill_session(self.pid, sig, spare=spare)
+        if self.main_pid is not None and self.main_pid != self.pid:
+            kill_session(self.main_pid, sig, spare=spare)
+
+    def _main_pid(self) -> int:
+        """The process a runtime would signal: the container's own, not the wrapper."""
+        if self.main_pid is not None:
+            return self.main_pid
+        if self._forked:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                return int(_read_text(f"/proc/{self.pid}/task/{self.pid}/children").split()[0])
+        return self.pid
+
+
+def _read_text(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+def session_members(sid: int) -> list[int]:
+    """Host pids whose session id is `sid` (read from /proc)."""
+    found: list[int] = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # fields after the ")" of comm: state ppid pgrp session ...
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 3 and int(fields[3]) == sid:
+            found.append(int(entry.name))
+    return found
+
+
+def kill_session(sid: int, sig: int, *, spare: int | None = None) -> None:
+    """Signal every process in the session (except `spare`)."""
+    for pid in session_members(sid):
+        if pid == spare:
+            continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)

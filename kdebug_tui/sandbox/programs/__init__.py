@@ -1,0 +1,1 @@
+"""The demo's own "images": tiny stdlib-only programs run as distroless containers."""

@@ -1,0 +1,245 @@
+"""ContainerRuntime: real processes, kubelet-like states, logs, restarts and cleanup."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from kdebug_tui.sandbox.images import pull_error_message, resolve
+from kdebug_tui.sandbox.logs import follow_log, read_log
+from kdebug_tui.sandbox.runtime import ContainerRuntime, RuntimeFailure
+from tests.conftest import load_fixture
+from tests.sandbox.runtime_support import (
+    Recorder,
+    is_running,
+    is_terminated,
+    launch,
+    leftovers,
+    read_until,
+    recorder,
+    runtime,
+    waiting_reason,
+)
+
+__all__ = ["recorder", "runtime"]  # fixtures
+
+
+async def test_states_move_like_a_kubelet_and_output_is_logged(
+    runtime: ContainerRuntime, recorder: Recorder
+) -> None:
+    cmd = ["sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"]
+    await runtime.start(launch("app", command=cmd))
+    state = await runtime.wait_for("uid-1", "app", is_terminated)
+
+    assert recorder.reasons("app") == ["ContainerCreating", "running", "Error"]
+    term = state.state["terminated"]
+    assert term["exitCode"] == 3 and term["reason"] == "Error"
+    assert term["containerID"] == state.container_id
+    assert state.container_id.startswith("containerd://") and len(state.container_id) == 77
+    assert term["startedAt"] <= term["finishedAt"]
+    running = recorder.states("app")[1]["running"]
+    assert running["startedAt"] == term["startedAt"]
+    assert state.image == "docker.io/library/busybox:1.36"
+    assert state.image_id.startswith("docker.io/library/busybox@sha256:")
+    assert not state.ready and state.restart_count == 0
+
+    path = runtime.log_path("uid-1", "app")
+    assert path is not None
+    raw = path.read_text().splitlines()
+    assert raw[0].endswith(" stdout F to-stdout") and raw[1].endswith(" stderr F to-stderr")
+    assert read_log(path) == b"to-stdout\nto-stderr\n"
+    stamped = read_log(path, timestamps=True, tail_lines=1).decode()
+    assert stamped.endswith("Z to-stderr\n") and stamped.startswith("20")
+
+
+async def test_success_is_completed_and_ready_while_running(
+    runtime: ContainerRuntime, recorder: Recorder
+) -> None:
+    await runtime.start(launch("app", command=["sh", "-c", "read x; echo got $x"], stdin=True))
+    running = await runtime.wait_for("uid-1", "app", is_running)
+    assert running.ready and running.started
+    handle = await runtime.attach("uid-1", "app")
+    await handle.write(b"hello\n")
+    assert b"got hello" in await read_until(handle, b"got hello")
+    state = await runtime.wait_for("uid-1", "app", is_terminated)
+    assert state.state["terminated"]["reason"] == "Completed"
+    assert state.state["terminated"]["exitCode"] == 0
+    assert not state.ready and not state.started
+
+
+async def test_missing_executable_is_start_error_128(runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("app", command=["xyz-no-such-tool", "--flag"]))
+    state = await runtime.wait_for("uid-1", "app", is_terminated)
+    term = state.state["terminated"]
+    assert term["exitCode"] == 128 and term["reason"] == "StartError"
+    assert term["message"] == (
+        "failed to create containerd task: failed to create shim task: OCI runtime create "
+        "failed: runc create failed: unable to start container process: exec: "
+        '"xyz-no-such-tool": executable file not found in $PATH: unknown'
+    )
+    assert term["startedAt"] == "1970-01-01T00:00:00Z"
+
+
+async def test_distroless_image_has_no_shell(runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("app", "kdebug.local/distroless-web:1.0", command=["sh"]))
+    state = await runtime.wait_for("uid-1", "app", is_terminated)
+    assert state.state["terminated"]["reason"] == "StartError"
+    assert 'exec: "sh": executable file not found in $PATH' in state.state["terminated"]["message"]
+
+
+async def test_unknown_image_never_runs(runtime: ContainerRuntime, recorder: Recorder) -> None:
+    await runtime.start(launch("app", "nope"))
+    await runtime.wait_for("uid-1", "app", waiting_reason("ImagePullBackOff"))
+    await runtime.wait_for("uid-1", "app", waiting_reason("ErrImagePull"))  # retried
+    states = recorder.states("app")
+    assert all("waiting" in s for s in states)
+    pull = next(s["waiting"] for s in states if s["waiting"]["reason"] == "ErrImagePull")
+    assert pull["message"] == (
+        'rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/'
+        'nope:latest": failed to resolve reference "docker.io/library/nope:latest": pull access '
+        "denied, repository does not exist or may require authorization: server message: "
+        "insufficient_scope: authorization failed"
+    )
+    back = next(s["waiting"] for s in states if s["waiting"]["reason"] == "ImagePullBackOff")
+    assert back["message"] == 'Back-off pulling image "nope"'
+    state = runtime.state("uid-1", "app")
+    assert state is not None and state.container_id == "" and state.image_id == ""
+    with pytest.raises(RuntimeFailure):
+        await runtime.attach("uid-1", "app")
+
+
+def test_pull_error_text_matches_the_recorded_kubelet() -> None:
+    pod = load_fixture("pod-with-ephemeral-containers.json")
+    bad = next(
+        s for s in pod["status"]["ephemeralContainerStatuses"] if s["name"] == "dbg-badimage"
+    )
+    assert pull_error_message(bad["image"]) == bad["state"]["waiting"]["message"]
+    assert resolve("busybox").resolved == "docker.io/library/busybox:latest"
+    for shell in ["alpine:3.20", "nicolaka/netshoot", "ubuntu", "debian:12", "openjdk:21",
+                  "eclipse-temurin:21", "registry.example/team/jdk-tools:1"]:  # fmt: skip
+        assert resolve(shell).kind == "shell", shell
+    assert resolve("kdebug.local/distroless-web:1.0").kind == "program"
+    assert resolve("kdebug.local/nothing").kind == "missing"
+    assert resolve("nginx").kind == "missing"
+
+
+async def test_run_as_non_root_with_a_root_image(runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("dbg", kind="ephemeral", run_as_non_root=True))
+    state = await runtime.wait_for("uid-1", "dbg", waiting_reason("CreateContainerConfigError"))
+    assert state.state["waiting"]["message"] == (
+        'container has runAsNonRoot and image will run as root (pod: "demo_default(uid-1)", '
+        "container: dbg)"
+    )
+
+
+async def test_restart_keeps_last_state_and_previous_log(runtime: ContainerRuntime) -> None:
+    cmd = ["sh", "-c", 'echo "run at $(date +%s%N)"; exit 1']
+    await runtime.start(launch("worker", command=cmd))
+    first = await runtime.wait_for("uid-1", "worker", is_terminated)
+    first_log = runtime.log_path("uid-1", "worker")
+    assert first_log is not None
+    await runtime.restart("uid-1", "worker", backoff_seconds=0.2)
+    backoff = await runtime.wait_for("uid-1", "worker", waiting_reason("CrashLoopBackOff"))
+    assert backoff.restart_count == 1
+    assert backoff.last_state == {"terminated": first.state["terminated"]}
+    assert backoff.state["waiting"]["message"] == (
+        "back-off 200ms restarting failed container=worker pod=demo_default(uid-1)"
+    )
+    second = await runtime.wait_for(
+        "uid-1", "worker", lambda s: is_terminated(s) and s.restart_count == 1
+    )
+    assert second.container_id != first.container_id
+    assert second.last_state["terminated"]["containerID"] == first.container_id
+    previous = runtime.log_path("uid-1", "worker", previous=True)
+    current = runtime.log_path("uid-1", "worker")
+    assert previous == first_log and current is not None and current != previous
+    assert read_log(previous) != read_log(current)
+    # the API server's way: start() again with the same launch restarts it too
+    await runtime.start(launch("worker", command=cmd))
+    third = await runtime.wait_for(
+        "uid-1", "worker", lambda s: is_terminated(s) and s.restart_count == 2
+    )
+    assert third.last_state["terminated"]["containerID"] == second.container_id
+
+
+async def test_follow_log_streams_until_the_container_ends(runtime: ContainerRuntime) -> None:
+    script = "read go; echo one; read go; echo two; read go; echo three"
+    await runtime.start(launch("app", command=["sh", "-c", script], stdin=True))
+    await runtime.wait_for("uid-1", "app", is_running)
+    writer = runtime.log_writer("uid-1", "app")
+    assert writer is not None
+    handle = await runtime.attach("uid-1", "app")
+    await handle.write(b"\n")
+    await read_until(handle, b"one")
+    got: list[bytes] = []
+
+    async def follow() -> None:
+        async for chunk in follow_log(writer):
+            got.append(chunk)
+
+    task = asyncio.create_task(follow())
+    await handle.write(b"\n")
+    await read_until(handle, b"two")
+    await handle.write(b"\n")
+    await asyncio.wait_for(task, 10)
+    assert b"".join(got) == b"one\ntwo\nthree\n"
+
+
+async def test_demo_programs(runtime: ContainerRuntime) -> None:
+    await runtime.start(
+        launch("web", "kdebug.local/distroless-web:1.0", env={"HEARTBEAT_SECONDS": "0.1"})
+    )
+    await runtime.start(launch("worker", "kdebug.local/worker:1.0", env={"CRASH_AFTER": "0.1"}))
+    await runtime.start(launch("job", "kdebug.local/job:1.0", env={"STEP_SECONDS": "0"}))
+    await runtime.wait_for("uid-1", "web", is_running)
+    handle = await runtime.attach("uid-1", "web")
+    out = await read_until(handle, b"heartbeat 1")
+    url = out.split(b"listening on ")[1].split()[0].decode()
+    reader, writer = await asyncio.open_connection(*url.removeprefix("http://").split(":"))
+    writer.write(b"GET /healthz HTTP/1.0\r\n\r\n")
+    assert (await reader.read()).startswith(b"HTTP/1.0 200")
+    writer.close()
+    assert b'"GET /healthz HTTP/1.0" 200' in await read_until(handle, b"/healthz")
+    worker = await runtime.wait_for("uid-1", "worker", is_terminated)
+    assert worker.state["terminated"]["exitCode"] == 1
+    job = await runtime.wait_for("uid-1", "job", is_terminated)
+    assert job.state["terminated"]["reason"] == "Completed"
+    path = runtime.log_path("uid-1", "job")
+    assert path is not None and read_log(path).endswith(b"report generated\n")
+    await runtime.stop_pod("uid-1", grace_seconds=5)
+    web = runtime.state("uid-1", "web")
+    assert web is not None and web.state["terminated"]["exitCode"] == 0  # clean SIGTERM exit
+
+
+async def test_close_leaves_nothing_running(tmp_path: Path) -> None:
+    rt = ContainerRuntime(tmp_path, Recorder())
+    marker = "987654.25"
+    # background jobs, a job-control shell on a PTY, a TERM-ignoring loop, and an exec
+    await rt.start(launch("bg", command=["sh", "-c", f"sleep {marker} & sleep {marker} & wait"]))
+    await rt.start(launch("tty", stdin=True, tty=True))
+    await rt.start(launch("stubborn", command=["sh", "-c", f"trap '' TERM; sleep {marker}"]))
+    for name in ("bg", "tty", "stubborn"):
+        await rt.wait_for("uid-1", name, is_running)
+    shell = await rt.attach("uid-1", "tty")
+    await shell.write(f"sleep {marker} &\n".encode())
+    await read_until(shell, b"\n")
+    handle = await rt.exec("uid-1", "bg", ["sleep", marker], tty=False, stdin=False)
+    assert handle is not None
+    async with asyncio.timeout(10):  # the shells have forked all their children
+        while _count(marker) < 5:  # noqa: ASYNC110 - /proc has no event to await
+            await asyncio.sleep(0.01)
+    await rt.close()
+    assert leftovers(rt) == []
+    assert _count(marker) == 0
+
+
+def _count(marker: str) -> int:
+    """Live processes whose command line holds `marker` (zombies have none)."""
+    found = 0
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            found += marker.encode() in path.read_bytes()
+    return found
