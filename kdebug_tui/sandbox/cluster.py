@@ -36,7 +36,7 @@ class Change:
     new: Obj
 
 
-@dataclass
+@dataclass(eq=False)
 class Watcher:
     """One open watch: a queue of (type, object) pairs filtered for its request."""
 

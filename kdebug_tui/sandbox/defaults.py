@@ -58,6 +58,9 @@ def default_pod(pod: Obj, namespace: str) -> None:
     for key in ("initContainers", "containers", "ephemeralContainers"):
         for c in spec.get(key) or []:
             default_container(c)
+    for v in spec.get("volumes") or []:
+        if isinstance(v.get("hostPath"), dict):
+            v["hostPath"].setdefault("type", "")
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("dnsPolicy", "ClusterFirst")

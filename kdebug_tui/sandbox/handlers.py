@@ -70,7 +70,7 @@ async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.Str
     assert info.namespace is not None
     dry_run = "All" in request.query.getall("dryRun", [])
     if info.verb == "create":
-        pod = sb.pods.create(info.namespace, await read_json(request), dry_run=dry_run)
+        pod = sb.pods.create(info.namespace, await read_json(request, "Pod"), dry_run=dry_run)
         return object_response(
             request, "pods", pod, pod["metadata"].get("resourceVersion", ""), 201
         )
@@ -88,7 +88,7 @@ async def _delete(
 ) -> web.StreamResponse:
     grace: int | None = None
     raw = request.query.get("gracePeriodSeconds")
-    body = await read_json(request) if request.can_read_body else None
+    body = await read_json(request, "DeleteOptions") if request.can_read_body else None
     if isinstance(body, dict):
         if body.get("gracePeriodSeconds") is not None:
             grace = int(body["gracePeriodSeconds"])
@@ -120,7 +120,7 @@ async def _update_pod(
     sb: Sandbox, request: web.Request, ns: str, name: str, verb: str, dry_run: bool
 ) -> web.StreamResponse:
     current = sb.cluster.require("pods", ns, name)
-    body = await read_json(request)
+    body = await read_json(request, None if verb == "patch" else "Pod")
     if verb == "patch":
         new = patching.apply_patch(
             request.headers.get("Content-Type", ""), with_kind("pods", copy.deepcopy(current)), body

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from kdebug_tui.sandbox import discovery
+from kdebug_tui.sandbox import discovery, protobuf
 from kdebug_tui.sandbox.auth import User, allowed
 from kdebug_tui.sandbox.errors import ApiError, forbidden_user, status_body
 from kdebug_tui.sandbox.watchio import is_watch, json_response
@@ -165,8 +165,30 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
     return None
 
 
-async def read_json(request: web.Request) -> Any:
+JSON_BODY_TYPES = (
+    "application/json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/json-patch+json",
+)
+
+
+async def read_json(request: web.Request, expected: str | None = None) -> Any:
+    """The body as JSON; protobuf bodies (kubectl's typed clients) of `expected` kind are
+    decoded; other media types get 415."""
+    media = request.headers.get("Content-Type", "application/json").split(";")[0].strip()
     raw = await request.read()
+    if media == protobuf.MEDIA_TYPE and expected is not None:
+        try:
+            return protobuf.decode_object(raw, expected)
+        except (protobuf.ProtobufError, KeyError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"error decoding protobuf body: {exc}") from None
+    if media and media not in JSON_BODY_TYPES and media != "*/*":
+        raise ApiError(
+            415,
+            "the body of the request was in an unknown format - accepted media types include: "
+            + ", ".join(JSON_BODY_TYPES),
+        )
     try:
         return json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -54,7 +54,7 @@ async def _ephemeral(
         return object_response(
             request, "pods", copy.deepcopy(current), current["metadata"]["resourceVersion"]
         )
-    body = await read_json(request)
+    body = await read_json(request, None if verb == "patch" else "Pod")
     if verb == "patch":
         new = patching.apply_patch(
             request.headers.get("Content-Type", ""), with_kind("pods", copy.deepcopy(current)), body
