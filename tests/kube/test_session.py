@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from kdebug_tui.kube.errors import KubeError
@@ -433,3 +434,41 @@ async def test_tokens_never_reach_logs_repr_or_errors(
     assert all(SECRET not in text for text in texts)  # ...and shown nowhere
     assert SECRET not in caplog.text
     assert len(api.requests) == 1  # a static token is not retried on 401
+
+
+async def test_websocket_client_switches_credentials_too(tmp_path: Path) -> None:
+    async with FakeApi() as api:
+        path = tmp_path / "kc"
+        path.write_text(
+            f"current-context: a\nclusters:\n- name: k\n  cluster: {{server: '{api.url}'}}\n"
+            "users:\n- name: a\n  user: {token: token-of-a}\n"
+            "- name: b\n  user: {token: token-of-b}\n"
+            "contexts:\n- name: a\n  context: {cluster: k, user: a}\n"
+            "- name: b\n  context: {cluster: k, user: b}\n"
+        )
+        async with await KubeSession.open(path) as session:
+            for context in ("a", "b"):
+                await session.switch(context=context)
+                connect = await session.ws.call_api(
+                    "/api/v1/namespaces/default/pods/p/attach",
+                    "GET",
+                    query_params=[("container", "c"), ("stdin", "true")],
+                    header_params={"sec-websocket-protocol": "v5.channel.k8s.io"},
+                    auth_settings=["BearerToken"],
+                    _preload_content=False,
+                )
+                # The fake answers JSON, not a websocket: the handshake fails after recording.
+                with pytest.raises(aiohttp.WSServerHandshakeError):
+                    async with connect:
+                        pass
+    attach = [r for r in api.requests if r.path.endswith("/attach")]
+    assert [r.authorization for r in attach] == ["Bearer token-of-a", "Bearer token-of-b"]
+
+
+async def test_401_retry_through_the_generated_client(tmp_path: Path) -> None:
+    async with FakeApi() as api:
+        api.answer_401_for = {"exec-token-1"}
+        async with await KubeSession.open(exec_kubeconfig(tmp_path, api.url)) as session:
+            result = await session.core.list_pod_for_all_namespaces()
+            assert result.items == []
+    assert [r.authorization for r in api.requests] == ["Bearer exec-token-1", "Bearer exec-token-2"]
