@@ -128,7 +128,7 @@ def forbidden_user(
 
 def invalid(kind: str, name: str, causes: list[dict[str, str]]) -> ApiError:
     """422 Invalid with the aggregated message (brackets only for several causes)."""
-    texts = [f"{c['field']}: {c['message']}" if c.get("field") else c["message"] for c in causes]
+    texts = [f"{c['field']}: {c['message']}" if "field" in c else c["message"] for c in causes]
     joined = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
     return ApiError(
         422,

@@ -73,9 +73,13 @@ class Lifecycle:
         self.runs: dict[str, PodRun] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._ip = itertools.count(10)
+        self.closed = False
 
     # -- helpers --------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> None:
+        if self.closed:
+            coro.close()
+            return
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -277,6 +281,10 @@ class Lifecycle:
         self._spawn(self.delete(namespace, name, grace))
 
     async def close(self) -> None:
+        """No more starts or restarts (the runtime is about to stop everything)."""
+        self.closed = True
+        for run in self.runs.values():
+            run.deleting = True
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
