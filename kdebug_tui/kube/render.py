@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from kdebug_tui.kube.errors import sanitize
@@ -80,6 +81,12 @@ def parse_time(value: Any) -> float | None:
     """RFC 3339 timestamp from the API -> epoch seconds (None if absent or unparseable)."""
     if not value or not isinstance(value, str):
         return None
+    return _parse_time(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_time(value: str) -> float | None:
+    # Pods share few distinct timestamps and every redraw asks again: cache the parse.
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
