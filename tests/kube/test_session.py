@@ -472,3 +472,34 @@ async def test_401_retry_through_the_generated_client(tmp_path: Path) -> None:
             result = await session.core.list_pod_for_all_namespaces()
             assert result.items == []
     assert [r.authorization for r in api.requests] == ["Bearer exec-token-1", "Bearer exec-token-2"]
+
+
+async def test_in_cluster_service_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kdebug_tui.kube import kubeconfig as kc
+
+    files = make_tls(tmp_path / "tls", server_names="IP:127.0.0.1")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(files.server_crt, files.server_key)
+    sa = tmp_path / "serviceaccount"
+    sa.mkdir()
+    (sa / "token").write_text("sa-token-1\n")
+    (sa / "namespace").write_text("tools")
+    (sa / "ca.crt").write_bytes(files.ca.read_bytes())
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setattr(kc, "SERVICE_ACCOUNT_DIR", sa)
+    async with FakeApi(context) as api:
+        port = api.url.rsplit(":", 1)[1]
+        monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+        monkeypatch.setenv("KUBERNETES_SERVICE_PORT", port)
+        async with await KubeSession.open() as session:
+            assert (session.context, session.namespace, session.in_cluster) == (
+                "in-cluster",
+                "tools",
+                True,
+            )
+            assert [c.name for c in session.contexts] == ["in-cluster"]
+            await session.request_json("GET", "/api/v1/namespaces/tools/pods")
+    assert api.requests[0].authorization == "Bearer sa-token-1"
