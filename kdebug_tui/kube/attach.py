@@ -239,7 +239,7 @@ async def explain_stream_failure(
             reason="NotFound",
         )
     state = container_status(obj, container)
-    running = bool(state and (state.get("state") or {}).get("running"))
+    running = "running" in ((state or {}).get("state") or {})
     if not running:
         return KubeError(
             f"Cannot {subresource}",

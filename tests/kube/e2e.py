@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
 
 from kdebug_tui.term.backend import TerminalBackend
 
@@ -54,3 +59,34 @@ async def shell_round_trip(backend: TerminalBackend) -> None:
     await drain(backend)
     assert backend.exit is not None, "the stream ended without an exit"
     assert (backend.exit.code, backend.exit.reason) == (0, "exited"), backend.exit
+
+
+def shared_sandbox_fixtures() -> tuple[Any, Any]:
+    """A module-wide sandbox and session, for read-mostly tests (one start-up, one teardown).
+
+    Use with `pytestmark = pytest.mark.asyncio(loop_scope="module")`.
+    """
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def shared_sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
+        from kdebug_tui.sandbox import Sandbox
+
+        workdir = tmp_path_factory.mktemp("shared-sandbox")
+        async with Sandbox(port=0, workdir=workdir / "sandbox", demo=True) as sb:
+            yield sb
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def shared_kube(
+        shared_sandbox: Any, tmp_path_factory: pytest.TempPathFactory
+    ) -> AsyncIterator[Any]:
+        from kdebug_tui.kube.session import KubeSession
+
+        path = shared_sandbox.write_kubeconfig(tmp_path_factory.mktemp("kc") / "kubeconfig")
+        session = await KubeSession.open(kubeconfig=str(path))
+        session.kubeconfig_path = path
+        try:
+            yield session
+        finally:
+            await session.close()
+
+    return shared_sandbox, shared_kube
