@@ -36,7 +36,7 @@ DEFAULT_IMAGES: tuple[str, ...] = (
 PROFILES: tuple[str, ...] = ("legacy", "general", "baseline", "restricted", "netadmin", "sysadmin")
 # A binding id is dotted words; keys are Textual key names, comma separated.
 _BINDING_ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$")
-_KEYS = re.compile(r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$")
+_KEY = re.compile(r"^[A-Za-z0-9_+\-]+$")
 # RFC 1123 label: what a namespace name must be.
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -155,11 +155,12 @@ def _keymap(keymap: Any, where: str) -> dict[str, str]:
             raise ConfigError(
                 f"{where}: keymap: {binding_id!r} is not a binding id like pods.debug"
             )
-        if not isinstance(keys, str) or not _KEYS.match(keys.replace(" ", "")):
+        parts = [k.strip() for k in keys.split(",")] if isinstance(keys, str) else []
+        if not parts or not all(_KEY.match(k) for k in parts):
             raise ConfigError(
                 f"{where}: keymap.{binding_id}: {keys!r} is not a key list like 'ctrl+g' or 'x,f5'"
             )
-        result[binding_id] = keys.replace(" ", "")
+        result[binding_id] = ",".join(parts)
     return result
 
 

@@ -97,7 +97,8 @@ class KdebugApp(App[None]):
         else:
             session_actions.install(self)
         if self._connect_on_mount:
-            self._connect()
+            # After the first frame: connecting imports the Kubernetes client (~0.8 s).
+            self.call_after_refresh(self._connect)
 
     @work(
         group="connect", exclusive=True, exit_on_error=False, description="connect to the cluster"

@@ -26,9 +26,6 @@ class WatchStateChanged(Message):
     state: str
     message: str = ""
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, WatchStateChanged)
 
@@ -40,9 +37,6 @@ class ClusterChanged(Message):
     context: str
     ns: str | None  # (Message.namespace is Textual's handler prefix)
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 @dataclass
 class AccessChanged(Message):
@@ -52,6 +46,3 @@ class AccessChanged(Message):
     can_debug: bool
     can_attach: bool
     can_delete: bool
-
-    def __post_init__(self) -> None:
-        super().__init__()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -60,6 +59,7 @@ class ClusterServices:
         self.watch_state = "connecting"
         self.watch_message = ""
         self.access_summary = ""
+        self.access_answers: dict[str, bool | None] = {}
         self.connected = asyncio.Event()
         self._subscribers: list[MessagePump] = []
         self._log: list[str] = []
@@ -268,28 +268,17 @@ class ClusterServices:
         if access is None:
             return
         ns = self.namespace or self.session.namespace
-        checks = {
-            "debug": ("patch", "pods", "ephemeralcontainers"),
-            "attach": ("create", "pods", "attach"),
-            "create pods": ("create", "pods", ""),
-            "delete pods": ("delete", "pods", ""),
-        }
-        allowed: dict[str, bool] = {}
-        for label, (verb, resource, sub) in checks.items():
-            try:
-                result = access.can(verb, resource, ns, subresource=sub)
-                allowed[label] = bool(await result if inspect.isawaitable(result) else result)
-            except Exception:
-                allowed[label] = False
+        answers: dict[str, bool | None] = await access.summary(ns)
         if access is not self.access:
             return  # switched while we were asking
         message = AccessChanged(
-            summary_line(allowed, self.readonly),
-            can_debug=allowed["debug"] and not self.readonly,
-            can_attach=allowed["attach"],
-            can_delete=allowed["delete pods"] and not self.readonly,
+            summary_line(answers, self.readonly),
+            can_debug=answers.get("debug (ephemeral)") is not False and not self.readonly,
+            can_attach=answers.get("attach") is not False,
+            can_delete=answers.get("delete pods") is not False and not self.readonly,
         )
         self.access_summary = message.summary
+        self.access_answers = answers
         self._broadcast(message)
 
     # ---- requests for screens (call from workers) ---------------------------------------
@@ -362,15 +351,30 @@ class ClusterServices:
             self._tmpdir = None
 
 
-def summary_line(allowed: dict[str, bool], readonly: bool) -> str:
-    """One status-bar line: what these credentials may do, or what they lack."""
-    yes = [label for label, ok in allowed.items() if ok]
+SHORT_LABELS = {
+    "debug (ephemeral)": "debug",
+    "attach": "attach",
+    "exec": "exec",
+    "create pods": "create pods",
+    "delete pods": "delete pods",
+}
+
+
+def summary_line(answers: dict[str, bool | None], readonly: bool) -> str:
+    """One status-bar line: what these credentials may do, or the key thing they lack."""
+    yes = [short for label, short in SHORT_LABELS.items() if answers.get(label)]
+    unknown = [short for label, short in SHORT_LABELS.items() if answers.get(label) is None]
     if readonly:
-        return "read-only mode" + (f" (credentials can: {' · '.join(yes)})" if yes else "")
-    if not allowed.get("debug"):
-        missing = "no patch on pods/ephemeralcontainers"
-        return f"read-only credentials: {missing}"
-    return "can: " + " · ".join(yes)
+        return "read-only mode (--readonly): cluster changes disabled"
+    if answers.get("debug (ephemeral)") is False:
+        line = "read-only credentials: no patch on pods/ephemeralcontainers"
+        if yes:
+            line += f" (can: {' · '.join(yes)})"
+        return line
+    line = "can: " + " · ".join(yes) if yes else "permissions unknown"
+    if unknown and yes:
+        line += f" (unknown: {', '.join(unknown)})"
+    return line
 
 
 def _clone(message: Any) -> Any:

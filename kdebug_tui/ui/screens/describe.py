@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from kdebug_tui.ui.screens.base import ForwardWorkerErrors
 from kdebug_tui.ui.widgets.safe_text import clean, plain
 
 
@@ -133,7 +134,7 @@ def describe_pod(pod: dict[str, Any], events: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-class DescribeScreen(Screen[None]):
+class DescribeScreen(ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
 
     BINDINGS = [

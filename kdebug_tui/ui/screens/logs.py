@@ -19,12 +19,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
+from kdebug_tui.ui.screens.base import ForwardWorkerErrors
 from kdebug_tui.ui.widgets.safe_text import clean, plain
 
 MAX_LINES = 10_000
 
 
-class LogsScreen(Screen[None]):
+class LogsScreen(ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
 
     BINDINGS = [

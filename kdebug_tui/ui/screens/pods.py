@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged
+from kdebug_tui.ui.screens.base import ForwardWorkerErrors
 from kdebug_tui.ui.screens.pod_actions import PodActions
 from kdebug_tui.ui.widgets.container_list import ContainerList
 from kdebug_tui.ui.widgets.pod_table import SORT_ORDER, PodTable
@@ -58,7 +59,7 @@ class PodFilter:
         return any(self.needle in f.lower() for f in fields)
 
 
-class PodsScreen(PodActions, Screen[None]):
+class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
     """Pods of the current namespace (or all), kubectl columns, live."""
 
     BINDINGS = [

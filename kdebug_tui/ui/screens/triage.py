@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kdebug_tui.ui.messages import PodsChanged
+from kdebug_tui.ui.screens.base import ForwardWorkerErrors
 from kdebug_tui.ui.widgets.safe_text import clean, plain
 from kdebug_tui.ui.widgets.status_bar import ClusterHeader
 
@@ -42,7 +43,7 @@ def row_key(row: Any) -> str:
     return f"{row.namespace}/{row.pod}/{row.name}"
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
 
     BINDINGS = [

@@ -1,0 +1,191 @@
+"""The pods screen on the real sandbox: kubectl STATUS values, live updates, filter, sort,
+context and namespace switches, permissions, 403s, read-only mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+
+from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged
+from kdebug_tui.ui.screens.pods import PodsScreen
+from tests.ui.app_support import SIZE, make_app, pod_names, row_by_name, simple_pod, wait_for
+
+DEMO_DEFAULT = {
+    "web-distroless",
+    "multi",
+    "with-init",
+    "crashloop",
+    "completed",
+    "already-debugged",
+}
+
+
+async def test_lists_demo_pods_with_kubectl_statuses(sandbox: Any, kubeconfig: Path) -> None:
+    seen: list[Message] = []
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        assert isinstance(app.screen, PodsScreen)
+        # Only the context's namespace ("default"): no NAMESPACE column, no shop pods.
+        assert not app.screen.table.show_namespace
+        assert "redis-0" not in pod_names(app)
+        await wait_for(
+            pilot, lambda: row_by_name(app, "completed").status == "Completed", "Completed"
+        )
+        await wait_for(
+            pilot,
+            lambda: row_by_name(app, "crashloop").status in ("Error", "CrashLoopBackOff"),
+            "crashloop to fail",
+        )
+        assert row_by_name(app, "multi").ready == "2/2"
+        assert row_by_name(app, "web-distroless").status == "Running"
+        await wait_for(pilot, lambda: app.services.watch_state == "live", "watch live")
+        status = app.screen.query_one("#status").render_state  # the bar exists and renders
+        assert status is not None
+    assert any(isinstance(m, PodsChanged) for m in seen)
+    assert any(isinstance(m, ClusterChanged) and m.context == "sandbox-admin" for m in seen)
+
+
+async def test_init_status_shown_while_init_runs(sandbox: Any, kubeconfig: Path) -> None:
+    statuses: set[str] = set()
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+
+        def seen_running() -> bool:
+            row = row_by_name(app, "with-init")
+            if row is not None:
+                statuses.add(row.status)
+            return row is not None and row.status == "Running"
+
+        await wait_for(pilot, seen_running, "with-init to run")
+    assert any(s.startswith("Init:") or s == "PodInitializing" for s in statuses), statuses
+
+
+async def test_live_create_and_delete(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        table = app.screen.table
+        # Keep the cursor on "multi" while rows come and go around it.
+        multi_uid = row_by_name(app, "multi").uid
+        assert table.select_uid(multi_uid)
+        session = app.services.session
+        await session.request_json(
+            "POST", "/api/v1/namespaces/default/pods", body=simple_pod("aaa-new")
+        )
+        await wait_for(pilot, lambda: "aaa-new" in pod_names(app), "the created pod")
+        assert pod_names(app)[0] == "aaa-new"  # sorted by name: it went in above the cursor
+        assert table.selected_uid == multi_uid
+        await session.request_json("DELETE", "/api/v1/namespaces/default/pods/aaa-new")
+        await wait_for(pilot, lambda: "aaa-new" not in pod_names(app), "the pod to go")
+        assert table.selected_uid == multi_uid
+        sandbox_pod = sandbox.cluster.get_pod("default", "completed")
+        assert sandbox_pod is not None
+
+
+async def test_filter_substring_regex_and_escape(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        await pilot.press("slash", *"crash")
+        assert pod_names(app) == ["crashloop"]
+        await pilot.press("enter")  # keeps the filter, back to the table
+        assert app.screen.focused is app.screen.table
+        assert pod_names(app) == ["crashloop"]
+        await pilot.press("slash", *["backspace"] * 5, *"^(multi|comp)")
+        assert sorted(pod_names(app)) == ["completed", "multi"]
+        await pilot.press("escape")
+        assert set(pod_names(app)) >= DEMO_DEFAULT
+
+
+async def test_sort_cycles_and_keeps_cursor(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        table = app.screen.table
+        assert pod_names(app) == sorted(pod_names(app))
+        uid = row_by_name(app, "with-init").uid
+        table.select_uid(uid)
+        await pilot.press("o")
+        assert table.sort_by == "status"
+        statuses = [table.row_of(u).status for u in table.uids()]
+        assert statuses == sorted(statuses)
+        assert table.selected_uid == uid
+        await pilot.press("o")
+        assert table.sort_by == "restarts"
+        await pilot.press("o", "o")
+        assert table.sort_by == "name"
+
+
+async def test_namespace_switch_and_all_namespaces(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "the picker")
+        await pilot.press(*"shop", "enter")
+        await wait_for(
+            pilot, lambda: set(pod_names(app)) == {"cart-7d9f", "redis-0"}, "the shop pods"
+        )
+        assert app.services.namespace == "shop"
+        await pilot.press("A")
+        await wait_for(pilot, lambda: "vault-0" in pod_names(app), "all namespaces")
+        assert app.screen.table.show_namespace
+        assert set(pod_names(app)) >= DEMO_DEFAULT
+
+
+async def test_context_switch_changes_permission_summary(sandbox: Any, kubeconfig: Path) -> None:
+    seen: list[Message] = []
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await wait_for(
+            pilot, lambda: app.services.access_summary.startswith("can:"), "admin rights"
+        )
+        assert "debug" in app.services.access_summary
+        await pilot.press("c")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "the picker")
+        await pilot.press(*"viewer", "enter")
+        await wait_for(
+            pilot,
+            lambda: "no patch on pods/ephemeralcontainers" in app.services.access_summary,
+            "viewer summary",
+        )
+        assert app.services.context == "sandbox-viewer"
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "pods as viewer")
+    changes = [m for m in seen if isinstance(m, AccessChanged)]
+    assert changes[-1].can_debug is False
+
+
+async def test_forbidden_delete_is_notified_not_crashing(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig, context="sandbox-viewer")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        app.screen.table.select_uid(row_by_name(app, "multi").uid)
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", "confirm")
+        await pilot.press("y")
+        await wait_for(
+            pilot,
+            lambda: any(n.severity == "error" for n in app._notifications),
+            "the 403 notification",
+        )
+        note = next(n for n in app._notifications if n.severity == "error")
+        assert "forbidden" in (note.title + note.message).lower()
+        assert "Traceback" not in note.message
+        assert isinstance(app.screen, PodsScreen)
+        assert sandbox.cluster.get_pod("default", "multi") is not None
+
+
+async def test_readonly_hides_cluster_changing_actions(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig, readonly=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        shown = {b.binding.action for b in app.active_bindings.values()}
+        assert {"debug", "delete", "attach"}.isdisjoint(shown)
+        assert {"logs", "yaml", "describe"} <= shown
+        await pilot.press("delete")
+        assert isinstance(app.screen, PodsScreen)  # no confirmation: the key does nothing
+        header = app.screen.query_one("#header").render()
+        assert "READ-ONLY" in str(header)
