@@ -178,7 +178,11 @@ async def _build_clients(resolved: ResolvedContext, execs: ExecCredentials) -> _
                 reason="Kubeconfig",
                 hint="check certificate-authority and client-certificate/-key",
             ) from exc
-        ws = _WsApi(conf, auth)
+        try:
+            ws = _WsApi(conf, auth)
+        except BaseException:
+            await api.close()
+            raise
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -503,3 +503,18 @@ async def test_in_cluster_service_account(tmp_path: Path, monkeypatch: pytest.Mo
             assert [c.name for c in session.contexts] == ["in-cluster"]
             await session.request_json("GET", "/api/v1/namespaces/tools/pods")
     assert api.requests[0].authorization == "Bearer sa-token-1"
+
+
+async def test_garbage_certificate_data_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "kc"
+    garbage = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nnope\n").decode()
+    path.write_text(
+        "current-context: c\nclusters:\n- name: k\n  cluster: {server: 'https://k'}\n"
+        f"users:\n- name: u\n  user: {{client-certificate-data: {garbage}, "
+        f"client-key-data: {garbage}}}\n"
+        "contexts:\n- name: c\n  context: {cluster: k, user: u}\n"
+    )
+    with pytest.raises(KubeError) as info:
+        await KubeSession.open(path)
+    assert info.value.title == "Invalid credentials"
+    assert "context 'c'" in info.value.message
