@@ -242,3 +242,44 @@ def test_exec_command_with_a_path_resolves_against_the_file(
     assert (spec.args, spec.env, spec.install_hint) == (["a"], {"X": "1"}, "get it")
     plain = resolve_context(config, "d").user.exec
     assert plain is not None and plain.command == "aws"  # looked up on PATH, like kubectl
+
+
+@pytest.mark.kubectl
+@pytest.mark.parametrize("order", [("a", "b"), ("b", "a"), ("a",), ("missing", "b", "a")])
+def test_merge_agrees_with_kubectl(
+    kubectl_path: str,
+    clean_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    order: tuple[str, ...],
+) -> None:
+    import json
+    import subprocess
+
+    write(tmp_path / "a" / "config", FIRST)
+    write(tmp_path / "b" / "config", SECOND)
+    joined = os.pathsep.join(str(tmp_path / name / "config") for name in order)
+    monkeypatch.setenv("KUBECONFIG", joined)
+    view = json.loads(
+        subprocess.run(
+            [kubectl_path, "config", "view", "-o", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
+    )
+    ours = load_kubeconfig()
+    assert ours.current_context == view.get("current-context", "")
+    theirs_contexts = {
+        c["name"]: (c["context"]["cluster"], c["context"]["user"], c["context"].get("namespace"))
+        for c in view["contexts"]
+    }
+    ours_contexts = {
+        name: (ctx["cluster"], ctx["user"], ctx.get("namespace"))
+        for name, ctx in ours.contexts.items()
+    }
+    assert ours_contexts == theirs_contexts
+    theirs_servers = {c["name"]: c["cluster"]["server"] for c in view["clusters"]}
+    assert {n: c["server"] for n, c in ours.clusters.items()} == theirs_servers
+    assert set(ours.users) == {u["name"] for u in view["users"]}
