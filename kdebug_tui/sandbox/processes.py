@@ -243,20 +243,26 @@ class Process:
         return self._popen.pid
 
     async def inner_pid(self) -> int:
-        """The pid of the process the namespace tool forked (the container's own)."""
+        """The container's own process, once it runs the container's program.
+
+        A namespace tool forks, then the child execs through helpers (mount script,
+        setsid, setpriv) into the program; "running" must not be reported before that, or
+        a debugger started right after would not yet see the program in `ps`."""
         if not self._forked:
             self.main_pid = self.pid
             return self.pid
         deadline = self._loop.time() + 2.0
         path = f"/proc/{self.pid}/task/{self.pid}/children"
+        want = _realpath(self.spec.argv[0])
         while self._loop.time() < deadline and self.returncode is None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):
                 children = _read_text(path).split()
                 if children:
                     self.main_pid = int(children[0])
-                    return self.main_pid
-            await asyncio.sleep(0.005)
-        return self.pid
+                    if os.readlink(f"/proc/{self.main_pid}/exe") == want:
+                        return self.main_pid
+            await asyncio.sleep(0.002)
+        return self.main_pid or self.pid
 
     # -- output ---------------------------------------------------------------------
     def _on_readable(self, fd: int) -> None:
@@ -443,6 +449,10 @@ class Process:
             with contextlib.suppress(OSError, ValueError, IndexError):
                 return int(_read_text(f"/proc/{self.pid}/task/{self.pid}/children").split()[0])
         return self.pid
+
+
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def _read_text(path: str) -> str:
