@@ -52,6 +52,7 @@ class FakeBackend:
         flood_chunk: int = FLOOD_CHUNK,
         inflight: int = 64 * 1024,
         exit_after_script: BackendExit | None = None,
+        flood_data: bytes | None = None,
     ) -> None:
         self._queue: deque[bytes] = deque(chunk for chunk in script if chunk)
         self._wakeup = asyncio.Event()
@@ -61,7 +62,7 @@ class FakeBackend:
         self.flood_remaining = flood_bytes
         self.flood_chunk = max(1, flood_chunk)
         self.inflight = max(0, inflight)
-        self._flood_data = flood_block() if flood_bytes else b""
+        self._flood_data = (flood_data or flood_block()) if flood_bytes else b""
         self._flood_pos = 0
         # Echoes wait behind this much flood, as if it were already in the socket buffers.
         self._echo_queue: deque[tuple[int, bytes]] = deque()

@@ -137,8 +137,8 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         self._outbox_ready = asyncio.Event()
         self._recorder: CastRecorder | None = None
         self._row_cache: dict[int, Strip] = {}
-        self._frame_timer: Timer | None = None
-        self._frame_pending = False
+        self._frame_scheduled = False
+        self._last_frame = 0.0
         self._resize_timer: Timer | None = None
         self._sent_size: tuple[int, int] | None = None
         self._last_escape = -1.0
@@ -229,7 +229,6 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
 
     # --- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
-        self._frame_timer = self.set_interval(self.FRAME_INTERVAL, self._on_frame, pause=True)
         self.call_after_refresh(self._start_if_sized)
 
     async def on_unmount(self) -> None:
@@ -368,16 +367,23 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
 
     # --- painting ------------------------------------------------------------------------
     def _request_frame(self) -> None:
-        self._frame_pending = True
-        if self._frame_timer is not None:
-            self._frame_timer.resume()
+        """Ask for a frame: at once if the last one is a frame interval old, else at the
+        next interval (so a lone echo paints immediately and a flood paints <= 60 Hz)."""
+        if self._frame_scheduled:
+            return
+        self._frame_scheduled = True
+        delay = self._last_frame + self.FRAME_INTERVAL - monotonic()
+        if delay <= 0:
+            self.call_later(self._run_frame)
+        else:
+            self.set_timer(delay, self._run_frame)
+
+    def _run_frame(self) -> None:
+        self._frame_scheduled = False
+        self._last_frame = monotonic()
+        self._on_frame()
 
     def _on_frame(self) -> None:
-        if not self._frame_pending:
-            if self._frame_timer is not None:
-                self._frame_timer.pause()
-            return
-        self._frame_pending = False
         emu = self._emulator
         dirty = set(emu.dirty)
         emu.clear_dirty()

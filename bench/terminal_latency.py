@@ -1,0 +1,270 @@
+"""Keystroke-to-echo latency and frame rate of TerminalView while output floods in.
+
+Run: ``python -m bench.terminal_latency`` (about 20-30 s; ``--flood-mb`` to change).
+
+A headless Textual app (``App.run_test``) hosts one TerminalView on the fake backend, which
+floods log lines (a quarter of them with SGR colour) as fast as the widget reads them and
+echoes every typed key after ``--inflight`` bytes of flood already "in the socket" ahead of
+it. A key is posted to the app every 50 ms; its latency is the time from posting the key
+event until the first frame painted after the emulator consumed the echo. The frame rate
+counts paints of the terminal during the flood.
+
+Baselines in the same run: the same widget idle (no flood), and the same widget with
+slicing turned off (each chunk fed whole, as a naive consumer does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+from dataclasses import dataclass, field
+from time import perf_counter
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from bench import corpora
+from kdebug_tui.term.fake_backend import FakeBackend, flood_block
+from kdebug_tui.ui.widgets.terminal_view import TerminalView
+
+TARGET_P95_MS = 50.0
+TARGET_FPS = 20.0
+KEY_INTERVAL = 0.05
+FIRST_TOKEN = 0x4E00  # CJK ideographs: never in the ASCII flood, one per keystroke
+
+
+@dataclass
+class Probe:
+    """Timestamps for the keys of one run."""
+
+    posted: dict[str, float] = field(default_factory=dict)
+    fed: dict[str, float] = field(default_factory=dict)
+    painted: dict[str, float] = field(default_factory=dict)
+    seen_on_screen: set[str] = field(default_factory=set)
+    paints: list[float] = field(default_factory=list)
+
+
+class ProbedTerminal(TerminalView):
+    """TerminalView that notes when echoes are fed and when frames are painted."""
+
+    probe: Probe
+    sliced: bool = True
+    frame_at: float = 0.0  # when the last frame that refreshed rows was issued
+    counted_frame: float = 0.0
+
+    def _on_frame(self) -> None:
+        before = self.frames
+        super()._on_frame()
+        if self.frames != before:
+            self.frame_at = perf_counter()
+
+    async def _feed(self, data: bytes) -> None:
+        # Echo chunks are tiny and separate from the flood: stamp them as feeding starts
+        # (the slices below yield, and a frame may run before this coroutine resumes).
+        if self.probe.posted and max(data, default=0) >= 0x80:
+            now = perf_counter()
+            for token in data.decode("utf-8", "ignore"):
+                if token in self.probe.posted and token not in self.probe.fed:
+                    self.probe.fed[token] = now
+        if self.sliced:
+            await super()._feed(data)
+        else:  # the naive consumer: the whole chunk in one call, then a frame
+            self.emulator.feed(data)
+            self._request_frame()
+            await asyncio.sleep(0)
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        probe = self.probe
+        now = perf_counter()
+        if y >= 1 and self.frame_at != self.counted_frame:
+            self.counted_frame = self.frame_at  # first row drawn for a new frame
+            probe.paints.append(now)
+        for token, fed_at in probe.fed.items():
+            # Painted = drawn by a frame issued after the emulator consumed the echo.
+            if token not in probe.painted and fed_at <= self.frame_at:
+                probe.painted[token] = now
+        if y >= 1 and max(strip.text, default=" ") >= chr(FIRST_TOKEN):
+            probe.seen_on_screen.update(ch for ch in strip.text if ch in probe.posted)
+        return strip
+
+
+class BenchApp(App[None]):
+    def __init__(self, backend: FakeBackend, probe: Probe, *, sliced: bool) -> None:
+        super().__init__()
+        self.backend = backend
+        self.probe = probe
+        self.sliced = sliced
+
+    def compose(self) -> ComposeResult:
+        view = ProbedTerminal(self.backend, "bench \u203a flood")
+        view.probe = self.probe
+        view.sliced = self.sliced
+        yield view
+
+    def on_mount(self) -> None:
+        self.query_one(ProbedTerminal).focus()
+
+
+@dataclass
+class Result:
+    name: str
+    bytes_fed: int
+    seconds: float
+    fps: float
+    latencies_ms: list[float]
+    keys: int
+    seen: int
+
+    def pct(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def run_case(
+    name: str,
+    *,
+    flood_bytes: int,
+    inflight: int,
+    sliced: bool,
+    limit: float,
+    keys: int = 0,
+    flood_data: bytes | None = None,
+) -> Result:
+    backend = FakeBackend(
+        echo=True, flood_bytes=flood_bytes, inflight=inflight, flood_data=flood_data
+    )
+    probe = Probe()
+    app = BenchApp(backend, probe, sliced=sliced)
+    async with app.run_test(size=(80, 25)) as pilot:
+        view = app.query_one(ProbedTerminal)
+        while backend.started is None:
+            await pilot.pause(0.01)
+        start = perf_counter()
+        probe.paints.clear()
+        index = 0
+        next_key = start + KEY_INTERVAL
+        while True:
+            now = perf_counter()
+            flooding = backend.flood_remaining > 0
+            if now - start > limit or (not flooding and (index >= keys or flood_bytes)):
+                break
+            if now >= next_key and (flooding or index < keys):
+                token = chr(FIRST_TOKEN + index)
+                index += 1
+                probe.posted[token] = perf_counter()
+                app.post_message(events.Key(token, token))
+                next_key = now + KEY_INTERVAL
+            await asyncio.sleep(0.005)
+        elapsed = perf_counter() - start
+        # Let the last echoes through before reading the numbers.
+        settle = perf_counter() + 2.0
+        while len(probe.painted) < len(probe.posted) and perf_counter() < settle:
+            await pilot.pause(0.02)
+        frames = [t for t in probe.paints if t <= start + elapsed]
+        fps = len(frames) / elapsed if elapsed > 0 else 0.0
+        latencies = [
+            (probe.painted[token] - posted) * 1000
+            for token, posted in probe.posted.items()
+            if token in probe.painted
+        ]
+        result = Result(
+            name=name,
+            bytes_fed=backend.bytes_read,
+            seconds=elapsed,
+            fps=fps,
+            latencies_ms=latencies,
+            keys=len(probe.posted),
+            seen=len(probe.seen_on_screen),
+        )
+        await backend.close()
+        view.remove()
+    return result
+
+
+def textual_terminal_note() -> str:
+    """Whether textual-terminal (not a dependency) can even be imported here."""
+    try:
+        import textual_terminal  # noqa: F401
+    except Exception as exc:
+        return f"textual-terminal: not importable here ({type(exc).__name__}: {exc})"
+    return "textual-terminal: importable (see --help for how it was compared)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--flood-mb", type=float, default=20.0)
+    parser.add_argument("--inflight-kb", type=int, default=64)
+    parser.add_argument("--limit", type=float, default=15.0, help="max seconds per flood run")
+    args = parser.parse_args(argv)
+    flood = int(args.flood_mb * 1_000_000)
+    inflight = args.inflight_kb * 1024
+
+    plain = corpora.plain_text(1 << 20)
+    mixed = flood_block(1 << 20)
+    mb = f"{args.flood_mb:g} MB"
+
+    async def run_all() -> list[Result]:
+        return [
+            await run_case("idle (no flood)", flood_bytes=0, inflight=0, sliced=True, limit=5,
+                           keys=20),
+            await run_case(f"flood {mb} plain logs", flood_bytes=flood, inflight=inflight,
+                           sliced=True, limit=args.limit, flood_data=plain),
+            await run_case(f"flood {mb} 25% SGR lines", flood_bytes=flood, inflight=inflight,
+                           sliced=True, limit=args.limit, flood_data=mixed),
+            await run_case("  same, unsliced baseline", flood_bytes=flood, inflight=inflight,
+                           sliced=False, limit=min(args.limit, 8.0), flood_data=mixed),
+        ]  # fmt: skip
+
+    results = asyncio.run(run_all())
+    print(
+        f"TerminalView keystroke->echo painted, 80x24, echo behind {args.inflight_kb} KiB "
+        f"of flood in flight, a key every {KEY_INTERVAL * 1000:.0f} ms"
+    )
+    header = (
+        f"{'case':34} {'MB fed':>7} {'MB/s':>6} {'fps':>6} {'keys':>5} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.name:34} {r.bytes_fed / 1e6:7.2f} {r.bytes_fed / 1e6 / r.seconds:6.2f} "
+            f"{r.fps:6.1f} {r.keys:5d} {r.pct(0.5):7.1f} {r.pct(0.95):7.1f} "
+            f"{max(r.latencies_ms, default=float('nan')):7.1f}"
+        )
+    all_ok = True
+    for r in results[1:3]:
+        ok_latency = r.pct(0.95) <= TARGET_P95_MS
+        ok_fps = r.fps >= TARGET_FPS
+        all_ok &= ok_latency and ok_fps
+        print(
+            f"target {r.name.strip()}: p95 <= {TARGET_P95_MS:.0f} ms "
+            f"{'yes' if ok_latency else 'NO'} ({r.pct(0.95):.1f}); "
+            f"fps >= {TARGET_FPS:.0f} {'yes' if ok_fps else 'NO'} ({r.fps:.1f})"
+        )
+    sliced, unsliced = results[2], results[3]
+    rate_ratio = (unsliced.bytes_fed / unsliced.seconds) / (sliced.bytes_fed / sliced.seconds)
+    print(
+        f"SGR flood, unsliced/sliced: p95 {unsliced.pct(0.95) / sliced.pct(0.95):.2f}x, "
+        f"throughput {rate_ratio:.2f}x; idle p50 {results[0].pct(0.5):.1f} ms"
+    )
+    print(statistics_line(results))
+    print(textual_terminal_note())
+    return 0 if all_ok else 1
+
+
+def statistics_line(results: list[Result]) -> str:
+    parts = []
+    for r in results:
+        mean = statistics.fmean(r.latencies_ms) if r.latencies_ms else float("nan")
+        parts.append(f"{r.name}: mean {mean:.1f} ms, echoes painted {len(r.latencies_ms)}/{r.keys}")
+    return "; ".join(parts)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
