@@ -98,7 +98,7 @@ class Cluster:
 
     def expire_all(self) -> None:
         """Every version issued so far becomes too old; open watches get 410 and end."""
-        self._too_old_below = self._bump() + 1
+        self._too_old_below = self._bump()
         for w in list(self.watchers):
             w.queue.put_nowait(("ERROR", gone(f"too old resource version: 0 ({self._rv})").body()))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +245,49 @@ def _count(marker: str) -> int:
         with contextlib.suppress(OSError):
             found += marker.encode() in path.read_bytes()
     return found
+
+
+CHILD = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from kdebug_tui.sandbox.runtime import ContainerRuntime
+from tests.sandbox.runtime_support import launch
+
+async def main():
+    rt = ContainerRuntime(Path(tempfile.mkdtemp()), lambda *a: None)
+    await rt.start(launch("app", command=["sleep", "600"]))
+    await rt.start(launch("tty", stdin=True, tty=True))
+    for name in ("app", "tty"):
+        await rt.wait_for("uid-1", name, lambda s: "running" in s.state)
+    print(rt.pid_of("uid-1", "app"), rt.pid_of("uid-1", "tty"), flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+async def test_containers_die_with_a_killed_sandbox(tmp_path: Path) -> None:
+    """A sandbox killed without closing (SIGKILL) must not leave its containers behind."""
+    root = Path(__file__).resolve().parents[2]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CHILD, cwd=root, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    pids = [int(p) for p in line.split()]
+    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    proc.kill()
+    await proc.wait()
+    async with asyncio.timeout(10):
+        while any(_alive(p) for p in pids):  # noqa: ASYNC110 - /proc has no event to await
+            await asyncio.sleep(0.01)
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie awaiting its reaper)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 :].split()[0] != b"Z"
