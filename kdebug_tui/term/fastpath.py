@@ -34,15 +34,16 @@ def _put(line: dict[int, Char], x: int, text: str, getg: Callable[[str], Char]) 
 
 
 def block_ok(screen: TermScreen, block: str) -> bool:
-    """Whether :func:`write_block` reproduces pyte's semantics for this screen state."""
+    """Whether :func:`write_block` reproduces pyte's semantics for this screen state.
+
+    `block` must already be translated through the active charset (the caller does it).
+    """
     if screen.margins is not None and (
         screen.margins.top != 0 or screen.margins.bottom != screen.lines - 1
     ):
         return False
     mode = screen.mode
     if mo.IRM in mode or mo.LNM in mode or mo.DECAWM not in mode:
-        return False
-    if not screen.ascii_identity():
         return False
     return not ("\t" in block and screen.tabstops != set(range(8, screen.columns, 8)))
 
@@ -69,26 +70,65 @@ def _run(writes: Writes, piece: str, x: int, vy: int, columns: int) -> tuple[int
     return x, vy
 
 
-def _layout(block: str, x: int, vy: int, columns: int) -> tuple[Writes, int, int]:
-    """Place every segment of `block` on virtual rows; return (writes by row, x, vy)."""
-    writes: Writes = {}
+class Layout:
+    """Where a block's text lands: small `writes` by virtual row, plus an optional bulk list.
+
+    Rows ``a >= bulk_start`` are fresh rows written in one piece from column 0:
+    ``parts[a - base]`` (possibly empty). Rows below ``bulk_start`` are in `writes`.
+    """
+
+    __slots__ = ("base", "bulk_start", "parts", "writes", "x", "y")
+
+    def __init__(self) -> None:
+        self.writes: Writes = {}
+        self.parts: list[str] = []
+        self.base = 0
+        self.bulk_start = 1 << 62
+        self.x = 0
+        self.y = 0
+
+    def part(self, a: int) -> str | None:
+        """The text of row `a` if it is written in one piece at column 0 on a fresh row."""
+        if a >= self.bulk_start:
+            return self.parts[a - self.base]
+        row = self.writes.get(a)
+        if row is not None and len(row) == 1 and row[0][0] == 0:
+            return row[0][1]
+        return None
+
+
+def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
+    """Place every segment of `block` on virtual rows (rows keep counting past the bottom)."""
+    out = Layout()
+    writes = out.writes
     if "\t" not in block and block.count("\r") == block.count("\n") == block.count("\r\n"):
-        # The common case: CRLF-terminated lines (a tty with onlcr). One split, one tuple
-        # per line that fits.
+        # The common case: CRLF-terminated lines (a tty with onlcr).
         parts = block.split("\r\n")
         if parts[0]:
             x, vy = _run(writes, parts[0], x, vy, columns)
-        for part in parts[1:]:
-            vy += 1
-            n = len(part)
-            if n == 0:
-                x = 0
-            elif n <= columns:
-                writes[vy] = [(0, part)]
-                x = n
+        tail = parts[1:]
+        if tail:
+            if max(map(len, tail)) > columns:  # long lines wrap: one entry per screen row
+                rows: list[str] = []
+                for p in tail:
+                    if len(p) <= columns:
+                        rows.append(p)
+                    else:
+                        rows.extend([p[i : i + columns] for i in range(0, len(p), columns)])
+                n = len(tail[-1])
+                x = n - columns * (max(1, -(-n // columns)) - 1)
             else:
-                x, vy = _run(writes, part, 0, vy, columns)
-        return writes, x, vy
+                rows = tail
+                x = len(tail[-1])
+            # Rows that did not exist before this block get their text straight from `rows`.
+            out.parts, out.base = rows, vy + 1
+            out.bulk_start = max(vy + 1, lines)
+            for a in range(vy + 1, min(out.bulk_start, vy + 1 + len(rows))):
+                if rows[a - vy - 1]:
+                    writes[a] = [(0, rows[a - vy - 1])]
+            vy += len(rows)
+        out.x, out.y = x, vy
+        return out
     first = True
     for seg in block.split("\n"):
         if first:
@@ -110,7 +150,8 @@ def _layout(block: str, x: int, vy: int, columns: int) -> tuple[Writes, int, int
                         x = columns - 1
                 if piece:
                     x, vy = _run(writes, piece, x, vy, columns)
-    return writes, x, vy
+    out.x, out.y = x, vy
+    return out
 
 
 def write_block(screen: TermScreen, block: str) -> None:
@@ -123,7 +164,8 @@ def write_block(screen: TermScreen, block: str) -> None:
     columns, lines = screen.columns, screen.lines
     cursor = screen.cursor
     y0 = cursor.y
-    writes, x, vy = _layout(block, cursor.x, y0, columns)
+    lay = _layout(block, cursor.x, y0, columns, lines)
+    writes, vy = lay.writes, lay.y
     attrs = cursor.attrs
     getg = screen.glyphs(attrs).__getitem__
     buf = screen.buffer
@@ -131,11 +173,13 @@ def write_block(screen: TermScreen, block: str) -> None:
     if y0 in lazy and y0 in writes:  # a line continued across chunks: make it real cells
         screen.materialize_row(y0)
     scrolls = vy - (lines - 1) if vy > lines - 1 else 0
+    bulk_start = lay.bulk_start
 
     if scrolls:
         if not screen.in_alt and screen.scrollback.limit:
             pushed: list[Row | TextRow] = []
-            for a in range(max(0, scrolls - screen.scrollback.limit), scrolls):
+            first = max(0, scrolls - screen.scrollback.limit)
+            for a in range(first, min(scrolls, bulk_start)):
                 row_writes = writes.get(a)
                 if a < lines:
                     lazy_row = lazy.get(a)
@@ -148,15 +192,20 @@ def write_block(screen: TermScreen, block: str) -> None:
                         for wx, text in row_writes:
                             _put(line, wx, text, getg)
                     pushed.append(row_from_cells(line, columns))
+                    continue
+                whole = lay.part(a)
+                if whole is not None:
+                    pushed.append((whole, attrs))
                 elif not row_writes:
                     pushed.append(())
-                elif len(row_writes) == 1 and row_writes[0][0] == 0:
-                    pushed.append(TextRow(row_writes[0][1], attrs))
                 else:
                     line = screen.blank_line()
                     for wx, text in row_writes:
                         _put(line, wx, text, getg)
                     pushed.append(row_from_cells(line, columns))
+            lo, hi = max(first, bulk_start) - lay.base, scrolls - lay.base
+            if hi > lo:
+                pushed.extend([(p, attrs) if p else () for p in lay.parts[lo:hi]])
             screen.scrollback.extend(pushed)
         old: dict[int, Line] = dict(buf)
         old_lazy: dict[int, TextRow] = dict(lazy)
@@ -177,6 +226,11 @@ def write_block(screen: TermScreen, block: str) -> None:
         screen.dirty.update(writes)
 
     for a in range(max(scrolls, y0), vy + 1):
+        if a >= bulk_start:
+            text = lay.parts[a - lay.base]
+            if text:
+                lazy[a - scrolls] = (text, attrs)
+            continue
         row_writes = writes.get(a)
         if row_writes:
             r = a - scrolls
@@ -185,13 +239,13 @@ def write_block(screen: TermScreen, block: str) -> None:
                 and row_writes[0][0] == 0
                 and (a >= lines or (a not in old and a not in old_lazy))
             ):
-                lazy[r] = TextRow(row_writes[0][1], attrs)
+                lazy[r] = (row_writes[0][1], attrs)
                 continue
             line = buf[r]
             for wx, text in row_writes:
                 _put(line, wx, text, getg)
 
-    cursor.x = x
+    cursor.x = lay.x
     cursor.y = vy - scrolls
     last = block.rstrip("\r\n\t")
     if last:

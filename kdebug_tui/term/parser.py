@@ -35,8 +35,9 @@ _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abo
 
 TOKEN = re.compile(
     rf"(?P<plain>[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]+)"
-    rf"|(?P<sgr>(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m)+)(?P<sgrtext>[\x20-\x7e{SINGLE_WIDTH_CLASS}]*)"
-    r"|(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
+    rf"|(?P<sgr>(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m|\x1b\(B){{1,16}})"
+    rf"(?P<sgrtext>[\x20-\x7e{SINGLE_WIDTH_CLASS}]*)"
+    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}]+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}})(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
@@ -46,6 +47,12 @@ _PREFIX = re.compile(
     rf"(?:(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b[\x20-\x2f]{{0,4}})\Z"
 )
 _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b[\x20-\x2f]{{0,4}}")
+# Controls that do nothing anywhere (not even inside a sequence): removed up front so they
+# neither split text runs nor cost a token each. Kept: BEL BS HT LF VT FF CR SO SI CAN SUB ESC
+# and the C1 controls we act on (IND NEL HTS RI DCS SOS CSI ST OSC PM APC).
+_INERT = re.compile(
+    r"[\x00-\x06\x10-\x17\x19\x1c-\x1f\x7f-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+"
+)
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
 _PARAMS = re.compile(r"[0-9;:]*")
@@ -96,6 +103,8 @@ class Parser:
 
     # ------------------------------------------------------------------ feed
     def feed(self, text: str) -> None:
+        if not text.isascii() and _INERT.search(text):  # (isascii is O(1) on str)
+            text = _INERT.sub("", text)
         if self.pending:
             text = self.pending + text
             self.pending = ""
@@ -132,18 +141,13 @@ class Parser:
                     screen.materialize()
                 if kind == "sgrtext":  # SGR sequences and the text they colour, in one go
                     cursor = screen.cursor
-                    cursor.attrs = apply_sgr_sequence(cursor.attrs, m.group("sgr"))
+                    seq = m.group("sgr")
+                    if "(" in seq:  # ncurses' sgr0 is ESC(B ESC[m: G0 back to ASCII
+                        screen.g0_charset = cs.LAT1_MAP
+                    cursor.attrs = apply_sgr_sequence(cursor.attrs, seq)
                     run = m.group("sgrtext")
                     if run:
-                        if (
-                            self.fast
-                            and cursor.x + len(run) <= screen.columns
-                            and screen.ascii_identity()
-                            and 4 not in screen.mode
-                        ):
-                            screen.draw_ascii_row(run)
-                        else:
-                            screen.draw(run)
+                        self._plain(run)
                 elif kind == "final":  # (lastgroup of a CSI match)
                     self._csi(m.group("csi"), m.group("final"))
                 elif kind == "text":
@@ -173,20 +177,23 @@ class Parser:
     def _plain(self, block: str) -> None:
         screen = self.screen
         if self.fast:
+            # Every pyte charset maps these characters to single-width ones (checked by a
+            # test), so the translated run can still be laid out one cell per character.
+            table = screen.g1_charset if screen.charset else screen.g0_charset
+            text = block if table is cs.LAT1_MAP else block.translate(table)
             if (
-                "\n" not in block
-                and "\r" not in block
-                and "\t" not in block
-                and screen.cursor.x + len(block) <= screen.columns
-                and screen.ascii_identity()
+                "\n" not in text
+                and "\r" not in text
+                and "\t" not in text
+                and screen.cursor.x + len(text) <= screen.columns
                 and 4 not in screen.mode
             ):
                 if screen.cursor.y in screen.lazy:
                     screen.materialize_row(screen.cursor.y)
-                screen.draw_ascii_row(block)
+                screen.draw_ascii_row(text)
                 return
-            if fastpath.block_ok(screen, block):
-                fastpath.write_block(screen, block)
+            if fastpath.block_ok(screen, text):
+                fastpath.write_block(screen, text)
                 return
         if screen.lazy:
             screen.materialize()

@@ -53,12 +53,10 @@ def _single_width_class() -> str:
     be laid out one cell per character without asking for widths.
     """
     ranges = [
-        (0xA0, 0x2FF),  # Latin-1 supplement, Latin extended A/B, IPA, spacing modifiers
-        (0x370, 0x52F),  # Greek, Cyrillic
-        (0x2010, 0x205E),  # general punctuation
-        (0x20A0, 0x20BF),  # currency
-        (0x2190, 0x21FF),  # arrows
-        (0x2500, 0x259F),  # box drawing, block elements
+        (0xA0, 0x0FFF),  # Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Thai
+        (0x1E00, 0x1FFF),  # Latin extended additional, Greek extended
+        (0x2000, 0x2BFF),  # punctuation, currency, arrows, math, box drawing, shapes
+        (0xFFFD, 0xFFFD),  # the replacement character (what bad UTF-8 decodes to)
     ]
     spans: list[tuple[int, int]] = []
     for lo, hi in ranges:

@@ -24,8 +24,8 @@ Line = StaticDefaultDict[int, Char]
 
 MAX_COLUMNS = 1000
 MAX_LINES = 500
-_GLYPH_MAPS_MAX = 512
-_GLYPHS_PER_MAP = 4096
+_GLYPH_MAPS_MAX = 128
+_GLYPHS_PER_MAP = 2048
 
 
 class GlyphMap(dict[str, Char]):
@@ -56,6 +56,7 @@ class TermScreen(Screen):
         self._alt_saved: Savepoint | None = None
         self._glyph_maps: dict[Char, GlyphMap] = {}
         self._last_attrs: Char | None = None
+        self._glyphs_by_id: dict[int, GlyphMap] = {}
         self._last_glyphs = GlyphMap(DEFAULT_ATTRS)
         self.last_char = ""
         self.app_cursor = False
@@ -74,20 +75,27 @@ class TermScreen(Screen):
         return DEFAULT_ATTRS
 
     def glyphs(self, attrs: Char) -> GlyphMap:
+        """The cached ``char -> Char`` map for `attrs`.
+
+        Looked up by identity first: SGR results are cached, so the same attribute object
+        comes back again and again, and hashing a 9-field tuple per text run is measurable.
+        A map keeps its attrs alive, so an ``id`` cannot be reused while its entry exists.
+        """
         if attrs is self._last_attrs:
             return self._last_glyphs
-        gm = self._glyph_maps.get(attrs)
-        if gm is None:
-            if len(self._glyph_maps) >= _GLYPH_MAPS_MAX:
-                self._glyph_maps.clear()
-            gm = self._glyph_maps[attrs] = GlyphMap(attrs)
+        gm = self._glyphs_by_id.get(id(attrs))
+        if gm is None or gm.attrs is not attrs:
+            gm = self._glyph_maps.get(attrs)
+            if gm is None:
+                if len(self._glyph_maps) >= _GLYPH_MAPS_MAX:
+                    self._glyph_maps.clear()
+                    self._glyphs_by_id.clear()
+                gm = self._glyph_maps[attrs] = GlyphMap(attrs)
+            if len(self._glyphs_by_id) >= 4 * _GLYPH_MAPS_MAX:
+                self._glyphs_by_id.clear()
+            self._glyphs_by_id[id(attrs)] = gm
         self._last_attrs, self._last_glyphs = attrs, gm
         return gm
-
-    def ascii_identity(self) -> bool:
-        """True when the active charset maps printable characters to themselves."""
-        table = self.g1_charset if self.charset else self.g0_charset
-        return table is cs.LAT1_MAP
 
     def materialize(self) -> None:
         """Turn the fast path's text rows into cells; needed before anything else uses rows."""
@@ -311,7 +319,7 @@ class TermScreen(Screen):
         self.dirty.add(y)
 
     def draw_ascii_row(self, text: str) -> None:
-        """Draw printable single-width text that fits on the cursor row without wrapping."""
+        """Draw single-width text (already charset-translated) that fits on the cursor row."""
         cursor = self.cursor
         x = cursor.x
         n = len(text)

@@ -5,7 +5,7 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 
 - a tuple of ``Char`` (a row that went through the screen cell by cell), sharing the cached
   ``Char`` objects of the screen, so a row costs one tuple;
-- a :class:`TextRow` (plain text with one attribute set), produced by the fast path when a
+- a ``TextRow`` (plain text with one attribute set), produced by the fast path when a
   flood scrolls lines off before they were ever shown: no per-character work at all.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import cast
 
 from pyte.screens import Char, StaticDefaultDict
 
@@ -22,11 +22,13 @@ BLANK = Char(" ")
 Row = tuple[Char, ...]
 
 
-class TextRow(NamedTuple):
-    """A row written in one go with one attribute set, cells after the text blank."""
+# A row written in one go with one attribute set, cells after the text blank: (text, attrs).
+# A plain tuple (not a NamedTuple): floods create one per line and the constructor shows up.
+TextRow = tuple[str, Char]
 
-    text: str
-    attrs: Char
+
+def is_text_row(row: Row | TextRow) -> bool:
+    return len(row) == 2 and type(row[0]) is str
 
 
 def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> Row:
@@ -65,20 +67,20 @@ class Scrollback:
     def cells(self, index: int, columns: int) -> list[Char]:
         """Row `index` (0 = oldest) as exactly `columns` cells."""
         row = self._rows[index]
-        if isinstance(row, TextRow):
-            attrs = row.attrs
-            cells = [attrs._replace(data=ch) for ch in row.text[:columns]]
+        if is_text_row(row):
+            text, attrs = cast(TextRow, row)
+            cells = [attrs._replace(data=ch) for ch in text[:columns]]
         else:
-            cells = list(row[:columns])
+            cells = list(cast(Row, row)[:columns])
         if len(cells) < columns:
             cells.extend([BLANK] * (columns - len(cells)))
         return cells
 
     def text(self, index: int) -> str:
         row = self._rows[index]
-        if isinstance(row, TextRow):
-            return row.text.rstrip()
-        return "".join(c.data for c in row).rstrip()
+        if is_text_row(row):
+            return cast(TextRow, row)[0].rstrip()
+        return "".join(c.data for c in cast(Row, row)).rstrip()
 
     def all_text(self) -> str:
         return "\n".join(self.text(i) for i in range(len(self)))

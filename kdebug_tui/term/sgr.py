@@ -78,14 +78,19 @@ _SEQ_CACHE: dict[tuple[Char, str], Char] = {}
 
 
 def apply_sgr_sequence(attrs: Char, seq: str) -> Char:
-    """Apply one or more back-to-back SGR sequences (``"\\x1b[0m\\x1b[01;34m"``) to `attrs`."""
+    """Apply back-to-back SGR sequences (``"\\x1b[0m\\x1b[01;34m"``) to `attrs`.
+
+    ``ESC ( B`` pieces may be interleaved (ncurses' ``sgr0``); the caller applies their
+    charset effect, they do not change attributes.
+    """
     key = (attrs, seq)
     hit = _SEQ_CACHE.get(key)
     if hit is not None:
         return hit
     result = attrs
-    for params in seq[2:-1].split("m\x1b["):
-        result = apply_sgr(result, params)
+    for piece in seq.split("\x1b")[1:]:
+        if piece[0] == "[":  # (the other kind of piece is "(B", a charset designation)
+            result = apply_sgr(result, piece[1:-1])
     if len(_SEQ_CACHE) >= _CACHE_MAX:
         _SEQ_CACHE.clear()
     _SEQ_CACHE[key] = result

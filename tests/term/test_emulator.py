@@ -251,3 +251,22 @@ def test_resize_grow_and_shrink_keeps_cursor_line() -> None:
 def test_reset_leaves_alternate_screen() -> None:
     emu = feed(b"\x1b[?1049h\x1b[?1h\x1bc")
     assert not emu.in_alternate_screen and not emu.modes.app_cursor
+
+
+def test_every_charset_maps_fast_path_characters_to_single_width() -> None:
+    """The fast path translates runs through G0/G1 and still assumes one cell per char."""
+    from pyte import charsets
+
+    from kdebug_tui.term.parser import TOKEN
+    from kdebug_tui.term.sanitize import char_width
+
+    chars = [chr(i) for i in range(0x20, 0x100) if TOKEN.fullmatch(chr(i) * 2)]
+    plain = [ch for ch in chars if TOKEN.fullmatch(ch * 2).lastgroup == "plain"]  # type: ignore[union-attr]
+    assert "a" in plain and "\xe9" in plain
+    for table in charsets.MAPS.values():
+        assert all(char_width(ch.translate(table)) == 1 for ch in plain if ch not in "\t\r\n")
+
+
+def test_line_drawing_charset() -> None:
+    emu = feed(b"\x1b(0lqqk\x1b(B ok\r\n\x0eqq\x0fx")
+    assert row(emu) == "┌──┐ ok" and row(emu, 1) == "──x"
