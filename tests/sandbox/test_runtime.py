@@ -247,6 +247,7 @@ def _count(marker: str) -> int:
     return found
 
 
+ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import asyncio, sys, tempfile
 from pathlib import Path
@@ -268,7 +269,7 @@ asyncio.run(main())
 
 async def test_containers_die_with_a_killed_sandbox(tmp_path: Path) -> None:
     """A sandbox killed without closing (SIGKILL) must not leave its containers behind."""
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CHILD, cwd=root, stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(root)},
