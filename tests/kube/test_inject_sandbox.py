@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +20,46 @@ from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.inject import ProgressEvent, inject, wait_for_container
 from kdebug_tui.kube.names import seeded_suffixes
 from kdebug_tui.kube.session import KubeSession
-from tests.kube.e2e import drain, read_until, shell_round_trip
+from tests.kube.e2e import drain, read_until, shared_sandbox_fixtures, shell_round_trip
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_sandbox, shared_kube = shared_sandbox_fixtures()
+FOREVER = ["sh", "-c", "echo started; while true; do sleep 3600; done"]
 
 
 @pytest.fixture
-async def kube(kubeconfig: Path) -> AsyncIterator[KubeSession]:
-    session = await KubeSession.open(kubeconfig=str(kubeconfig))
-    try:
-        yield session
-    finally:
-        await session.close()
+def kube(shared_kube: KubeSession) -> KubeSession:
+    return shared_kube
+
+
+@pytest.fixture
+def sandbox(shared_sandbox: Any) -> Any:
+    shared_sandbox.faults.clear()
+    return shared_sandbox
+
+
+@pytest.fixture
+def kubeconfig(shared_kube: KubeSession) -> Path:
+    return shared_kube.kubeconfig_path  # type: ignore[attr-defined, no-any-return]
+
+
+async def target_pod(kube: KubeSession, name: str, *, labels: dict | None = None) -> dict:
+    """A fresh two-container pod per test, so tests share one sandbox without interfering."""
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default", "labels": labels or {"app": name}},
+        "spec": {
+            "containers": [
+                {"name": "app", "image": "busybox:1.36", "command": FOREVER},
+                {"name": "sidecar", "image": "busybox:1.36", "command": FOREVER},
+            ]
+        },
+    }
+    await kube.request_json("POST", "/api/v1/namespaces/default/pods", body=body)
+    outcome = await wait_for_container(kube, "default", name, "sidecar", timeout=20)
+    assert outcome.state == "running", outcome
+    return await get_pod(kube, "default", name)
 
 
 async def get_pod(kube: KubeSession, ns: str, name: str) -> dict[str, Any]:
@@ -44,11 +73,11 @@ async def running_pod(kube: KubeSession, ns: str, name: str, container: str) -> 
 
 
 async def test_ephemeral_end_to_end(kube: KubeSession, sandbox: Any) -> None:
-    pod = await running_pod(kube, "default", "multi", "sidecar")
+    pod = await target_pod(kube, "t-ephemeral")
     request = DebugRequest(
         mode="ephemeral",
         namespace="default",
-        pod_name="multi",
+        pod_name="t-ephemeral",
         image="busybox:1.36",
         target="sidecar",
         command=["sh"],
@@ -59,15 +88,15 @@ async def test_ephemeral_end_to_end(kube: KubeSession, sandbox: Any) -> None:
     assert names.count(built.container_name) == 1
     events: list[ProgressEvent] = []
     outcome = await wait_for_container(
-        kube, "default", "multi", built.container_name, timeout=20, on_progress=events.append
+        kube, "default", "t-ephemeral", built.container_name, timeout=20, on_progress=events.append
     )
     assert outcome.state == "running"
     assert events[-1].state == "running"
-    attach = AttachSession(kube, "default", "multi", built.container_name)
+    attach = AttachSession(kube, "default", "t-ephemeral", built.container_name)
     await attach.start(80, 24)
     assert attach.protocol in ("v5.channel.k8s.io", "v4.channel.k8s.io")
     await shell_round_trip(attach)
-    stored = await get_pod(kube, "default", "multi")
+    stored = await get_pod(kube, "default", "t-ephemeral")
     [entry] = [
         c for c in stored["spec"]["ephemeralContainers"] if c["name"] == built.container_name
     ]
@@ -76,12 +105,11 @@ async def test_ephemeral_end_to_end(kube: KubeSession, sandbox: Any) -> None:
 
 
 async def test_copy_end_to_end_with_replace(kube: KubeSession, sandbox: Any) -> None:
-    pod = await running_pod(kube, "shop", "redis-0", "redis") if False else None
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-copy-end-to-end-with-replace")
     request = DebugRequest(
         mode="copy",
         namespace="default",
-        pod_name="multi",
+        pod_name="t-copy-end-to-end-with-replace",
         image="busybox",
         command=["sh"],
         copy_options=CopyOptions(copy_to="multi-debug", replace=True, same_node=True),
@@ -92,11 +120,12 @@ async def test_copy_end_to_end_with_replace(kube: KubeSession, sandbox: Any) -> 
     labels = created["metadata"]["labels"]
     assert labels[MANAGED_BY_LABEL] == "kdebug-tui"
     assert labels[SESSION_LABEL] == request.session_id
-    with pytest.raises(KubeError) as gone:
-        await get_pod(kube, "default", "multi")
-    assert gone.value.status == 404 or (await get_pod(kube, "default", "multi"))["metadata"].get(
-        "deletionTimestamp"
-    )
+    try:
+        original = await get_pod(kube, "default", "t-copy-end-to-end-with-replace")
+    except KubeError as exc:
+        assert exc.status == 404
+    else:
+        assert original["metadata"].get("deletionTimestamp"), "the original was not deleted"
     outcome = await wait_for_container(
         kube, "default", "multi-debug", built.container_name, timeout=20
     )
@@ -140,9 +169,12 @@ async def test_node_end_to_end_and_name_collision(kube: KubeSession, sandbox: An
 async def test_unknown_image_reports_pull_errors_then_times_out(
     kube: KubeSession, sandbox: Any
 ) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-unknown-image-reports-pull-errors-then-t")
     request = DebugRequest(
-        mode="ephemeral", namespace="default", pod_name="multi", image="example.invalid/nothing:1"
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-unknown-image-reports-pull-errors-then-t",
+        image="example.invalid/nothing:1",
     )
     built = build(request, pod)
     await inject(kube, built)
@@ -156,7 +188,12 @@ async def test_unknown_image_reports_pull_errors_then_times_out(
 
     with pytest.raises(KubeError) as info:
         await wait_for_container(
-            kube, "default", "multi", built.container_name, timeout=4, on_progress=progress
+            kube,
+            "default",
+            "t-unknown-image-reports-pull-errors-then-t",
+            built.container_name,
+            timeout=4,
+            on_progress=progress,
         )
     reasons = [e.reason for e in events]
     assert "ErrImagePull" in reasons, reasons
@@ -169,35 +206,44 @@ async def test_unknown_image_reports_pull_errors_then_times_out(
 
 
 async def test_pod_deleted_while_waiting(kube: KubeSession, sandbox: Any) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-deleted")
     request = DebugRequest(
-        mode="ephemeral", namespace="default", pod_name="multi", image="example.invalid/x:1"
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-deleted",
+        image="example.invalid/x:1",
     )
     built = build(request, pod)
     await inject(kube, built)
     first = asyncio.Event()
     waiter = asyncio.ensure_future(
         wait_for_container(
-            kube, "default", "multi", built.container_name, timeout=20,
+            kube, "default", "t-deleted", built.container_name, timeout=20,
             on_progress=lambda e: first.set(),
         )
     )  # fmt: skip
     await asyncio.wait_for(first.wait(), 10)
     await kube.request_json(
-        "DELETE", "/api/v1/namespaces/default/pods/multi", query=[("gracePeriodSeconds", "0")]
+        "DELETE",
+        "/api/v1/namespaces/default/pods/t-deleted",
+        query=[("gracePeriodSeconds", "0")],
     )
     with pytest.raises(KubeError) as info:
         await asyncio.wait_for(waiter, 15)
     assert str(info.value) == (
-        f"Pod deleted: pod default/multi was deleted while waiting for container "
+        f"Pod deleted: pod default/t-deleted was deleted while waiting for container "
         f"{built.container_name}"
     )
 
 
 async def test_invalid_target_gives_422_with_causes(kube: KubeSession, sandbox: Any) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-invalid-target-gives-422-with-causes")
     request = DebugRequest(
-        mode="ephemeral", namespace="default", pod_name="multi", image="busybox", target="nope"
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-invalid-target-gives-422-with-causes",
+        image="busybox",
+        target="nope",
     )
     with pytest.raises(KubeError) as info:
         await inject(kube, build(request, pod))
@@ -209,12 +255,13 @@ async def test_invalid_target_gives_422_with_causes(kube: KubeSession, sandbox: 
     assert 'spec.ephemeralContainers[0].targetContainerName: Not found: "nope"' in err.message
 
 
-async def test_viewer_is_forbidden(sandbox: Any, kubeconfig: Path) -> None:
+async def test_viewer_is_forbidden(kube: KubeSession, kubeconfig: Path) -> None:
     session = await KubeSession.open(kubeconfig=str(kubeconfig), context="sandbox-viewer")
     try:
-        pod = await get_pod(session, "default", "multi")
+        await target_pod(kube, "t-viewer-is-forbidden")
+        pod = await get_pod(session, "default", "t-viewer-is-forbidden")
         request = DebugRequest(
-            mode="ephemeral", namespace="default", pod_name="multi", image="busybox"
+            mode="ephemeral", namespace="default", pod_name="t-viewer-is-forbidden", image="busybox"
         )
         with pytest.raises(KubeError) as info:
             await inject(session, build(request, pod))
@@ -223,7 +270,9 @@ async def test_viewer_is_forbidden(sandbox: Any, kubeconfig: Path) -> None:
             "you may not patch pods/ephemeralcontainers in namespace default"
         )
         with pytest.raises(KubeError) as attach_info:
-            await AttachSession(session, "default", "multi", "sidecar").start(80, 24)
+            await AttachSession(session, "default", "t-viewer-is-forbidden", "sidecar").start(
+                80, 24
+            )
         assert (
             str(attach_info.value) == "Forbidden: you may not get pods/attach in namespace default"
         )
@@ -232,9 +281,14 @@ async def test_viewer_is_forbidden(sandbox: Any, kubeconfig: Path) -> None:
 
 
 async def test_retries_keep_the_same_container_name(kube: KubeSession, sandbox: Any) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-retries-keep-the-same-container-name")
     sandbox.faults.fail("patch", "pods/ephemeralcontainers", status=503, times=2)
-    request = DebugRequest(mode="ephemeral", namespace="default", pod_name="multi", image="busybox")
+    request = DebugRequest(
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-retries-keep-the-same-container-name",
+        image="busybox",
+    )
     built = build(request, pod)
     retries: list[KubeError] = []
     result = await inject(kube, built, on_retry=retries.append)
@@ -246,9 +300,14 @@ async def test_retries_keep_the_same_container_name(kube: KubeSession, sandbox: 
 async def test_missing_subresource_means_no_ephemeral_containers(
     kube: KubeSession, sandbox: Any
 ) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-missing-subresource-means-no-ephemeral-c")
     sandbox.faults.fail("patch", "pods/ephemeralcontainers", status=404)
-    request = DebugRequest(mode="ephemeral", namespace="default", pod_name="multi", image="busybox")
+    request = DebugRequest(
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-missing-subresource-means-no-ephemeral-c",
+        image="busybox",
+    )
     with pytest.raises(KubeError) as info:
         await inject(kube, build(request, pod))
     # The sandbox's injected 404 names the pod; only an empty details.name means "no subresource".
@@ -256,36 +315,47 @@ async def test_missing_subresource_means_no_ephemeral_containers(
 
 
 async def test_dropped_attach_is_reported_as_dropped(kube: KubeSession, sandbox: Any) -> None:
-    pod = await get_pod(kube, "default", "multi")
-    request = DebugRequest(mode="ephemeral", namespace="default", pod_name="multi", image="busybox")
+    pod = await target_pod(kube, "t-dropped-attach-is-reported-as-dropped")
+    request = DebugRequest(
+        mode="ephemeral",
+        namespace="default",
+        pod_name="t-dropped-attach-is-reported-as-dropped",
+        image="busybox",
+    )
     built = build(request, pod)
     await inject(kube, built)
-    await wait_for_container(kube, "default", "multi", built.container_name, timeout=20)
+    await wait_for_container(
+        kube, "default", "t-dropped-attach-is-reported-as-dropped", built.container_name, timeout=20
+    )
     sandbox.faults.drop_attach_after(5)
-    attach = AttachSession(kube, "default", "multi", built.container_name)
+    attach = AttachSession(
+        kube, "default", "t-dropped-attach-is-reported-as-dropped", built.container_name
+    )
     await attach.start(80, 24)
     await attach.write(b"echo 0123456789abcdef\r")
     await drain(attach)
     assert attach.exit is not None
     assert attach.exit.reason == "dropped" and attach.exit.code is None
     # Reattach works: a new session to the same running container.
-    again = AttachSession(kube, "default", "multi", built.container_name)
+    again = AttachSession(
+        kube, "default", "t-dropped-attach-is-reported-as-dropped", built.container_name
+    )
     await again.start(80, 24)
     await shell_round_trip(again)
 
 
 async def test_terminated_container_shows_logs(kube: KubeSession, sandbox: Any) -> None:
-    pod = await get_pod(kube, "default", "multi")
+    pod = await target_pod(kube, "t-logs")
     request = DebugRequest(
-        mode="ephemeral", namespace="default", pod_name="multi", image="busybox",
+        mode="ephemeral", namespace="default", pod_name="t-logs", image="busybox",
         command=["sh", "-c", "echo line-one; echo line-two; exit 3"], stdin=False, tty=False,
     )  # fmt: skip
     built = build(request, pod)
     await inject(kube, built)
-    outcome = await wait_for_container(kube, "default", "multi", built.container_name, timeout=20)
+    outcome = await wait_for_container(kube, "default", "t-logs", built.container_name, timeout=20)
     if outcome.state == "running":  # it may still be printing: wait for the end
         for _ in range(100):
-            status = await get_pod(kube, "default", "multi")
+            status = await get_pod(kube, "default", "t-logs")
             states = [
                 s for s in status["status"].get("ephemeralContainerStatuses", [])
                 if s["name"] == built.container_name and "terminated" in s["state"]
@@ -293,7 +363,14 @@ async def test_terminated_container_shows_logs(kube: KubeSession, sandbox: Any) 
             if states:
                 break
             await asyncio.sleep(0.1)
-    backend = AttachOrLogs(kube, "default", "multi", built.container_name, stdin=False, tty=False)
+    backend = AttachOrLogs(
+        kube,
+        "default",
+        "t-logs",
+        built.container_name,
+        stdin=False,
+        tty=False,
+    )
     await backend.start(80, 24)
     assert backend.showing_logs
     output = await drain(backend)
