@@ -155,7 +155,6 @@ class ClusterServices:
         self._new_store()
         self.watch_state = "live"
         self._announce_cluster()
-        self.connected.set()
 
     def _new_store(self) -> None:
         from kdebug_tui.kube.store import PodStore

@@ -72,3 +72,92 @@ def clone_pod(pod: dict[str, Any], **meta: Any) -> dict[str, Any]:
     out = copy.deepcopy(pod)
     out["metadata"].update(meta)
     return out
+
+
+NOW = 1_795_291_200.0  # 2026-11-21T20:00:00Z: the fixed clock of snapshot tests
+
+
+def _cs(name: str, state: dict[str, Any], *, ready: bool, restarts: int = 0) -> dict[str, Any]:
+    return {"name": name, "state": state, "ready": ready, "restartCount": restarts, "image": "x"}
+
+
+def synthetic_pods() -> list[dict[str, Any]]:
+    """Deterministic pods covering kubectl's STATUS cases, plus the recorded debugged pod."""
+
+    def pod(name: str, ns: str, created: str, statuses: list[dict[str, Any]], **extra: Any) -> Any:
+        spec = {
+            "nodeName": "node-a",
+            "containers": [{"name": s["name"], "image": "busybox:1.36"} for s in statuses],
+        }
+        spec.update(extra.pop("spec", {}))
+        status = {"phase": extra.pop("phase", "Running"), "containerStatuses": statuses}
+        status.update(extra.pop("status", {}))
+        return {
+            "metadata": {
+                "name": name,
+                "namespace": ns,
+                "uid": f"uid-{ns}-{name}",
+                "creationTimestamp": created,
+            },
+            "spec": spec,
+            "status": status,
+        }
+
+    running = {"running": {"startedAt": "2026-11-21T19:00:00Z"}}
+    pods = [
+        pod("api-6f7c9", "default", "2026-11-21T10:00:00Z", [_cs("api", running, ready=True)]),
+        pod(
+            "worker-crash",
+            "default",
+            "2026-11-21T19:30:00Z",
+            [
+                _cs(
+                    "worker",
+                    {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s"}},
+                    ready=False,
+                    restarts=5,
+                )
+                | {
+                    "lastState": {
+                        "terminated": {
+                            "exitCode": 1,
+                            "reason": "Error",
+                            "finishedAt": "2026-11-21T19:58:00Z",
+                        }
+                    }
+                }
+            ],
+        ),
+        pod(
+            "migrate-job",
+            "default",
+            "2026-11-20T20:00:00Z",
+            [_cs("job", {"terminated": {"exitCode": 0, "reason": "Completed"}}, ready=False)],
+            phase="Succeeded",
+        ),
+        pod(
+            "with-init",
+            "default",
+            "2026-11-21T19:59:30Z",
+            [_cs("app", {"waiting": {"reason": "PodInitializing"}}, ready=False)],
+            phase="Pending",
+            spec={"initContainers": [{"name": "migrate", "image": "busybox:1.36"}]},
+            status={"initContainerStatuses": [_cs("migrate", running, ready=False)]},
+        ),
+        pod(
+            "bad-image",
+            "shop",
+            "2026-11-21T19:55:00Z",
+            [
+                _cs(
+                    "app",
+                    {"waiting": {"reason": "ImagePullBackOff", "message": "pull failed"}},
+                    ready=False,
+                )
+            ],
+            phase="Pending",
+        ),
+    ]
+    recorded = fixture_pod()
+    recorded["metadata"]["creationTimestamp"] = "2026-11-21T19:44:17Z"
+    return [recorded, *pods]

@@ -27,15 +27,16 @@ COLUMNS = (
     "namespace",
     "pod",
     "name",
-    "target",
-    "image",
-    "security",
-    "profile",
     "state",
     "exit",
     "age",
     "ours",
+    "target",
+    "image",
+    "profile",
+    "security",
 )
+WIDTHS = {"image": 36, "security": 30, "state": 30, "pod": 32, "name": 28, "namespace": 20}
 STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Terminated": "dim", "Pending": "yellow"}
 
 
@@ -122,7 +123,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             "age": row.age,
             "ours": ours_text,
         }
-        return tuple(clean(values[c], 48) for c in COLUMNS)
+        return tuple(clean(values[c], WIDTHS.get(c, 24)) for c in COLUMNS)
 
     def _cell(self, column: str, text: str, row: Any) -> Text:
         style = ""
@@ -181,7 +182,9 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         scope = services.namespace or "all namespaces"
         text = Text()
         text.append(
-            f"{len(rows)} ephemeral containers in {pods} pods ({clean(scope, 40)})", style="bold"
+            f"{len(rows)} ephemeral containers in {pods} {'pod' if pods == 1 else 'pods'} "
+            f"({clean(scope, 40)})",
+            style="bold",
         )
         text.append(f" · {running} running")
         if ours_running:

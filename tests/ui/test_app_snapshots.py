@@ -1,0 +1,54 @@
+"""Snapshots of the pods and triage screens on a deterministic store and a fixed clock.
+
+Not the live sandbox: ages, restarts and process timings would differ run to run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from kdebug_tui.kube.watch import WatchState, WatchUpdate
+from kdebug_tui.ui.app import KdebugApp
+from tests.ui.app_support import NOW, SIZE, synthetic_pods
+
+
+def offline_app(*, all_namespaces: bool = True) -> KdebugApp:
+    return KdebugApp(connect=False, clock=lambda: NOW)
+
+
+async def feed(pilot: Pilot[Any], *, namespace: str | None = None) -> None:
+    app: Any = pilot.app
+    app.services.use_offline(context="snapshot-ctx", namespace=namespace, server="https://k8s:6443")
+    pods = synthetic_pods()
+    app.services.apply(WatchUpdate("RELISTED", None, WatchState("live"), pods=pods))
+    app.services.access_summary = "can: debug · attach · create pods"
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def test_pods_screen(snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await feed(pilot)
+        await pilot.press("down")  # the cursor on a pod with containers below
+
+    assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_pods_screen_filtered(snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await feed(pilot)
+        await pilot.press("slash", *"Back", "enter")
+
+    assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_triage_screen(snap_compare: Any) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await feed(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,44 @@
+"""The ephemeral-container triage view on the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kdebug_tui.ui.screens.logs import LogsScreen
+from kdebug_tui.ui.screens.triage import TriageScreen
+from tests.ui.app_support import SIZE, make_app, pod_names, wait_for
+
+
+async def test_triage_lists_finished_debugger_and_opens_its_log(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    app = make_app(kubeconfig, all_namespaces=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "already-debugged" in pod_names(app), "the demo pods")
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        key = "default/already-debugged/debugger-old12"
+        await wait_for(pilot, lambda: key in screen.rows, "debugger-old12")
+        row = screen.rows[key]
+        assert (row.state, row.exit_code, row.image.startswith("busybox")) == (
+            "Terminated",
+            0,
+            True,
+        )
+        assert not row.attachable
+        summary = str(screen.query_one("#triage-summary").render())
+        assert "ephemeral containers in" in summary and "all namespaces" in summary
+
+        # Marked as started by us this session: the OURS column says so.
+        app.services.mark_ours("default", "already-debugged", "debugger-old12")
+        await wait_for(pilot, lambda: screen._texts[key][-1] == "yes", "ours = yes")
+
+        # enter on a finished one shows its log (attach is impossible).
+        screen.table.move_cursor(row=screen.table.get_row_index(key))
+        await pilot.press("enter")
+        assert isinstance(app.screen, LogsScreen)
+        assert (app.screen.pod, app.screen.container) == ("already-debugged", "debugger-old12")
+        await pilot.press("escape", "o")
+        assert screen.only_running and key not in screen.rows
