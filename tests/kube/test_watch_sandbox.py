@@ -92,7 +92,8 @@ def busybox(name: str) -> dict[str, Any]:
         "kind": "Pod",
         "metadata": {"name": name, "namespace": "default"},
         "spec": {
-            "containers": [{"name": "main", "image": "busybox:1.36", "command": ["sleep", "600"]}]
+            "terminationGracePeriodSeconds": 1,
+            "containers": [{"name": "main", "image": "busybox:1.36", "command": ["sleep", "600"]}],
         },
     }
 
@@ -122,8 +123,17 @@ async def test_live_added_modified_deleted(session: KubeSession) -> None:
             lambda w: pod_row(w.store.by_name("default", "fresh"), time.time()).status == "Running",
         )
         assert any(u.kind == "MODIFIED" and u.pod["metadata"]["name"] == "fresh" for u in w.updates)
+        seen_terminating: list[bool] = []
+
+        def gone_after_terminating(w: Watcher) -> bool:
+            pod = w.store.by_name("default", "fresh")
+            if pod is not None and pod_row(pod, time.time()).status == "Terminating":
+                seen_terminating.append(True)
+            return pod is None
+
         await session.request_json("DELETE", "/api/v1/namespaces/default/pods/fresh")
-        await w.wait_for("DELETED fresh", lambda w: w.store.by_name("default", "fresh") is None)
+        await w.wait_for("DELETED fresh", gone_after_terminating)
+        assert seen_terminating, "the graceful delete never showed Terminating"
         assert any(u.kind == "DELETED" for u in w.updates)
 
 
@@ -143,14 +153,19 @@ async def test_relist_after_watches_expire_twice_in_a_row(
 
 
 async def test_stalled_watch_reconnects_on_inactivity(sandbox: Any, session: KubeSession) -> None:
-    options = WatchOptions(inactivity_timeout=1.0, backoff_base=0.05, backoff_cap=0.2)
+    # The sandbox sends a bookmark every 2 s, so a healthy watch never idles for 4 s: only
+    # the stall can trigger the inactivity reconnect.
+    assert sandbox.watch_settings.bookmark_interval <= 2.0
+    options = WatchOptions(inactivity_timeout=4.0, backoff_base=0.05, backoff_cap=0.2)
     async with watcher(session, options=options) as w:
-        await w.wait_for("the first list", lambda w: w.count("RELISTED") >= 1)
+        await w.wait_for("a live watch", lambda w: w.updates[-1].state.state == "live")
         sandbox.faults.stall_watches()
+        stalled_at = len(w.updates)
         await w.wait_for(
             "an inactivity reconnect",
-            lambda w: any("no events" in u.state.message for u in w.updates),
+            lambda w: any("no events" in u.state.message for u in w.updates[stalled_at:]),
         )
+        assert not any("no events" in u.state.message for u in w.updates[:stalled_at])
         sandbox.faults.clear()
         await session.request_json("POST", "/api/v1/namespaces/default/pods", body=busybox("late"))
         await w.wait_for("ADDED late", lambda w: w.store.by_name("default", "late") is not None)
