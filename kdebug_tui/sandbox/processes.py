@@ -28,6 +28,7 @@ READ_CHUNK = 65536
 # The mount helper: a fixed script, never built from user input; the container's argv
 # follows it as "$@".
 _HOST_MOUNT_SCRIPT = 'mount --rbind / "$0" && exec "$@"'
+_SETPRIV = shutil.which("setpriv")
 
 
 @dataclass
@@ -129,6 +130,10 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
         forked = True
     elif spec.host_root_mount:
         argv = ["unshare", "--mount", "--propagation", "private", "--", *argv]
+    if _SETPRIV:
+        # if the sandbox dies without closing (SIGKILL, crash), its containers die with it:
+        # the kernel kills the leader, and unshare --kill-child takes the namespace along
+        argv = [_SETPRIV, "--pdeathsig", "KILL", "--", *argv]
     return argv, forked
 
 
