@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from time import monotonic
+from typing import ClassVar
 
 import pytest
 from rich.color import ColorType
 from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.geometry import Size
 from textual.pilot import Pilot
@@ -19,6 +22,7 @@ from textual.widgets import Button
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.fake_backend import FakeBackend
 from kdebug_tui.term.pty_backend import PtyBackend
+from kdebug_tui.term.recorder import CastRecorder, read_cast
 from kdebug_tui.ui.widgets.terminal_view import TerminalView
 
 TITLE = "sandbox-admin \u203a default/multi \u203a debugger-x1"
@@ -384,3 +388,94 @@ async def test_pty_interactive_shell_through_the_widget() -> None:
         await until(pilot, lambda: app.exits, "exit")
         assert app.exits[0].code == 5
         assert "code 5" in view.title_text()
+
+
+# --- protocol details ------------------------------------------------------------------
+
+
+async def test_query_replies_go_back_to_the_program() -> None:
+    backend = FakeBackend([b"abc\x1b[6n"])  # DSR: where is the cursor?
+    app = TermApp(backend)
+    async with app.run_test(size=(80, 28)) as pilot:
+        await until(pilot, lambda: backend.written, "cursor position report")
+        assert bytes(backend.written) == b"\x1b[1;4R"
+
+
+async def test_wheel_in_the_alternate_screen_sends_cursor_keys() -> None:
+    backend = FakeBackend([b"\x1b[?1049h\x1b[?1hless-like pager"])
+    app = TermApp(backend)
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: view.emulator.in_alternate_screen, "alternate screen")
+        await until(pilot, lambda: "pager" in screen_text(view), "output")
+        view.post_message(
+            events.MouseScrollDown(None, 5, 5, 0, 0, 0, False, False, False, screen_x=5, screen_y=5)
+        )
+        await until(pilot, lambda: len(backend.written) >= 9, "arrow keys")
+        assert bytes(backend.written) == b"\x1bOB" * 3
+        assert view.scrollback_offset == 0
+
+
+async def test_recorder_captures_output_and_resizes(tmp_path: Path) -> None:
+    backend = FakeBackend()
+    app = TermApp(backend)
+    cast = tmp_path / "session.cast"
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: backend.started, "backend start")
+        recorder = CastRecorder(cast, width=80, height=24, metadata={"pod": "multi"})
+        view.attach_recorder(recorder)
+        backend.emit("caf\u00e9 \u4e2d".encode()[:-1])  # a character split across chunks
+        backend.emit("caf\u00e9 \u4e2d".encode()[-1:] + b"\r\n")
+        await until(pilot, lambda: "caf\u00e9 \u4e2d" in screen_text(view), "output")
+        await pilot.press("s")  # input is not recorded by default
+        await pilot.resize_terminal(100, 30)
+        await until(pilot, lambda: backend.resizes, "resize")
+        assert view.detach_recorder() is recorder
+        recorder.close()
+    header, events_ = read_cast(cast)
+    assert header["kdebug"] == {"pod": "multi"}
+    assert "".join(e[2] for e in events_ if e[1] == "o") == "caf\u00e9 \u4e2d\r\n"
+    assert ["r", "100x26"] in [e[1:] for e in events_]
+    assert all(e[1] != "i" for e in events_)
+
+
+class BindingApp(TermApp):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reattach", "reattach")]
+
+    def __init__(self, backend: TerminalBackend) -> None:
+        super().__init__(backend)
+        self.reattach_requests = 0
+
+    def action_reattach(self) -> None:
+        self.reattach_requests += 1
+
+
+async def test_keys_reach_the_app_after_the_session_ended() -> None:
+    backend = FakeBackend([b"bye\r\n"])
+    app = BindingApp(backend)
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: backend.started, "backend start")
+        await pilot.press("r")  # while the program runs, "r" is typed into it
+        await until(pilot, lambda: backend.written == b"r", "r typed")
+        assert app.reattach_requests == 0
+        backend.finish(0)
+        await until(pilot, lambda: app.exits, "exit")
+        await pilot.press("r")  # after the end it reaches the app's bindings
+        await until(pilot, lambda: app.reattach_requests == 1, "binding after the end")
+        assert view.has_focus
+
+
+@pty_only
+async def test_removing_the_view_closes_the_backend() -> None:
+    backend = PtyBackend(["sh", "-c", "echo ready; sleep 60"])
+    app = TermApp(backend)
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: "ready" in screen_text(view), "ready")
+        pid = backend.pid
+        assert pid is not None
+        await view.remove()
+        await until(pilot, lambda: backend.exit is not None, "backend closed")
+        assert backend.exit is not None and backend.exit.reason == "closed"

@@ -492,9 +492,11 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
 
     # --- keys ----------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
+        key = event.key
+        if self._exit is not None and key not in RELEASE_KEYS and key != "escape":
+            return  # nothing to type into: let the pane's and the app's bindings have it
         event.stop()
         event.prevent_default()
-        key = event.key
         if key in RELEASE_KEYS:
             self._last_escape = -1.0
             self.post_message(self.ReleaseFocus(self))
