@@ -207,22 +207,15 @@ def write_block(screen: TermScreen, block: str) -> None:
             if hi > lo:
                 pushed.extend([(p, attrs) if p else () for p in lay.parts[lo:hi]])
             screen.scrollback.extend(pushed)
-        old: dict[int, Line] = dict(buf)
-        old_lazy: dict[int, TextRow] = dict(lazy)
+        kept: dict[int, Line] = {a - scrolls: ln for a, ln in buf.items() if a >= scrolls}
         buf.clear()
-        lazy.clear()
-        for r in range(lines - scrolls):
-            a = r + scrolls
-            line = old.get(a)
-            if line is not None:
-                buf[r] = line
-            else:
-                lazy_row = old_lazy.get(a)
-                if lazy_row is not None:
-                    lazy[r] = lazy_row
+        buf.update(kept)
+        if lazy:
+            kept_lazy = {a - scrolls: row for a, row in lazy.items() if a >= scrolls}
+            lazy.clear()
+            lazy.update(kept_lazy)
         screen.dirty.update(range(lines))
     else:
-        old, old_lazy = buf, lazy
         screen.dirty.update(writes)
 
     for a in range(max(scrolls, y0), vy + 1):
@@ -231,17 +224,11 @@ def write_block(screen: TermScreen, block: str) -> None:
             if text:
                 lazy[a - scrolls] = (text, attrs)
             continue
+        # (Only bulk rows are kept lazy: for a few lines, cells now are cheaper than text now
+        # and cells at the next escape sequence.)
         row_writes = writes.get(a)
         if row_writes:
-            r = a - scrolls
-            if (
-                len(row_writes) == 1
-                and row_writes[0][0] == 0
-                and (a >= lines or (a not in old and a not in old_lazy))
-            ):
-                lazy[r] = (row_writes[0][1], attrs)
-                continue
-            line = buf[r]
+            line = buf[a - scrolls]
             for wx, text in row_writes:
                 _put(line, wx, text, getg)
 

@@ -347,6 +347,12 @@ class TermScreen(Screen):
             buf = self.buffer
             if top == 0 and not self.in_alt and self.scrollback.limit:
                 self.scrollback.push(row_from_cells(buf.get(0), self.columns))
+            if top == 0 and bottom == self.lines - 1:  # whole screen: one comprehension
+                kept = {y - 1: line for y, line in buf.items() if y > 0}
+                buf.clear()
+                buf.update(kept)
+                self.dirty.update(range(self.lines))
+                return
             for y in range(top, bottom):
                 line = buf.get(y + 1)
                 if line is None:

@@ -38,6 +38,8 @@ def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> R
     """
     if line is None:
         return ()
+    if len(line) == columns:  # a full row: no key is missing, no __missing__ call
+        return tuple(map(line.__getitem__, range(columns)))
     cells = dict.fromkeys(range(columns), line.default)
     cells.update(line)
     return tuple(cells.values())
