@@ -72,4 +72,5 @@ def decode_status(payload: bytes | str, *, protocol: str = "v4.channel.k8s.io") 
         return StreamStatus(
             False, None, f"error stream protocol error: no {EXIT_CODE_CAUSE} cause given"
         )
-    return StreamStatus(False, None, sanitize(status.get("message") or "") or "unknown error")
+    message = sanitize(status.get("message") or "", 2000)
+    return StreamStatus(False, None, message or "unknown error")

@@ -320,3 +320,18 @@ def test_decode_status_v1_text_and_success() -> None:
     assert decode_status(b'{"metadata":{},"status":"Success"}').success
     assert decode_status(exit_status(255)[1:]).code == 255
     assert decode_status(exit_status(256)[1:]).code is None
+
+
+async def test_missing_ephemeralcontainers_subresource(tmp_path: Path) -> None:
+    from kdebug_tui.kube.debug import DebugRequest, build
+    from kdebug_tui.kube.inject import inject
+
+    server = FakeServer(handler=shell, pods={"p": pod("p")})
+    async with fake_api(tmp_path, server) as session:
+        request = DebugRequest(mode="ephemeral", namespace="ns", pod_name="p", image="busybox")
+        with pytest.raises(KubeError) as info:
+            await inject(session, build(request, server.pods["p"]))
+    assert info.value.message == "ephemeral containers are not available on this cluster"
+    patch = server.requests[-1]
+    assert patch.method == "PATCH"
+    assert patch.content_type == "application/strategic-merge-patch+json"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.kube.attach import AttachOrLogs, AttachSession
+from kdebug_tui.kube.attach import AttachOrLogs, AttachSession, ExecSession, run_command
 from kdebug_tui.kube.debug import (
     MANAGED_BY_LABEL,
     SESSION_LABEL,
@@ -377,3 +377,25 @@ async def test_terminated_container_shows_logs(kube: KubeSession, sandbox: Any) 
     assert output == b"line-one\r\nline-two\r\n"
     assert backend.exit is not None and backend.exit.code == 3
     assert "terminated: Error (exit code 3)" in backend.exit.message
+
+
+async def test_exec_of_a_missing_shell_is_explained(kube: KubeSession, sandbox: Any) -> None:
+    await wait_for_container(kube, "default", "web-distroless", "app", timeout=20)
+    backend = ExecSession(kube, "default", "web-distroless", "app", ["sh"])
+    try:
+        await backend.start(80, 24)
+    except KubeError as exc:  # a server may refuse at the handshake instead
+        assert "executable file not found" in str(exc)
+        return
+    await drain(backend)
+    assert backend.exit is not None and backend.exit.reason == "error"
+    assert 'exec: "sh": executable file not found in $PATH' in backend.exit.message
+
+
+async def test_run_command_collects_output_and_exit_code(kube: KubeSession, sandbox: Any) -> None:
+    await target_pod(kube, "t-run-command")
+    output, ending = await run_command(
+        kube, "default", "t-run-command", "app", ["sh", "-c", "echo out; echo err >&2; exit 4"]
+    )
+    assert sorted(output.splitlines()) == [b"err", b"out"]
+    assert (ending.code, ending.reason) == (4, "exited")

@@ -40,6 +40,21 @@ class FakeServer:
         await self.handler(ws, request, self)
         return ws
 
+    async def patch_ephemeral(self, request: web.Request) -> web.Response:
+        """Like an API server without the subresource: 404 with an empty details.name."""
+        self.requests.append(request)
+        body = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": "the server could not find the requested resource",
+            "reason": "NotFound",
+            "details": {},
+            "code": 404,
+        }
+        return web.json_response(body, status=404)
+
     async def get_pod(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         pod = self.pods.get(name)
@@ -78,6 +93,9 @@ async def fake_api(tmp_path: Path, server: FakeServer) -> AsyncIterator[Any]:
     app.router.add_get("/api/v1/namespaces/{ns}/pods/{name}/attach", server.stream)
     app.router.add_get("/api/v1/namespaces/{ns}/pods/{name}/exec", server.stream)
     app.router.add_get("/api/v1/namespaces/{ns}/pods/{name}", server.get_pod)
+    app.router.add_patch(
+        "/api/v1/namespaces/{ns}/pods/{name}/ephemeralcontainers", server.patch_ephemeral
+    )
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
