@@ -76,6 +76,7 @@ class FakeApi:
         self.watch_failures: list[tuple[int, dict[str, Any]]] = []
         self.list_failures: list[tuple[int, dict[str, Any]]] = []
         self.answer_401_for: set[str] = set()  # tokens to reject
+        self.reject_cns: set[str] = set()  # client certificate names to reject (401)
         # (verb, resource, subresource, namespace) the caller may do, for access reviews
         self.allowed: set[tuple[str, str, str, str]] = set()
         self.reviews: list[dict[str, Any]] = []
@@ -128,7 +129,8 @@ class FakeApi:
                 dict(request.headers),
             )
         )
-        if auth and auth.removeprefix("Bearer ") in self.answer_401_for:
+        rejected_cn = self.requests[-1].client_cn in self.reject_cns
+        if rejected_cn or (auth and auth.removeprefix("Bearer ") in self.answer_401_for):
             return web.json_response(status_body(401, "Unauthorized", "Unauthorized"), status=401)
         if request.path.endswith("/selfsubjectaccessreviews"):
             return await self._review(request)

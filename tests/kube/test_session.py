@@ -16,7 +16,7 @@ import pytest
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.session import KubeSession
 from tests.kube.fake_api import FakeApi
-from tests.kube.tls import TlsFiles, make_tls
+from tests.kube.tls import TlsFiles, make_client_cert, make_tls
 
 SECRET = "SECRET-TOKEN-A-0123456789"
 
@@ -264,6 +264,13 @@ if mode == "garbage":
     print("token=" + os.environ["PLUGIN_SECRET"] + " {not json")
     sys.exit(0)
 lifetime = float(os.environ.get("PLUGIN_LIFETIME", "3600"))
+if mode == "cert":
+    certs = pathlib.Path(os.environ["PLUGIN_CERTS"])
+    status = {"clientCertificateData": (certs / f"user-{n}.crt").read_text(),
+              "clientKeyData": (certs / f"user-{n}.key").read_text()}
+    print(json.dumps({"apiVersion": info["apiVersion"], "kind": "ExecCredential",
+                      "status": status}))
+    sys.exit(0)
 expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=lifetime)
 print(json.dumps({
     "apiVersion": info["apiVersion"], "kind": "ExecCredential",
@@ -280,6 +287,8 @@ def exec_kubeconfig(
     lifetime: float = 3600,
     command: str | None = None,
     api_version: str = "client.authentication.k8s.io/v1",
+    extra_env: dict[str, str] | None = None,
+    cluster: dict[str, str] | None = None,
 ) -> Path:
     script = tmp_path / "plugin.py"
     script.write_text(PLUGIN)
@@ -289,6 +298,7 @@ def exec_kubeconfig(
         "PLUGIN_MODE": mode,
         "PLUGIN_LIFETIME": str(lifetime),
         "PLUGIN_SECRET": SECRET,
+        **(extra_env or {}),
     }
     exec_cfg = {
         "apiVersion": api_version,
@@ -303,7 +313,7 @@ def exec_kubeconfig(
         "apiVersion": "v1",
         "kind": "Config",
         "current-context": "c",
-        "clusters": [{"name": "k", "cluster": {"server": server}}],
+        "clusters": [{"name": "k", "cluster": {"server": server, **(cluster or {})}}],
         "users": [{"name": "sso-user", "user": {"exec": exec_cfg}}],
         "contexts": [{"name": "c", "context": {"cluster": "k", "user": "sso-user"}}],
     }
@@ -518,3 +528,26 @@ async def test_garbage_certificate_data_is_a_clear_error(tmp_path: Path) -> None
         await KubeSession.open(path)
     assert info.value.title == "Invalid credentials"
     assert "context 'c'" in info.value.message
+
+
+async def test_plugin_client_certificate_is_renewed_after_a_401(
+    tls_api: FakeApi, tls: TlsFiles, tmp_path: Path
+) -> None:
+    certs = tmp_path / "certs"
+    for n in (1, 2):
+        make_client_cert(tls, certs, f"user-{n}")
+    path = exec_kubeconfig(
+        tmp_path,
+        tls_api.url,
+        mode="cert",
+        extra_env={"PLUGIN_CERTS": str(certs)},
+        cluster={"certificate-authority-data": b64(tls.ca), "tls-server-name": "kube.test"},
+    )
+    tls_api.reject_cns = {"user-1"}  # the first certificate has "expired"
+    async with await KubeSession.open(path) as session:
+        assert runs(tmp_path) == 1
+        await session.request_json("GET", "/api/v1/pods")
+        await session.request_json("GET", "/api/v1/pods")
+    assert [r.client_cn for r in tls_api.requests] == ["user-1", "user-2", "user-2"]
+    assert all(r.authorization is None for r in tls_api.requests)
+    assert runs(tmp_path) == 2

@@ -84,3 +84,42 @@ def make_tls(directory: Path, *, server_names: str = "DNS:kube.test") -> TlsFile
         client_crt=directory / "client.crt",
         client_key=directory / "client.key",
     )
+
+
+def make_client_cert(tls: TlsFiles, directory: Path, cn: str) -> tuple[Path, Path]:
+    """Another client certificate from the same CA, named `cn`."""
+    openssl = shutil.which("openssl")
+    assert openssl is not None
+    directory.mkdir(parents=True, exist_ok=True)
+    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    key, csr, crt = directory / f"{cn}.key", directory / f"{cn}.csr", directory / f"{cn}.crt"
+    _run(
+        openssl,
+        "req",
+        *ec,
+        "-keyout",
+        str(key),
+        "-out",
+        str(csr),
+        "-subj",
+        f"/CN={cn}",
+        cwd=directory,
+    )
+    _run(
+        openssl,
+        "x509",
+        "-req",
+        "-in",
+        str(csr),
+        "-CA",
+        str(tls.ca),
+        "-CAkey",
+        str(tls.ca.with_suffix(".key")),
+        "-CAcreateserial",
+        "-out",
+        str(crt),
+        "-days",
+        "2",
+        cwd=directory,
+    )
+    return crt, key
