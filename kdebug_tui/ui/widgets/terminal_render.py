@@ -13,6 +13,7 @@ from itertools import groupby
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -139,18 +140,17 @@ def title_strip(left: str, right: str, width: int, style: Style) -> Strip:
     right = safe_title(right)
     if width <= 0:
         return Strip([])
-    room = width - len(right) - 2 if right else width - 1
+    room = width - cell_len(right) - 3 if right else width - 2
     if room < 4 and right:
         right = ""
-        room = width - 1
-    if len(left) > room:
-        left = left[: max(0, room - 1)] + "\u2026"
+        room = width - 2
+    if cell_len(left) > room:
+        left = set_cell_size(left, max(0, room - 1)) + "\u2026"
     text = f" {left}"
     if right:
-        gap = max(1, width - len(text) - len(right) - 1)
+        gap = max(1, width - cell_len(text) - cell_len(right) - 1)
         text = f"{text}{' ' * gap}{right} "
-    strip = Strip([Segment(text, style)])
-    return strip.adjust_cell_length(width, style)
+    return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
 
 __all__ = [

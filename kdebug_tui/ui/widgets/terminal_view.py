@@ -135,6 +135,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         self._writer: Worker[None] | None = None
         self._outbox: deque[bytes | tuple[int, int]] = deque()
         self._outbox_ready = asyncio.Event()
+        self._backend_ready = asyncio.Event()
         self._recorder: CastRecorder | None = None
         self._row_cache: dict[int, Strip] = {}
         self._frame_scheduled = False
@@ -236,12 +237,17 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         if self._recorder is not None:
             self._recorder.flush()
 
-    def _wanted_size(self) -> tuple[int, int]:
+    def _wanted_size(self) -> tuple[int, int] | None:
+        """The terminal size for the widget's size; None while it is not displayed (0 wide),
+        so a hidden pane never squeezes the screen to nothing and loses its content."""
         width, height = self.size
+        if width <= 0 or height <= 0:
+            return None
         return max(1, width), max(1, height - 1)
 
     def _start_if_sized(self) -> None:
-        if not self._started and self.size.width > 0:
+        # A pane that is not displayed yet still attaches (at 80x24); it resizes when shown.
+        if not self._started:
             self._apply_size()
             self._start_io()
 
@@ -254,7 +260,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
 
     def _apply_size(self) -> None:
         size = self._wanted_size()
-        if size != self._term_size:
+        if size is not None and size != self._term_size:
             self._term_size = size
             self._emulator.resize(*size)
             self._row_cache.clear()
@@ -275,6 +281,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
     def _start_io(self) -> None:
         self._started = True
         self._outbox.clear()
+        self._backend_ready = asyncio.Event()
         self._reader = self.run_worker(
             self._pump(self._backend), group="terminal-io", exit_on_error=False
         )
@@ -298,6 +305,7 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
             columns, lines = self._term_size
             self._sent_size = (columns, lines)
             await backend.start(columns, lines)
+            self._backend_ready.set()
             if self._recorder is not None:
                 self._recorder.resize(columns, lines)
             while True:
@@ -329,8 +337,12 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
             await asyncio.sleep(0)
 
     async def _write_loop(self, backend: TerminalBackend) -> None:
-        """The one task that talks to the backend's input side, so order is kept."""
+        """The one task that talks to the backend's input side, so order is kept.
+
+        Input typed before the backend has started waits in the outbox instead of being lost.
+        """
         outbox = self._outbox
+        await self._backend_ready.wait()
         while True:
             if not outbox:
                 self._outbox_ready.clear()
