@@ -41,6 +41,7 @@ def body_of(form: DebugFormScreen) -> dict[str, Any]:
 
 async def settle(pilot: Any, form: DebugFormScreen) -> None:
     """Wait until the debounced preview has been rebuilt."""
+    await pilot.pause()  # deliver the Changed events of what the test just set
     for _ in range(50):
         await pilot.pause(0.05)
         if form._preview_timer is None:

@@ -12,6 +12,7 @@ in the form, which stays filled in.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -36,6 +37,7 @@ from textual.widgets import (
 from kdebug_tui.kube.custom_spec import CustomSpecError, parse_custom_spec
 from kdebug_tui.kube.debug import BuiltDebug, CopyOptions, DebugRequest, EnvVar, build
 from kdebug_tui.kube.errors import KubeError, to_kube_error
+from kdebug_tui.kube.inject import PartialInjectError
 from kdebug_tui.kube.names import debugger_container_name, pod_container_names, seeded_suffixes
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from kdebug_tui.ui.widgets import debug_fields as F
@@ -383,12 +385,18 @@ class DebugFormScreen(Screen[None]):
     @work(exclusive=True, group="debug-preflight", exit_on_error=False)
     async def _preflight(self, request: DebugRequest) -> None:
         """K2's checks (RBAC, PodSecurity vs profile, runAsNonRoot...) off the event loop."""
-        from kdebug_tui.kube.preflight import preflight
-
+        try:
+            from kdebug_tui.kube.preflight import preflight
+        except ImportError:  # pre-flight is advisory; the form works without it
+            return
         session = getattr(self.services, "session", None)
         if session is None:
             return
-        findings = await preflight(session, request, self.pod)
+        try:
+            findings = await preflight(session, request, self.pod)
+        except Exception as exc:  # advisory: say it could not check, never block on it
+            error = to_kube_error(exc)
+            findings = [_Note("info", f"pre-flight checks could not run: {error}")]
         if request is self.request:
             self.findings = list(findings)
             self._render_findings()
@@ -467,6 +475,9 @@ class DebugFormScreen(Screen[None]):
         self.query_one("#submit-error", Static).update("Sending…")
         try:
             result = await inject_built(self.app, built)
+        except PartialInjectError as exc:  # the copy exists; only --replace's delete failed
+            self.app.notify(exc.describe(), severity="warning", timeout=10, markup=False)
+            result = exc.pod
         except Exception as exc:
             self._show_submit_error(to_kube_error(exc), request)
             return
@@ -474,8 +485,14 @@ class DebugFormScreen(Screen[None]):
             self.submitting = False
             self._update_submit()
         self.query_one("#submit-error", Static).update("")
+        # The pane's flow must outlive this screen (dismissing it cancels its workers).
+        self.app.run_worker(
+            after_inject(self.app, request, built, result),
+            group="after-inject",
+            exit_on_error=False,
+            description=f"open the session for {built.container_name}",
+        )
         self.dismiss(None)
-        await after_inject(self.app, request, built, result)
 
     def _show_submit_error(self, error: KubeError, request: DebugRequest) -> None:
         lines, offer = F.explain_error(error, namespace=request.namespace, mode=request.mode)
@@ -483,6 +500,15 @@ class DebugFormScreen(Screen[None]):
             Text(clean("\n".join(lines), 4000, multiline=True))
         )
         self.query_one("#switch-copy").display = offer == "copy"
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A finding of our own, shaped like K2's Finding."""
+
+    level: str
+    message: str
+    hint: str | None = None
 
 
 def _quote(argv: Any) -> list[str]:

@@ -4,7 +4,7 @@ Keys act on the selected pane when no terminal has the focus (a focused terminal
 key; ctrl+] gives the focus back to its pane's frame): `|` split beside and `-` below (a new
 shell in the same container), `x` close, arrows and tab move between panes, `z` zoom,
 `r` reattach after a drop, `enter` type into the pane's terminal, `c` cancel a wait,
-`l` show logs, `escape` back to the pod list.
+`l` show logs, `D` review debug pods for deletion, `escape` back to the pod list.
 
 The screen runs every cluster conversation of its panes as workers (one exclusive group per
 pane, see `flows.py`); panes only display.
@@ -52,6 +52,7 @@ class SessionsScreen(Screen[None]):
         Binding("enter", "focus_terminal", "Type"),
         Binding("c", "cancel", "Cancel wait"),
         Binding("l", "logs", "Logs"),
+        Binding("D", "cleanup", "Delete debug pods"),
         Binding("left", "move('left')", "←", show=False),
         Binding("right", "move('right')", "→", show=False),
         Binding("up", "move('up')", "↑", show=False),
@@ -77,11 +78,16 @@ class SessionsScreen(Screen[None]):
 
     @property
     def panes(self) -> list[SessionPane]:
-        return [p for p in self.grid.panes if isinstance(p, SessionPane)]
+        """Open panes in reading order ([] before the screen was first shown)."""
+        grids = self.query("#panes")
+        if not grids:
+            return []
+        return [p for p in grids.first(PaneGrid).panes if isinstance(p, SessionPane)]
 
     @property
     def selected(self) -> SessionPane | None:
-        pane = self.grid.selected
+        grids = self.query("#panes")
+        pane = grids.first(PaneGrid).selected if grids else None
         return pane if isinstance(pane, SessionPane) else None
 
     @property
@@ -228,6 +234,16 @@ class SessionsScreen(Screen[None]):
         pane = self._pane_or_warn()
         if pane is not None:
             show_logs(self.app, pane)
+
+    def action_cleanup(self) -> None:
+        """Review the copy/node pods we created (and leftovers of earlier runs) for deletion."""
+        from kdebug_tui.ui.session_actions import offer_cleanup
+
+        self.cleanup.declined.clear()
+        if not self.cleanup.pending():
+            self.notify("No debug pods created by kdebug-tui are known.")
+            return
+        offer_cleanup(self.app, title="Delete the debug pods kdebug-tui created?")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

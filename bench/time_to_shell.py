@@ -1,0 +1,156 @@
+"""Time to a shell: kdebug-tui's debug form vs `kubectl debug -it`, on the same sandbox.
+
+Run: ``python -m bench.time_to_shell [--runs 3]``. For kdebug-tui the clock starts when the
+real debug form (in the real app, headless) is submitted and stops when the shell prompt is
+visible in the new pane's terminal. For kubectl it starts when `kubectl debug web-distroless
+-it --image=busybox:1.36 --target=app` is spawned (under a PTY) and stops when its output
+shows the prompt. Both inject an ephemeral container, wait for it and attach. Prints the
+medians and the ratio kdebug/kubectl (target <= 1.0x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import pty
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+POD, TARGET, IMAGE, NAMESPACE = "web-distroless", "app", "busybox:1.36", "default"
+PROMPT = re.compile(rb"(/ # |\$ )")
+TIMEOUT = 60.0
+
+
+async def _until(condition: Any, what: str, pilot: Any, limit: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await pilot.pause(0.005)
+
+
+async def kdebug_once(kubeconfig: Path) -> float:
+    from kdebug_tui.ui.app import KdebugApp
+    from kdebug_tui.ui.launch import LaunchOptions
+    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+    from kdebug_tui.ui.screens.sessions import SessionsScreen
+
+    app = KdebugApp(LaunchOptions(kubeconfig=str(kubeconfig), namespace=NAMESPACE))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await asyncio.wait_for(app.services.connected.wait(), TIMEOUT)
+        pod = await app.services.get_pod(NAMESPACE, POD)
+        form = DebugFormScreen(pod=pod, container=TARGET)
+        await app.push_screen(form)
+        form.query_one("#image").value = IMAGE  # type: ignore[attr-defined]
+        await _until(
+            lambda: form.built is not None and form._preview_timer is None, "preview", pilot
+        )
+        await _until(lambda: not form.query_one("#submit").disabled, "submit enabled", pilot)
+        started = time.perf_counter()
+        form.action_submit()
+
+        def prompt_shown() -> bool:
+            screen = app.screen
+            if not isinstance(screen, SessionsScreen):
+                return False
+            return any(
+                p.terminal is not None
+                and any(PROMPT.search(line.encode()) for line in p.terminal.screen_lines())
+                for p in screen.panes
+            )
+
+        await _until(prompt_shown, "the prompt in the pane", pilot)
+        elapsed = time.perf_counter() - started
+        app.exit()
+    return elapsed
+
+
+async def kubectl_once(kubectl: str, kubeconfig: Path) -> float:
+    argv = [
+        kubectl, "--kubeconfig", str(kubeconfig), "-n", NAMESPACE, "debug", POD, "-it",
+        f"--image={IMAGE}", f"--target={TARGET}",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: kubectl on the PTY
+        os.execv(argv[0], argv)
+    loop = asyncio.get_running_loop()
+    seen = b""
+    found = loop.create_future()
+
+    def readable() -> None:
+        nonlocal seen
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            if not found.done():
+                found.set_exception(RuntimeError(f"kubectl ended: {seen[-300:]!r}"))
+            loop.remove_reader(fd)
+            return
+        seen += data
+        if PROMPT.search(seen) and not found.done():
+            found.set_result(time.perf_counter() - started)
+
+    loop.add_reader(fd, readable)
+    try:
+        return float(await asyncio.wait_for(found, TIMEOUT))
+    finally:
+        loop.remove_reader(fd)
+        with contextlib.suppress(OSError):
+            os.write(fd, b"exit\r")
+        await asyncio.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
+        await asyncio.to_thread(os.waitpid, pid, 0)
+        os.close(fd)
+
+
+async def main_async(runs: int) -> int:
+    from kdebug_tui.sandbox import Sandbox
+
+    kubectl = shutil.which("kubectl")
+    ours: list[float] = []
+    theirs: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="kdebug-bench-") as tmp:
+        async with Sandbox(port=0, workdir=Path(tmp) / "sandbox", demo=True) as sb:
+            kubeconfig = sb.write_kubeconfig(Path(tmp) / "kubeconfig", namespace=NAMESPACE)
+            for index in range(runs):
+                ours.append(await kdebug_once(kubeconfig))
+                if kubectl:
+                    theirs.append(await kubectl_once(kubectl, kubeconfig))
+                print(
+                    f"run {index + 1}: kdebug-tui {ours[-1] * 1000:.0f} ms"
+                    + (f", kubectl {theirs[-1] * 1000:.0f} ms" if theirs else "")
+                )
+    ours_median = statistics.median(ours)
+    print(f"kdebug-tui form submit -> prompt: median {ours_median * 1000:.0f} ms")
+    if not theirs:
+        print("kubectl not found: no baseline")
+        return 0
+    theirs_median = statistics.median(theirs)
+    ratio = ours_median / theirs_median
+    print(f"kubectl debug -it -> prompt:      median {theirs_median * 1000:.0f} ms")
+    print(
+        f"ratio kdebug/kubectl: {ratio:.2f}x (target <= 1.0x) {'OK' if ratio <= 1.0 else 'SLOWER'}"
+    )
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    return asyncio.run(main_async(args.runs))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

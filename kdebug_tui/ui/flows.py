@@ -1,0 +1,235 @@
+"""The conversations a session pane has with the cluster, each run as a worker.
+
+inject -> wait -> attach: after the form (or `start_debug`) created the container, the
+pane's flow waits for it with K2's `wait_for_container`, showing every state change (each
+waiting reason and message, as kubectl prints them), then opens the terminal on an
+AttachSession; a container that terminated at once shows its logs under its exit code and
+reason instead; a wait that times out says so and names the node. Attach to an existing
+container checks the pod first: terminated -> logs, no stdin/tty -> say so and offer logs.
+
+These functions run in workers of the sessions screen (never awaited in an event handler);
+cancelling the worker cancels the wait or the attach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kdebug_tui.kube.errors import KubeError, to_kube_error
+from kdebug_tui.kube.podstate import container_spec, container_status, describe_state
+from kdebug_tui.term.backend import BackendExit, TerminalBackend
+from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
+
+WAIT_TIMEOUT = 120.0
+SHELL = ["sh", "-c", "command -v bash >/dev/null && exec bash || exec sh"]
+
+
+def cancel_message(target: PaneTarget) -> str:
+    if target.kind == "ephemeral":
+        return (
+            f"Cancelled. The ephemeral container {target.container} stays in the pod spec "
+            "(ephemeral containers cannot be removed); r attaches to it if it starts."
+        )
+    if target.owned_pod:
+        return (
+            f"Cancelled. Pod {target.pod} still exists; x closes the pane and offers to delete it."
+        )
+    return "Cancelled."
+
+
+def describe_progress(progress: Any) -> str:
+    """One line per state change: `waiting: ErrImagePull: <kubelet message>`."""
+    state = str(getattr(progress, "state", "") or "")
+    reason = str(getattr(progress, "reason", "") or "")
+    message = str(getattr(progress, "message", "") or "")
+    if state == "pending" and not reason:
+        return "pending: the kubelet has not reported the container yet"
+    text = state or "state"
+    if reason:
+        text += f": {reason}"
+    if message:
+        text += f": {message}"
+    return text
+
+
+async def debug_flow(app: Any, pane: SessionPane, built: Any) -> None:
+    """Wait for the new debug container, then attach (or show how it ended)."""
+    from kdebug_tui.kube.inject import wait_for_container
+
+    target = pane.target
+    session = app.services.session
+    pane.set_status(f"waiting for {target.container} in {target.pod}…  c: cancel")
+    await pane.set_actions([("cancel", "Cancel")])
+
+    def on_progress(progress: Any) -> None:
+        pane.show_progress(describe_progress(progress))
+
+    try:
+        outcome = await wait_for_container(
+            session,
+            target.namespace,
+            target.pod,
+            target.container,
+            timeout=WAIT_TIMEOUT,
+            on_progress=on_progress,
+        )
+    except KubeError as exc:
+        # A timeout names the node and the last waiting reason (K2's message).
+        await _failed(pane, exc)
+        return
+    await pane.set_actions([])
+    if outcome.state == "running":
+        await _open_terminal(app, pane, nudge=_runs_image_default(built))
+        return
+    reason = outcome.reason or "Terminated"
+    header = f"{target.container} terminated at once: {reason}, exit code {outcome.exit_code}"
+    if outcome.message:
+        header += f" ({outcome.message})"
+    await logs_flow(app, pane, header + "; its logs:")
+
+
+def _runs_image_default(built: Any) -> bool:
+    """True when the debug container has no command/args of ours: the image's shell."""
+    body = getattr(built, "body", {}) or {}
+    spec = body.get("spec") or {}
+    containers = list(spec.get("ephemeralContainers") or []) + list(spec.get("containers") or [])
+    for container in containers:
+        if container.get("name") == built.container_name:
+            return not container.get("command") and not container.get("args")
+    return False
+
+
+async def attach_flow(app: Any, pane: SessionPane) -> None:
+    """Attach to an existing container, or explain why not and show its logs."""
+    target = pane.target
+    pane.set_status(f"checking {target.pod}/{target.container}…")
+    try:
+        pod = await app.services.get_pod(target.namespace, target.pod)
+    except Exception as exc:
+        await _failed(pane, to_kube_error(exc, resource="pods", namespace=target.namespace))
+        return
+    spec, _kind = container_spec(pod, target.container)
+    status = container_status(pod, target.container)
+    phase = (pod.get("status") or {}).get("phase")
+    if spec is None:
+        pane.mark_failed(f"container {target.container} is not valid for pod {target.pod}")
+        return
+    terminated = ((status or {}).get("state") or {}).get("terminated")
+    if terminated is not None or phase in ("Succeeded", "Failed"):
+        await logs_flow(app, pane, _ended_header(status, target, phase=phase))
+        return
+    if not spec.get("stdin") or not spec.get("tty"):
+        missing = " and ".join(
+            w for w, ok in (("stdin", spec.get("stdin")), ("tty", spec.get("tty"))) if not ok
+        )
+        pane.mark_failed(
+            f"{target.container} was started without {missing}: there is no terminal to "
+            "attach to. l shows its logs; a debug container (d) gives you a shell."
+        )
+        await pane.set_actions([("logs", "Show logs"), ("close", "Close")])
+        return
+    if "running" not in ((status or {}).get("state") or {}):
+        pane.show_progress(f"{target.container}: {describe_state(status)}")
+    await _open_terminal(app, pane)
+
+
+async def exec_flow(app: Any, pane: SessionPane) -> None:
+    """A new shell in the pane's container (the split keys)."""
+    from kdebug_tui.kube.attach import ExecSession
+
+    target = pane.target
+    backend = ExecSession(
+        app.services.session, target.namespace, target.pod, target.container, list(SHELL)
+    )
+    await pane.show_terminal(backend)
+
+
+class PromptNudge:
+    """A TerminalBackend wrapper that presses Enter once, right after attaching.
+
+    A shell prints its prompt when it starts, before anyone is attached, and a tty attach
+    does not replay it: kubectl says "If you don't see a command prompt, try pressing
+    enter". For a debug container we just started with the image's default command (a
+    shell), we press it for the user. Never used for the user's own command or for an
+    attach to a container we did not start.
+    """
+
+    def __init__(self, inner: TerminalBackend) -> None:
+        self.inner = inner
+
+    async def start(self, columns: int, lines: int) -> None:
+        await self.inner.start(columns, lines)
+        await self.inner.write(b"\r")
+
+    async def read(self) -> bytes:
+        return await self.inner.read()
+
+    async def write(self, data: bytes) -> None:
+        await self.inner.write(data)
+
+    async def resize(self, columns: int, lines: int) -> None:
+        await self.inner.resize(columns, lines)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self.inner.exit
+
+
+async def _open_terminal(app: Any, pane: SessionPane, *, nudge: bool = False) -> None:
+    from kdebug_tui.kube.attach import AttachSession
+
+    target = pane.target
+    backend: TerminalBackend = AttachSession(
+        app.services.session, target.namespace, target.pod, target.container
+    )
+    if nudge:
+        backend = PromptNudge(backend)
+    else:
+        pane.show_progress("If you don't see a command prompt, press enter.")
+    await pane.show_terminal(backend)
+
+
+async def logs_flow(app: Any, pane: SessionPane, header: str | None) -> None:
+    """Show the container's logs (whole, not followed) under `header`."""
+    from kdebug_tui.kube.logs import stream_logs
+
+    target = pane.target
+    if header is None:
+        try:
+            pod = await app.services.get_pod(target.namespace, target.pod)
+            header = _ended_header(container_status(pod, target.container), target)
+        except Exception:
+            header = f"logs of {target.container}"
+    await pane.show_logs(header)
+    pane.set_status(header)
+    try:
+        async for chunk in stream_logs(
+            app.services.session, target.namespace, target.pod, target.container
+        ):
+            pane.append_log_text(chunk.decode("utf-8", "replace"))
+    except Exception as exc:
+        error = to_kube_error(exc, resource="pods/log", namespace=target.namespace)
+        pane.append_log_text(f"\n(logs unavailable: {error.describe()})\n")
+
+
+def _ended_header(status: Any, target: PaneTarget, *, phase: str | None = None) -> str:
+    if isinstance(status, dict):
+        terminated = (status.get("state") or {}).get("terminated")
+        if terminated:
+            code = terminated.get("exitCode")
+            reason = terminated.get("reason") or "Terminated"
+            message = terminated.get("message") or ""
+            text = f"{target.container} terminated: {reason}, exit code {code}"
+            return text + (f" ({message})" if message else "") + "; its logs:"
+        return f"{target.container}: {describe_state(status)}; its logs:"
+    if phase:
+        return f"pod {target.pod} is {phase}; logs of {target.container}:"
+    return f"logs of {target.container}:"
+
+
+async def _failed(pane: SessionPane, error: KubeError) -> None:
+    pane.mark_failed(error.describe())
+    await pane.set_actions([("reattach", "Retry"), ("logs", "Logs"), ("close", "Close")])

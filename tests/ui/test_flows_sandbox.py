@@ -1,0 +1,118 @@
+"""End to end on the sandbox: the real app, the real debug form, real attach websockets.
+
+Each test drives the form like a user (fill in, submit), then checks what the pane shows:
+the shell's output for `ps`, the copy's and the node pod's shells, two split shells that do
+not mix, and that the preview is exactly what the API server stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from textual.widgets import Input, RadioButton, Select
+
+from kdebug_tui.ui.screens.confirm import ConfirmScreen
+from tests.ui.flow_helpers import (
+    open_form,
+    run_in_pane,
+    running_app,
+    sessions,
+    settle,
+    submitted_pane,
+    wait_for_shell,
+    wait_until,
+)
+
+pytestmark = pytest.mark.timeout(90)
+
+
+async def confirm_if_asked(app: Any, pilot: Any) -> None:
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmScreen):
+        await pilot.click("#confirm-yes")
+
+
+async def test_ephemeral_target_shows_the_targets_processes(sandbox: Any, kubeconfig: Path) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("default", "web-distroless")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        form.query_one("#image", Input).value = "busybox:1.36"
+        await settle(pilot, form)
+        sent = yaml.safe_load(form.built.preview_yaml)["spec"]["ephemeralContainers"][0]
+        form.action_submit()
+        pane = await submitted_pane(app, pilot)
+        assert pane.target.kind == "ephemeral" and pane.target.container == sent["name"]
+        await wait_for_shell(pilot, pane)
+        text = await run_in_pane(pilot, pane, "ps aux", "web.py")
+        assert "web.py" in text
+        stored = sandbox.cluster.get_pod("default", "web-distroless")
+        entry = next(c for c in stored["spec"]["ephemeralContainers"] if c["name"] == sent["name"])
+        for key, value in sent.items():
+            assert entry[key] == value, f"{key}: sent {value!r}, stored {entry[key]!r}"
+
+
+async def test_copy_of_the_pod_gives_a_shell_sharing_processes(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("default", "web-distroless")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        form.query_one("#mode-copy", RadioButton).value = True
+        form.query_one("#image", Input).value = "busybox:1.36"
+        form.query_one("#copy-name", Input).value = "web-distroless-copy1"
+        await settle(pilot, form)
+        preview = yaml.safe_load(form.built.preview_yaml)
+        form.action_submit()
+        pane = await submitted_pane(app, pilot)
+        assert pane.target.pod == "web-distroless-copy1" and pane.target.owned_pod
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "ps aux", "web.py")
+        stored = sandbox.cluster.get_pod("default", "web-distroless-copy1")
+        assert stored["metadata"]["labels"] == preview["metadata"]["labels"]
+        assert [c["name"] for c in stored["spec"]["containers"]] == [
+            c["name"] for c in preview["spec"]["containers"]
+        ]
+
+
+async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        form = await open_form(app, pilot, pod=None, mode="node", node="sandbox-node-1")
+        await wait_until(
+            pilot, lambda: form.query_one("#node", Select).value == "sandbox-node-1", "node list"
+        )
+        await settle(pilot, form)
+        form.action_submit()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen), "node mode must ask first"
+        await pilot.click("#confirm-yes")
+        pane = await submitted_pane(app, pilot)
+        assert pane.target.kind == "node" and pane.target.pod.startswith(
+            "node-debugger-sandbox-node-1-"
+        )
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "ls /host", "etc")
+
+
+async def test_two_split_shells_keep_their_own_output(sandbox: Any, kubeconfig: Path) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("default", "multi")
+        form = await open_form(app, pilot, pod=pod, container="sidecar")
+        form.query_one("#image", Input).value = "busybox:1.36"
+        await settle(pilot, form)
+        form.action_submit()
+        first = await submitted_pane(app, pilot)
+        await wait_for_shell(pilot, first)
+        first.focus()
+        await pilot.press("vertical_line")  # `|`: a second shell beside, in the same container
+        second = await submitted_pane(app, pilot, before=1)
+        assert second.target.kind == "exec" and second.target.container == first.target.container
+        await wait_for_shell(pilot, second)
+        assert second.region.x > first.region.x, "split beside"
+        await run_in_pane(pilot, first, "echo left-$((20+1))", "left-21")
+        await run_in_pane(pilot, second, "echo right-$((40+2))", "right-42")
+        assert "right-42" not in first.screen_text()
+        assert "left-21" not in second.screen_text()
+        assert len(sessions(app).panes) == 2
