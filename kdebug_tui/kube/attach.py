@@ -13,8 +13,18 @@ from typing import Any
 from ..term.backend import BackendExit, TerminalBackend
 from .channels import MAX_CHUNK, STDIN, ChannelStream, pod_path
 from .errors import KubeError, from_status, to_kube_error
-from .logs import LogsBackend
+from .logs import LogsBackend, stream_logs
 from .podstate import container_spec, container_status, describe_state
+
+__all__ = [
+    "AttachOrLogs",
+    "AttachSession",
+    "ExecSession",
+    "attach_or_logs",
+    "explain_stream_failure",
+    "run_command",
+    "stream_logs",  # lives in logs.py; CONTRACTS.md names it here too
+]
 
 ATTACH_WARNING = "everything you type is recorded in the container's logs"
 

@@ -8,6 +8,7 @@ will be sent, so "will be rejected by Pod Security" is computed on exactly what 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +28,10 @@ from .preflight_rules import (
 
 __all__ = ["Finding", "preflight"]
 _ORDER = {"error": 0, "warning": 1, "info": 2}
+
+# One AccessChecker per session when the caller brings none: reviews stay cached (with the
+# checker's TTL, keyed by context) across the many pre-flights of one form.
+_CHECKERS: weakref.WeakKeyDictionary[Any, AccessChecker] = weakref.WeakKeyDictionary()
 
 SUGGESTION_ORDER = ("general", "baseline", "restricted", "legacy", "netadmin", "sysadmin")
 
@@ -59,7 +64,7 @@ async def preflight(
     findings.extend(secret_findings(request))
     if built is not None:
         findings.extend(run_as_non_root(request, built, pod))
-    findings.extend(await rbac_findings(session, request, access or AccessChecker(session)))
+    findings.extend(await rbac_findings(session, request, access or _checker(session)))
     if built is not None:
         findings.extend(await pod_security_findings(session, request, built, pod))
     if request.mode == "node":
@@ -220,3 +225,13 @@ async def copy_name_findings(
             "choose another name for the copy",
         )
     ]
+
+
+def _checker(session: Any) -> AccessChecker:
+    try:
+        checker = _CHECKERS.get(session)
+        if checker is None:
+            checker = _CHECKERS[session] = AccessChecker(session)
+        return checker
+    except TypeError:  # not weak-referenceable (a test double): no cross-call cache
+        return AccessChecker(session)

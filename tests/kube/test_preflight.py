@@ -192,3 +192,15 @@ async def test_run_as_non_root_warning_and_real_failure(shared_kube: KubeSession
         shared_kube, "default", "nonroot", built.container_name, timeout=15
     )
     assert outcome.state == "running"
+
+
+async def test_reviews_are_cached_across_preflights(shared_kube: KubeSession) -> None:
+    from kdebug_tui.kube import preflight as module
+
+    pod = await shared_kube.request_json("GET", "/api/v1/namespaces/default/pods/multi")
+    await preflight(shared_kube, ephemeral(pod_name="multi"), pod)
+    checker = module._CHECKERS[shared_kube]
+    reviews = checker.reviews
+    assert reviews >= 2
+    await preflight(shared_kube, ephemeral(pod_name="multi", profile="baseline"), pod)
+    assert checker.reviews == reviews
