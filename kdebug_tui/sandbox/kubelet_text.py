@@ -88,4 +88,6 @@ def _q(text: str) -> str:
 
 
 def image_pulled_message(image: str, seconds: float) -> str:
-    return f'Successfully pulled image "{image}" in {seconds * 1000:.6f}ms'
+    """As the recorded kubelet wrote it: `Successfully pulled image "busybox" in 43.587687ms`."""
+    millis = f"{seconds * 1000:.6f}".rstrip("0").rstrip(".")
+    return f'Successfully pulled image "{image}" in {millis}ms'

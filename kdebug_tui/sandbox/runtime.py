@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import shutil
 import sys
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import Literal
 from kdebug_tui.sandbox import kubelet_text as kt
 from kdebug_tui.sandbox.containers import Container, ExecSession
 from kdebug_tui.sandbox.handles import RuntimeFailure, StreamHandle
-from kdebug_tui.sandbox.images import PROGRAMS_DIR, ImageSpec, resolve
+from kdebug_tui.sandbox.images import PROGRAMS_DIR, ImageSpec, resolve, split_reference
 from kdebug_tui.sandbox.logs import LogWriter
 from kdebug_tui.sandbox.processes import (
     Process,
@@ -45,6 +46,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+SHRC = Path(__file__).resolve().parent / "data" / "shrc"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -257,14 +259,19 @@ class ContainerRuntime:
             delay = min(delay * 2, t.pull_retry_max)
 
     def _pull_events(self, c: Container) -> None:
+        """Pulling/Pulled as the kubelet reports them: `Always` (the default for an untagged
+        or :latest image) pulls every time, `IfNotPresent` only the first time."""
         image = c.launch.image
-        if image in self._pulled:
-            text = f'Container image "{c.image.resolved}" already present on machine'
+        _registry, _repo, tag = split_reference(image)
+        always = tag == "latest"
+        if image in self._pulled and not always:
+            text = f'Container image "{image}" already present on machine'
             self._event(c, "Normal", "Pulled", text)
-        else:
-            self._pulled.add(image)
-            self._event(c, "Normal", "Pulling", f'Pulling image "{image}"')
-            self._event(c, "Normal", "Pulled", kt.image_pulled_message(image, 0.0437))
+            return
+        self._pulled.add(image)
+        self._event(c, "Normal", "Pulling", f'Pulling image "{image}"')
+        took = random.uniform(0.03, 0.07)
+        self._event(c, "Normal", "Pulled", kt.image_pulled_message(image, took))
 
     async def _spawn(self, c: Container) -> None:
         launch = c.launch
@@ -327,6 +334,8 @@ class ContainerRuntime:
     def _environment(self, c: Container) -> dict[str, str]:
         launch = c.launch
         env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
+        if c.image.kind == "shell":
+            env["ENV"] = str(SHRC)  # busybox's "/ # " prompt in interactive shells
         if launch.tty:
             env["TERM"] = "xterm"
         env.update(launch.env)

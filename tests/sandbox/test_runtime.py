@@ -15,6 +15,7 @@ from kdebug_tui.sandbox.logs import follow_log, read_log
 from kdebug_tui.sandbox.runtime import ContainerRuntime, RuntimeFailure
 from tests.conftest import load_fixture
 from tests.sandbox.runtime_support import (
+    FAST,
     Recorder,
     is_running,
     is_terminated,
@@ -292,3 +293,45 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rfind(b")") + 2 :].split()[0] != b"Z"
+
+
+async def test_kubelet_events(tmp_path: Path) -> None:
+    events: list[tuple[str, str, str, str]] = []
+    rt = ContainerRuntime(
+        tmp_path, Recorder(), on_event=lambda _u, n, t, r, m: events.append((n, t, r, m)),
+        timings=FAST,
+    )  # fmt: skip
+    try:
+        await rt.start(launch("a", "busybox:1.36", command=["true"]))
+        await rt.wait_for("uid-1", "a", is_terminated)
+        await rt.start(launch("b", "busybox:1.36", command=["sleep", "60"]))
+        await rt.wait_for("uid-1", "b", is_running)
+        await rt.start(launch("bad", "nope"))
+        await rt.wait_for("uid-1", "bad", waiting_reason("ImagePullBackOff"))
+        await rt.stop_pod("uid-1", grace_seconds=0.1)
+    finally:
+        await rt.close()
+
+    def of(name: str) -> list[tuple[str, str, str]]:
+        return [(t, r, m) for n, t, r, m in events if n == name]
+
+    a = of("a")
+    assert [(t, r) for t, r, _ in a] == [
+        ("Normal", "Pulling"), ("Normal", "Pulled"), ("Normal", "Created"), ("Normal", "Started")
+    ]  # fmt: skip
+    assert a[0][2] == 'Pulling image "busybox:1.36"'
+    assert a[1][2].startswith('Successfully pulled image "busybox:1.36" in ')
+    assert a[1][2].endswith("ms")
+    assert a[2][2] == "Created container a" and a[3][2] == "Started container a"
+    assert of("b")[0] == (
+        "Normal", "Pulled", 'Container image "busybox:1.36" already present on machine'
+    )  # fmt: skip
+    assert ("Normal", "Killing", "Stopping container b") in of("b")
+    bad = of("bad")
+    assert bad[:5] == [
+        ("Normal", "Pulling", 'Pulling image "nope"'),
+        ("Warning", "Failed", f'Failed to pull image "nope": {pull_error_message("nope")}'),
+        ("Warning", "Failed", "Error: ErrImagePull"),
+        ("Normal", "BackOff", 'Back-off pulling image "nope"'),
+        ("Warning", "Failed", "Error: ImagePullBackOff"),
+    ]

@@ -285,3 +285,17 @@ def test_options_from_query() -> None:
     assert opts == StreamOptions(stdin=True, stdout=False, stderr=False, tty=True)
     with pytest.raises(ValueError, match="at least 1 of stdin, stdout, stderr"):
         StreamOptions.from_query({"tty": "true"})
+
+
+async def test_resize_signals_the_program_and_busybox_prompt(
+    client: TestClient[Any, Any], runtime: ContainerRuntime
+) -> None:
+    await shell(runtime)
+    ws = await client.ws_connect(f"/attach/sh?{Q_TTY}", protocols=[V5])
+    frames = Frames(ws)
+    await ws.send_bytes(b"\x00trap 'echo got-winch' WINCH; echo trap-$((1))-set\n")
+    await frames.until(1, b"trap-1-set")
+    await frames.until(1, b"/ # ")  # busybox's prompt: working directory, then "# "
+    await ws.send_bytes(b'\x04{"Width":90,"Height":20}')
+    await frames.until(1, b"got-winch")
+    await ws.close()
