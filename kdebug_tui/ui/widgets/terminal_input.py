@@ -1,4 +1,8 @@
-"""Mouse handling for the terminal widget: reports to the program, or select-and-copy.
+"""Input for the terminal widget: keys, paste, scrollback and the mouse.
+
+Keys are encoded as xterm sends them (term/keys.py); the release chord posts ReleaseFocus
+instead of reaching the program; shift+pgup/pgdn page through the scrollback and typing
+jumps back to the bottom.
 
 When the program enabled mouse tracking, presses, releases, motion and the wheel are sent
 to it (SGR 1006 format when it asked for that); holding shift bypasses tracking, as in
@@ -10,11 +14,14 @@ alternate screen where there is no scrollback, sends cursor keys as most termina
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from time import monotonic
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
+from textual.strip import Strip
 
-from kdebug_tui.term.keys import encode_key, encode_mouse
+from kdebug_tui.term.backend import BackendExit
+from kdebug_tui.term.keys import encode_key, encode_mouse, encode_paste
 from kdebug_tui.ui.widgets.terminal_render import Selection, TerminalModel, row_text
 
 if TYPE_CHECKING:
@@ -25,10 +32,13 @@ else:
     _Base = object
 
 WHEEL_LINES = 3
+# The chord the terminal never swallows (like telnet's ^]); Escape twice also releases.
+RELEASE_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
+SCROLL_PAGE_KEYS = {"shift+pageup": -1, "shift+pagedown": 1}
 
 
-class MouseMixin(_Base):
-    """Mouse event handlers; mixed into TerminalView (which provides the state used here)."""
+class InputMixin(_Base):
+    """Key, paste, scroll and mouse handlers; mixed into TerminalView (which owns the state)."""
 
     _emulator: TerminalModel
     _term_size: tuple[int, int]
@@ -36,12 +46,17 @@ class MouseMixin(_Base):
     _selecting: bool = False
     _reporting_button: int = 0
 
+    _offset: int
+    _last_scrollback: int
+    _row_cache: dict[int, Strip]
+    _exit: BackendExit | None
+    _last_escape: float
+    ESCAPE_CHORD_SECONDS: ClassVar[float]
+
     if TYPE_CHECKING:
 
-        def _mode(self, name: str) -> Any: ...
         def send_bytes(self, data: bytes) -> None: ...
-        def scroll_lines(self, delta: int) -> None: ...
-        def _absolute_row(self, row: int) -> int: ...
+        def _release_focus(self) -> None: ...
 
     # --- helpers -------------------------------------------------------------------------
     def _cell_at(self, event: events.MouseEvent) -> tuple[int, int] | None:
@@ -167,5 +182,66 @@ class MouseMixin(_Base):
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         self._wheel(event, 1)
 
+    # --- scrolling -----------------------------------------------------------------------
+    def scroll_lines(self, delta: int) -> None:
+        """Scroll the view back (delta < 0) or forward through the scrollback."""
+        emu = self._emulator
+        limit = 0 if emu.in_alternate_screen else emu.scrollback_lines
+        offset = max(0, min(limit, self._offset - delta))
+        if offset != self._offset:
+            self._offset = offset
+            self._last_scrollback = emu.scrollback_lines
+            self._row_cache.clear()
+            self.refresh()
 
-__all__ = ["MouseMixin"]
+    def scroll_to_bottom(self) -> None:
+        if self._offset:
+            self._offset = 0
+            self._row_cache.clear()
+            self.refresh()
+
+    def _absolute_row(self, row: int) -> int:
+        base = 0 if self._emulator.in_alternate_screen else self._emulator.scrollback_lines
+        return base - self._offset + row
+
+    # --- keys ----------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        key = event.key
+        if self._exit is not None and key not in RELEASE_KEYS and key != "escape":
+            return  # nothing to type into: let the pane's and the app's bindings have it
+        event.stop()
+        event.prevent_default()
+        if key in RELEASE_KEYS:
+            self._release_focus()
+            return
+        if key == "escape":
+            now = monotonic()
+            if now - self._last_escape <= self.ESCAPE_CHORD_SECONDS:
+                self._release_focus()
+                return
+            self._last_escape = now
+        else:
+            self._last_escape = -1.0
+        if key in SCROLL_PAGE_KEYS and not self._emulator.in_alternate_screen:
+            self.scroll_lines(SCROLL_PAGE_KEYS[key] * max(1, self._term_size[1] - 1))
+            return
+        data = encode_key(key, event.character, app_cursor=bool(self._mode("app_cursor")))
+        if data:
+            self.selection = None
+            self.scroll_to_bottom()
+            self.send_bytes(data)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        self.scroll_to_bottom()
+        self.send_bytes(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
+
+    def _mode(self, name: str) -> Any:
+        modes = getattr(self._emulator, "modes", None)
+        if modes is not None and hasattr(modes, name):
+            return getattr(modes, name)
+        return getattr(self._emulator, name, False)
+
+
+__all__ = ["RELEASE_KEYS", "InputMixin"]

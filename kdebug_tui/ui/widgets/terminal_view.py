@@ -19,7 +19,7 @@ import contextlib
 from collections import deque
 from dataclasses import dataclass
 from time import monotonic
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import events
 from textual.geometry import Region
@@ -31,9 +31,8 @@ from textual.worker import Worker
 
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
-from kdebug_tui.term.keys import encode_key, encode_paste
 from kdebug_tui.term.recorder import CastRecorder
-from kdebug_tui.ui.widgets.terminal_input import MouseMixin
+from kdebug_tui.ui.widgets.terminal_input import InputMixin
 from kdebug_tui.ui.widgets.terminal_render import (
     Selection,
     cursor_style,
@@ -43,9 +42,6 @@ from kdebug_tui.ui.widgets.terminal_render import (
 )
 from kdebug_tui.ui.widgets.terminal_style import safe_title
 
-RELEASE_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
-SCROLL_PAGE_KEYS = {"shift+pageup": -1, "shift+pagedown": 1}
-
 # Sent to the emulator before showing a restart separator: leave the alternate screen and
 # reset the modes the old program may have left on, so the new session starts clean.
 _RESET_FOR_RESTART = (
@@ -53,7 +49,7 @@ _RESET_FOR_RESTART = (
 )
 
 
-class TerminalView(MouseMixin, Widget, can_focus=True):
+class TerminalView(InputMixin, Widget, can_focus=True):
     """A terminal pane: title line on top, the emulator's screen below."""
 
     ALLOW_SELECT = False  # the widget selects terminal cells itself
@@ -480,68 +476,9 @@ class TerminalView(MouseMixin, Widget, can_focus=True):
         self._row_cache.pop(self._emulator.cursor[1], None)
         self.refresh()
 
-    # --- scrolling -----------------------------------------------------------------------
-    def scroll_lines(self, delta: int) -> None:
-        """Scroll the view back (delta < 0) or forward through the scrollback."""
-        emu = self._emulator
-        limit = 0 if emu.in_alternate_screen else emu.scrollback_lines
-        offset = max(0, min(limit, self._offset - delta))
-        if offset != self._offset:
-            self._offset = offset
-            self._last_scrollback = emu.scrollback_lines
-            self._row_cache.clear()
-            self.refresh()
-
-    def scroll_to_bottom(self) -> None:
-        if self._offset:
-            self._offset = 0
-            self._row_cache.clear()
-            self.refresh()
-
-    def _absolute_row(self, row: int) -> int:
-        base = 0 if self._emulator.in_alternate_screen else self._emulator.scrollback_lines
-        return base - self._offset + row
-
-    # --- keys ----------------------------------------------------------------------------
-    def on_key(self, event: events.Key) -> None:
-        key = event.key
-        if self._exit is not None and key not in RELEASE_KEYS and key != "escape":
-            return  # nothing to type into: let the pane's and the app's bindings have it
-        event.stop()
-        event.prevent_default()
-        if key in RELEASE_KEYS:
-            self._last_escape = -1.0
-            self.post_message(self.ReleaseFocus(self))
-            return
-        if key == "escape":
-            now = monotonic()
-            if now - self._last_escape <= self.ESCAPE_CHORD_SECONDS:
-                self._last_escape = -1.0
-                self.post_message(self.ReleaseFocus(self))
-                return
-            self._last_escape = now
-        else:
-            self._last_escape = -1.0
-        if key in SCROLL_PAGE_KEYS and not self._emulator.in_alternate_screen:
-            self.scroll_lines(SCROLL_PAGE_KEYS[key] * max(1, self._term_size[1] - 1))
-            return
-        data = encode_key(key, event.character, app_cursor=bool(self._mode("app_cursor")))
-        if data:
-            self.selection = None
-            self.scroll_to_bottom()
-            self.send_bytes(data)
-
-    def on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        event.prevent_default()
-        self.scroll_to_bottom()
-        self.send_bytes(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
-
-    def _mode(self, name: str) -> Any:
-        modes = getattr(self._emulator, "modes", None)
-        if modes is not None and hasattr(modes, name):
-            return getattr(modes, name)
-        return getattr(self._emulator, name, False)
+    def _release_focus(self) -> None:
+        self._last_escape = -1.0
+        self.post_message(self.ReleaseFocus(self))
 
 
 __all__ = ["TerminalView"]
