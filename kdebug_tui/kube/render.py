@@ -18,6 +18,7 @@ from kdebug_tui.kube.errors import sanitize
 
 MANAGED_KEY = "kdebug-tui.io/session"
 MANAGED_ENV = "KDEBUG_TUI_SESSION"
+MANAGED_BY = ("app.kubernetes.io/managed-by", "kdebug-tui")  # what debug.py puts on pods
 
 _PENDING = {"Pending", "ContainerCreating", "PodInitializing", "SchedulingGated"}
 _WARN = {"NotReady", "Terminating", "Unschedulable"}
@@ -139,8 +140,7 @@ def _restartable_init(container: dict[str, Any] | None) -> bool:
 
 def _condition_true(status: dict[str, Any], kind: str) -> bool:
     return any(
-        c.get("type") == kind and c.get("status") == "True"
-        for c in status.get("conditions") or []
+        c.get("type") == kind and c.get("status") == "True" for c in status.get("conditions") or []
     )
 
 
@@ -203,8 +203,10 @@ def pod_status(pod: dict[str, Any]) -> tuple[str, int, int, int, float | None]:
             continue
         if term is not None:
             reason = _terminated_text(term, "Init:")
-        elif waiting is not None and waiting.get("reason") and (
-            waiting["reason"] != "PodInitializing"
+        elif (
+            waiting is not None
+            and waiting.get("reason")
+            and (waiting["reason"] != "PodInitializing")
         ):
             reason = "Init:" + str(waiting["reason"])
         else:
@@ -384,7 +386,8 @@ def is_managed(pod: dict[str, Any], container: dict[str, Any]) -> bool:
         if env.get("name") == MANAGED_ENV:
             return True
     meta = pod.get("metadata") or {}
-    if MANAGED_KEY in (meta.get("labels") or {}):
+    labels = meta.get("labels") or {}
+    if MANAGED_KEY in labels or labels.get(MANAGED_BY[0]) == MANAGED_BY[1]:
         return True
     value = (meta.get("annotations") or {}).get(MANAGED_KEY)
     if value is None:

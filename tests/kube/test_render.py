@@ -551,3 +551,11 @@ def test_ephemeral_rows_across_pods() -> None:
     pods = [load_fixture("pod-with-ephemeral-containers.json"), load_fixture("copy-pod.json")]
     rows = ephemeral_rows(pods, T0)
     assert {r.pod for r in rows} == {"demo"}  # the copy has no ephemeral containers
+
+
+def test_pods_labelled_by_our_builders_count_as_managed() -> None:
+    pod = copy.deepcopy(load_fixture("pod-with-ephemeral-containers.json"))
+    pod["metadata"]["labels"] = {"app.kubernetes.io/managed-by": "kdebug-tui"}
+    assert all(r.managed for r in ephemeral_rows([pod], T0))
+    pod["metadata"]["labels"] = {"app.kubernetes.io/managed-by": "helm"}
+    assert not any(r.managed for r in ephemeral_rows([pod], T0))
