@@ -271,18 +271,31 @@ class Process:
 
     # -- output ---------------------------------------------------------------------
     def _on_readable(self, fd: int) -> None:
-        try:
-            data = os.read(fd, READ_CHUNK)
-        except BlockingIOError:
-            return
-        except OSError as exc:  # EIO: the PTY's last slave closed
-            if exc.errno not in (errno.EIO, errno.EBADF):
-                raise
-            data = b""
-        if data:
-            self.on_output(self._readers[fd], data)
-            return
-        self._drop_reader(fd)
+        # A PTY hands out at most ~4 KiB per read: gather what is ready into one chunk so a
+        # flood becomes a few large websocket frames instead of thousands of small ones.
+        parts: list[bytes] = []
+        size = 0
+        ended = False
+        while size < READ_CHUNK:
+            try:
+                data = os.read(fd, READ_CHUNK - size)
+            except BlockingIOError:
+                break
+            except OSError as exc:  # EIO: the PTY's last slave closed
+                if exc.errno not in (errno.EIO, errno.EBADF):
+                    raise
+                data = b""
+            if not data:
+                ended = True
+                break
+            parts.append(data)
+            size += len(data)
+            if fd != self._master:
+                break  # a pipe gives everything it has in one read
+        if parts:
+            self.on_output(self._readers[fd], b"".join(parts))
+        if ended:
+            self._drop_reader(fd)
 
     def _drop_reader(self, fd: int) -> None:
         if fd not in self._readers:
