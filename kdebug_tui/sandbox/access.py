@@ -8,7 +8,7 @@ from aiohttp import web
 
 from kdebug_tui.sandbox.auth import User, allowed
 from kdebug_tui.sandbox.errors import ApiError, bad_request
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, USER_KEY, RequestInfo, read_json
 
 Obj = dict[str, Any]
 METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
@@ -31,7 +31,7 @@ async def access_review(request: web.Request, info: RequestInfo) -> web.StreamRe
     body = await read_json(request)
     if not isinstance(body, dict):
         raise bad_request("the body of the request must be an object")
-    user: User = request["user"]
+    user: User = request[USER_KEY]
     spec = body.get("spec") or {}
     if info.resource == "selfsubjectrulesreviews":
         return _rules_review(user, spec)

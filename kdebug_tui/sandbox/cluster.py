@@ -192,7 +192,7 @@ class Cluster:
                     w.queue.put_nowait(("ADDED", copy.deepcopy(obj)))
         else:
             try:
-                rv = int(since)  # type: ignore[arg-type]
+                rv = int(since or 0)
             except ValueError:
                 raise gone(f"too old resource version: {since} ({self._rv})") from None
             self.check_version(rv)

@@ -186,7 +186,8 @@ def demo_pods() -> list[tuple[str, Obj]]:
                         "worker",
                         BUSYBOX,
                         _sh(
-                            "echo worker starting; sleep 1; echo 'fatal: cannot reach queue' >&2; exit 1"
+                            "echo worker starting; sleep 1; "
+                            "echo 'fatal: cannot reach queue' >&2; exit 1"
                         ),
                     )
                 ],

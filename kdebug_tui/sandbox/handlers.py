@@ -177,7 +177,8 @@ def _defaulted_spec(pod: Obj, ns: str) -> Obj:
     """The spec as the API server would default it, so PUT bodies compare fairly."""
     probe = {"metadata": {"name": "x"}, "spec": copy.deepcopy(pod.get("spec") or {})}
     default_pod(probe, ns)
-    return probe["spec"]  # type: ignore[no-any-return]
+    spec: Obj = probe["spec"]
+    return spec
 
 
 def _strip_images(spec: Obj) -> Obj:

@@ -22,9 +22,6 @@ def kubeconfig_dict(
     cluster: dict[str, Any] = {"server": url}
     if ca is not None:
         cluster["certificate-authority-data"] = ca
-    cluster: dict[str, Any] = {"server": url}
-    if ca is not None:
-        cluster["certificate-authority-data"] = ca
     return {
         "apiVersion": "v1",
         "kind": "Config",

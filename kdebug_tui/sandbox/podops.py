@@ -36,12 +36,14 @@ class PodOps:
             raise bad_request("the body of the request must be a Pod object")
         if body.get("kind") not in (None, "Pod"):
             raise bad_request(
-                f"the API version in the data (v1) does not match the expected kind Pod: got {body.get('kind')}"
+                "the API version in the data (v1) does not match the expected kind Pod: "
+                f"got {body.get('kind')}"
             )
         body_ns = (body.get("metadata") or {}).get("namespace")
         if body_ns and body_ns != namespace:
             raise bad_request(
-                "the namespace of the provided object does not match the namespace sent on the request"
+                "the namespace of the provided object does not match the namespace sent on the "
+                "request"
             )
         ns_obj = self._namespace(namespace)
         pod = copy.deepcopy(body)

@@ -71,7 +71,8 @@ def _caps_added(pod: Obj, allowed: set[str]) -> list[str]:
         if added:
             caps = ", ".join(f'"{a}"' for a in added)
             parts.append(
-                f'container "{c["name"]}" must not include {caps} in securityContext.capabilities.add'
+                f'container "{c["name"]}" must not include {caps} in '
+                "securityContext.capabilities.add"
             )
     return parts
 
@@ -127,7 +128,10 @@ def _escalation(pod: Obj) -> str | None:
     ]
     if not names:
         return None
-    return f"allowPrivilegeEscalation != false ({_who(names)} must set securityContext.allowPrivilegeEscalation=false)"
+    return (
+        f"allowPrivilegeEscalation != false ({_who(names)} must set "
+        "securityContext.allowPrivilegeEscalation=false)"
+    )
 
 
 def _non_root(pod: Obj) -> str | None:
@@ -180,20 +184,21 @@ def _seccomp_restricted(pod: Obj) -> str | None:
     parts = []
     if pod_type is not None and pod_type not in good:
         parts.append(f'pod must not set securityContext.seccompProfile.type to "{pod_type}"')
-    bad = [
-        c["name"]
-        for c in _containers(pod)
-        if _seccomp_type(c) is not None and _seccomp_type(c) not in good
+    bad_containers = [
+        c for c in _containers(pod) if _seccomp_type(c) is not None and _seccomp_type(c) not in good
     ]
+    bad = [c["name"] for c in bad_containers]
     if bad:
         parts.append(
-            f'{_who(bad)} must not set securityContext.seccompProfile.type to "{_seccomp_type(_containers(pod)[0])}"'
+            f"{_who(bad)} must not set securityContext.seccompProfile.type to "
+            f'"{_seccomp_type(bad_containers[0])}"'
         )
     if pod_type is None:
         unset = [c["name"] for c in _containers(pod) if _seccomp_type(c) is None]
         if unset:
             parts.append(
-                f'pod or {_who(unset)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"'
+                f"pod or {_who(unset)} must set securityContext.seccompProfile.type to "
+                '"RuntimeDefault" or "Localhost"'
             )
     return f"seccompProfile ({'; '.join(parts)})" if parts else None
 
@@ -229,6 +234,7 @@ def enforce(pod: Obj, namespace: Obj | None) -> None:
         name = pod["metadata"].get("name", "")
         raise ApiError(
             403,
-            f'pods "{name}" is forbidden: violates PodSecurity "{level}:{version}": {", ".join(found)}',
+            f'pods "{name}" is forbidden: violates PodSecurity "{level}:{version}": '
+            + ", ".join(found),
             details={"name": name, "kind": "pods"},
         )

@@ -3,7 +3,7 @@ then the websocket session in `streams.py` (the runtime's side of the protocol).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
@@ -17,7 +17,7 @@ Obj = dict[str, Any]
 
 
 async def serve_stream(
-    sb: Sandbox, request: web.Request, ns: str, name: str, kind: str
+    sb: Sandbox, request: web.Request, ns: str, name: str, kind: Literal["attach", "exec"]
 ) -> web.StreamResponse:
     from kdebug_tui.sandbox import streams
 
@@ -67,4 +67,4 @@ async def serve_stream(
 
     return await streams.serve_stream(
         request, opener, options, kind=kind, command=command, hooks=hooks
-    )  # type: ignore[arg-type]
+    )

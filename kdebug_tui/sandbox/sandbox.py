@@ -142,8 +142,8 @@ class Sandbox:
     async def _load_demo(self) -> None:
         for ns in demo.demo_namespaces():
             self.cluster.create("namespaces", ns)
-        for ns, pod in demo.demo_pods():
-            self.pods.create(ns, pod)
+        for namespace, body in demo.demo_pods():
+            self.pods.create(namespace, body)
         pod = self.cluster.require("pods", "default", "already-debugged")
         new = {"spec": {"ephemeralContainers": [dict(demo.OLD_DEBUGGER)]}}
         self.pods.update_ephemeral("default", pod["metadata"]["name"], new)

@@ -63,32 +63,43 @@ def _split_top(text: str) -> list[str]:
 _SET_RE = re.compile(r"^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$")
 
 
+LabelTest = Callable[[dict[str, str]], bool]
+
+
+def _in_set(key: str, values: set[str], inside: bool) -> LabelTest:
+    return lambda labels: (labels.get(key) in values) == inside
+
+
+def _equals(key: str, value: str, equal: bool) -> LabelTest:
+    return lambda labels: (labels.get(key) == value) == equal
+
+
+def _exists(key: str, present: bool) -> LabelTest:
+    return lambda labels: (key in labels) == present
+
+
 def parse_label_selector(text: str | None) -> Matcher:
     if not text:
         return lambda obj: True
-    tests: list[Callable[[dict[str, str]], bool]] = []
+    tests: list[LabelTest] = []
     for part in _split_top(text):
         m = _SET_RE.match(part)
         if m:
             key, op, raw = m.group(1), m.group(2), m.group(3)
             values = {v.strip() for v in raw.split(",") if v.strip()}
-            if op == "in":
-                tests.append(lambda lb, k=key, vs=values: lb.get(k) in vs)
-            else:
-                tests.append(lambda lb, k=key, vs=values: lb.get(k) not in vs)
+            tests.append(_in_set(key, values, op == "in"))
             continue
         if "!=" in part:
             key, value = (s.strip() for s in part.split("!=", 1))
-            tests.append(lambda lb, k=key, v=value: lb.get(k) != v)
+            tests.append(_equals(key, value, False))
         elif "==" in part or "=" in part:
             sep = "==" if "==" in part else "="
             key, value = (s.strip() for s in part.split(sep, 1))
-            tests.append(lambda lb, k=key, v=value: lb.get(k) == v)
+            tests.append(_equals(key, value, True))
         elif part.startswith("!"):
-            key = part[1:].strip()
-            tests.append(lambda lb, k=key: k not in lb)
+            tests.append(_exists(part[1:].strip(), False))
         elif re.fullmatch(r"[\w./-]+", part):
-            tests.append(lambda lb, k=part: k in lb)
+            tests.append(_exists(part, True))
         else:
             raise bad_request(f"unable to parse requirement: {part}")
 

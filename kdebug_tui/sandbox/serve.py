@@ -32,7 +32,8 @@ Press Ctrl-C to stop; every process the sandbox started is stopped with it.
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kdebug-tui sandbox",
-        description="Serve the loopback sandbox cluster (not a Kubernetes) for kubectl and kdebug-tui.",
+        description="Serve the loopback sandbox cluster (not a Kubernetes) for kubectl and "
+        "kdebug-tui.",
     )
     p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free)")
     p.add_argument("--kubeconfig", type=Path, default=None, help="where to write the kubeconfig")

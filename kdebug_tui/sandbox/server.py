@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/version", "/healthz", "/livez", "/readyz"}
 NOT_FOUND_TEXT = "the server could not find the requested resource"
+# The authenticated user of a request (a typed key where aiohttp offers one).
+USER_KEY: Any = web.RequestKey("user", User) if hasattr(web, "RequestKey") else "user"
 
 
 @dataclass
@@ -112,7 +114,7 @@ def build_app(sb: Sandbox) -> web.Application:
             return await handler(request)
         if user is None:
             return json_response(status_body(401, "Unauthorized", reason="Unauthorized"), 401)
-        request["user"] = user
+        request[USER_KEY] = user
         return await handler(request)
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
@@ -129,7 +131,7 @@ def build_app(sb: Sandbox) -> web.Application:
         info = _parse(request)
         if info is None:
             raise ApiError(404, NOT_FOUND_TEXT, details={})
-        user: User = request["user"]
+        user: User = request[USER_KEY]
         check_resource = info.resource
         if not allowed(user, info.verb, check_resource, info.subresource):
             raise forbidden_user(

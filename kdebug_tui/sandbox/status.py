@@ -71,15 +71,15 @@ def _condition(old: list[Obj], type_: str, value: bool, reason: str | None = Non
     for cond in old:
         if cond.get("type") == type_ and cond.get("status") == text:
             return cond
-    cond: Obj = {
+    new: Obj = {
         "lastProbeTime": None,
         "lastTransitionTime": now_iso(),
         "status": text,
         "type": type_,
     }
     if reason and not value:
-        cond["reason"] = reason
-    return cond
+        new["reason"] = reason
+    return new
 
 
 def compute_status(pod: Obj, run: Any) -> Obj:
@@ -96,10 +96,8 @@ def compute_status(pod: Obj, run: Any) -> Obj:
     )
     conditions = old.get("conditions") or []
     scheduled = bool(spec.get("nodeName"))
-    if phase in ("Succeeded", "Failed"):
-        not_ready_reason = "PodCompleted"
-    else:
-        not_ready_reason = "ContainersNotReady"
+    done = phase in ("Succeeded", "Failed")
+    not_ready_reason = "PodCompleted" if done else "ContainersNotReady"
     new_conditions = []
     if scheduled and "startTime" in status:
         new_conditions.append(_condition(conditions, "PodReadyToStartContainers", True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
@@ -41,7 +41,8 @@ async def handle(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.St
     if sub in ("attach", "exec"):
         from kdebug_tui.sandbox.podstreams import serve_stream
 
-        return await serve_stream(sb, request, info.namespace, info.name, sub)
+        kind: Literal["attach", "exec"] = "attach" if sub == "attach" else "exec"
+        return await serve_stream(sb, request, info.namespace, info.name, kind)
     raise ApiError(404, NOT_FOUND_TEXT, details={})
 
 
@@ -84,7 +85,10 @@ def container_for(pod: Obj, requested: str | None, *, for_logs: bool) -> tuple[s
             requested = containers[0]
         else:
             inits = [c["name"] for c in spec.get("initContainers") or []]
-            text = f"a container name must be specified for pod {name}, choose one of: [{' '.join(containers)}]"
+            text = (
+                f"a container name must be specified for pod {name}, "
+                f"choose one of: [{' '.join(containers)}]"
+            )
             if inits:
                 text += f" or one of the init containers: [{' '.join(inits)}]"
             eph = [c["name"] for c in spec.get("ephemeralContainers") or []]

@@ -20,13 +20,15 @@ POD_COLUMNS = [
         "Restarts",
         0,
         "",
-        "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+        "The number of times the containers in this pod have been restarted and when the last "
+        "container in this pod has restarted.",
     ),
     (
         "Age",
         0,
         "",
-        "CreationTimestamp is a timestamp representing the server time when this object was created.",
+        "CreationTimestamp is a timestamp representing the server time when this object was "
+        "created.",
     ),
     ("IP", 1, "", "podIP address allocated to the pod. Routable at least within the cluster."),
     ("Node", 1, "", "NodeName indicates in which node this pod is scheduled."),

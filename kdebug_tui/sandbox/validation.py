@@ -73,7 +73,8 @@ def _common(c: Obj, path: str, volumes: set[str]) -> list[dict[str, str]]:
         causes.append(
             _cause(
                 "FieldValueNotSupported",
-                f'Unsupported value: "{policy}": supported values: "Always", "IfNotPresent", "Never"',
+                f'Unsupported value: "{policy}": supported values: '
+                '"Always", "IfNotPresent", "Never"',
                 f"{path}.imagePullPolicy",
             )
         )

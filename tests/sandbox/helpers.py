@@ -59,7 +59,7 @@ async def wait_pod(
     namespace: str,
     name: str,
     predicate: Callable[[dict[str, Any] | None], bool],
-    timeout: float = 15.0,
+    within: float = 15.0,
     what: str = "condition",
 ) -> dict[str, Any] | None:
     """Wait for the stored pod to satisfy `predicate`, woken by every store change."""
@@ -70,7 +70,7 @@ async def wait_pod(
 
     sb.cluster.listeners.append(listener)
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
                 pod = sb.cluster.get_pod(namespace, name)
                 if predicate(pod):
@@ -81,7 +81,7 @@ async def wait_pod(
         pod = sb.cluster.get_pod(namespace, name)
         status = json.dumps((pod or {}).get("status"), indent=1)[:2000]
         raise AssertionError(
-            f"{namespace}/{name}: {what} not reached in {timeout}s; status={status}"
+            f"{namespace}/{name}: {what} not reached in {within}s; status={status}"
         ) from None
     finally:
         sb.cluster.listeners.remove(listener)

@@ -30,7 +30,7 @@ class Kubectl:
         return [self.binary, "--kubeconfig", str(self.kubeconfig), *args]
 
     async def __call__(
-        self, *args: str, timeout: float = 30.0, stdin: bytes | None = None
+        self, *args: str, within: float = 30.0, stdin: bytes | None = None
     ) -> Result:
         proc = await asyncio.create_subprocess_exec(
             *self.argv(*args),
@@ -40,12 +40,14 @@ class Kubectl:
             env=self.env,
         )
         try:
-            out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)
+            out, err = await asyncio.wait_for(proc.communicate(stdin), within)
         except TimeoutError:
             proc.kill()
             out, err = await proc.communicate()
+            shown = " ".join(args)
             raise AssertionError(
-                f"kubectl {' '.join(args)} did not finish in {timeout}s\nout={out.decode()}\nerr={err.decode()}"
+                f"kubectl {shown} did not finish in {within}s\n"
+                f"out={out.decode()}\nerr={err.decode()}"
             ) from None
         return Result(proc.returncode or 0, out.decode(), err.decode())
 

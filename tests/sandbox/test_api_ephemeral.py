@@ -117,7 +117,8 @@ async def test_strategic_patch_appends_and_the_container_runs(api: Api) -> None:
     status, events = await api.get(
         "/api/v1/namespaces/default/events",
         params={
-            "fieldSelector": f"involvedObject.name=multi,involvedObject.uid={pod['metadata']['uid']}"
+            "fieldSelector": "involvedObject.name=multi,"
+            f"involvedObject.uid={pod['metadata']['uid']}"
         },
     )
     mine = [
@@ -172,8 +173,8 @@ async def test_static_pods_refuse_ephemeral_containers(api: Api) -> None:
     status, body = await _patch(api, [{"name": "d", "image": "busybox"}], pod="static-web")
     assert status == 422
     assert (
-        body["message"]
-        == 'Pod "static-web" is invalid: : Forbidden: static pods do not support ephemeral containers'
+        body["message"] == 'Pod "static-web" is invalid: : Forbidden: static pods do not support '
+        "ephemeral containers"
     )
 
 
@@ -195,12 +196,13 @@ async def test_pod_security_restricted_namespace(api: Api) -> None:
         'pods "vault-0" is forbidden: violates PodSecurity "restricted:latest": '
     )
     assert (
-        'allowPrivilegeEscalation != false (container "debugger-x" must set securityContext.allowPrivilegeEscalation=false)'
-        in body["message"]
+        'allowPrivilegeEscalation != false (container "debugger-x" must set '
+        "securityContext.allowPrivilegeEscalation=false)" in body["message"]
     )
     assert (
-        'unrestricted capabilities (container "debugger-x" must set securityContext.capabilities.drop=["ALL"]; container "debugger-x" must not include "SYS_PTRACE" in securityContext.capabilities.add)'
-        in body["message"]
+        'unrestricted capabilities (container "debugger-x" must set '
+        'securityContext.capabilities.drop=["ALL"]; container "debugger-x" must not include '
+        '"SYS_PTRACE" in securityContext.capabilities.add)' in body["message"]
     )
     restricted = {
         "name": "debugger-ok",

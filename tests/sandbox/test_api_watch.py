@@ -31,18 +31,18 @@ async def watch(api: Api, path: str, **params: str) -> AsyncIterator[Any]:
         yield r
 
 
-async def next_event(r: aiohttp.ClientResponse, timeout: float = 10.0) -> dict[str, Any] | None:
-    line = await asyncio.wait_for(r.content.readline(), timeout)
+async def next_event(r: aiohttp.ClientResponse, within: float = 10.0) -> dict[str, Any] | None:
+    line = await asyncio.wait_for(r.content.readline(), within)
     return json.loads(line) if line else None
 
 
 async def events_until(
-    r: aiohttp.ClientResponse, predicate: Any, timeout: float = 10.0
+    r: aiohttp.ClientResponse, predicate: Any, within: float = 10.0
 ) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
-            event = await next_event(r, timeout)
+            event = await next_event(r, within)
             assert event is not None, f"stream ended after {[(e['type']) for e in seen]}"
             seen.append(event)
             if predicate(event):
@@ -88,7 +88,7 @@ async def test_bookmarks_when_asked(api: Api) -> None:
     async with watch(
         api, "/api/v1/namespaces/shop/pods", resourceVersion=rv, allowWatchBookmarks="true"
     ) as r:
-        seen = await events_until(r, lambda e: e["type"] == "BOOKMARK", timeout=5)
+        seen = await events_until(r, lambda e: e["type"] == "BOOKMARK", within=5)
         bookmark = seen[-1]["object"]
         assert bookmark["kind"] == "Pod" and int(bookmark["metadata"]["resourceVersion"]) >= int(rv)
 
@@ -110,7 +110,7 @@ async def test_expired_version_is_410_as_an_error_event(api: Api) -> None:
     async with watch(
         api, "/api/v1/namespaces/shop/pods", resourceVersion=version, timeoutSeconds="1"
     ) as r:
-        while (event := await next_event(r, timeout=5)) is not None:
+        while (event := await next_event(r, within=5)) is not None:
             assert event["type"] != "ERROR", event  # fresh versions work
 
 
@@ -124,7 +124,7 @@ async def test_timeout_seconds_ends_the_stream(api: Api) -> None:
     ) as r:
         loop = asyncio.get_running_loop()
         start = loop.time()
-        while await next_event(r, timeout=5) is not None:
+        while await next_event(r, within=5) is not None:
             pass  # pods of the demo are still starting
         assert loop.time() - start < 4
 
@@ -139,7 +139,7 @@ async def test_stalled_watch_sends_nothing_more(api: Api) -> None:
         api.sb.faults.stall_watches()
         await api.call("POST", "/api/v1/namespaces/default/pods", body=POD)
         try:
-            event = await next_event(r, timeout=0.7)
+            event = await next_event(r, within=0.7)
         except TimeoutError:
             event = None
         assert event is None

@@ -101,8 +101,8 @@ async def test_viewer_cannot_debug(kubectl: Kubectl, api: Api) -> None:
     )
     assert r.code == 1
     assert (
-        'cannot patch resource "pods/ephemeralcontainers" in API group "" in the namespace "default"'
-        in r.err
+        'cannot patch resource "pods/ephemeralcontainers" in API group "" '
+        'in the namespace "default"' in r.err
     )
     r = await kubectl("--context", "sandbox-viewer", "delete", "pod", "multi")
     assert r.code == 1 and 'cannot delete resource "pods"' in r.err

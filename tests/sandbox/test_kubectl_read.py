@@ -134,7 +134,7 @@ async def test_logs_plain_and_follow(kubectl: Kubectl, api: Api) -> None:
         "counter",
         lambda p: running(p, "c") or p["status"]["phase"] == "Succeeded",
     )
-    r = await kubectl("logs", "-f", "counter", timeout=20)
+    r = await kubectl("logs", "-f", "counter", within=20)
     assert r.code == 0, r.err
     assert r.out.splitlines() == [f"tick {i}" for i in range(1, 6)]
     r = await kubectl("logs", "multi", "-c", "app", "--previous")

@@ -74,7 +74,9 @@ async def test_serve_until_signal_and_stop_everything(tmp_path: Path, sig: int) 
         ca = tmp_path / "ca.pem"
         import base64
 
-        ca.write_bytes(base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"]))
+        ca.write_bytes(
+            base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"])
+        )
         ctx = ssl.create_default_context(cafile=str(ca))
         async with aiohttp.ClientSession() as session:
             async with asyncio.timeout(30):
