@@ -51,7 +51,8 @@ class KdebugApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding(":", "command_palette", "Commands", show=False, id="app.palette"),
+        # Not priority: a focused terminal pane keeps ctrl+p (shell history) for itself.
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("2,ctrl+t", "show_sessions", "Sessions", id="app.sessions"),
         Binding("q", "request_quit", "Quit", id="app.quit"),
@@ -171,9 +172,9 @@ class KdebugApp(App[None]):
 
         if type(self.screen).__name__ == "HelpScreen":
             return
-        entries = collect_entries(dict(self.active_bindings))
-        entries.append(("ctrl+e", "Show the last error in full", "app"))
-        self.push_screen(HelpScreen(entries, title=f"Keys · {self.screen.__class__.__name__}"))
+        entries = collect_entries(dict(self.screen.active_bindings))
+        name = self.screen.__class__.__name__.removesuffix("Screen").lower()
+        self.push_screen(HelpScreen(entries, title=f"Keys · {name}"))
 
     def show_sessions(self) -> None:
         """Open UI-2's sessions screen (installed once as "sessions")."""
@@ -230,7 +231,7 @@ class KdebugApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every described binding of the current screen and app, plus Textual's own."""
         seen: set[str] = set()
-        for key, active in self.active_bindings.items():
+        for key, active in screen.active_bindings.items():
             binding = active.binding
             if (
                 not binding.description

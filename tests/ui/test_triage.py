@@ -29,7 +29,7 @@ async def test_triage_lists_finished_debugger_and_opens_its_log(
         )
         assert not row.attachable
         summary = str(screen.query_one("#triage-summary").render())
-        assert "ephemeral containers in" in summary and "all namespaces" in summary
+        assert summary.startswith("1 ephemeral container in 1 pod (all namespaces)")
 
         # Marked as started by us this session: the OURS column says so.
         app.services.mark_ours("default", "already-debugged", "debugger-old12")

@@ -69,8 +69,20 @@ def _container(lines: list[str], c: dict[str, Any], status: dict[str, Any] | Non
         _kv(lines, key, value, 4)
 
 
-def describe_pod(pod: dict[str, Any], events: list[dict[str, Any]]) -> str:
-    """A kubectl-describe-like text of a pod dict and its events."""
+def _event_age(event: dict[str, Any], now: float | None) -> str:
+    from kdebug_tui.kube.render import format_age, parse_time
+
+    stamp = event.get("lastTimestamp") or event.get("eventTime") or event.get("firstTimestamp")
+    seen = parse_time(stamp)
+    if now is None or seen is None:
+        return clean(stamp or "", 21)
+    return format_age(max(0.0, now - seen))
+
+
+def describe_pod(
+    pod: dict[str, Any], events: list[dict[str, Any]], now: float | None = None
+) -> str:
+    """A kubectl-describe-like text of a pod dict and its events (ages relative to `now`)."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
@@ -119,17 +131,17 @@ def describe_pod(pod: dict[str, Any], events: list[dict[str, Any]]) -> str:
     if not events:
         lines.append("  <none>")
     else:
-        lines.append(f"  {'Type':<9}{'Reason':<20}{'Last seen':<22}{'From':<16}Message")
+        lines.append(f"  {'Type':<9}{'Reason':<20}{'Age':<22}{'From':<20}Message")
         for ev in events:
             source = (ev.get("source") or {}).get("component") or ev.get("reportingComponent") or ""
-            seen = ev.get("lastTimestamp") or ev.get("eventTime") or ""
+            seen = _event_age(ev, now)
             count = ev.get("count")
             message = clean(ev.get("message"), 300) + (
                 f" (x{count})" if count and count > 1 else ""
             )
             lines.append(
                 f"  {clean(ev.get('type'), 8):<9}{clean(ev.get('reason'), 19):<20}"
-                f"{clean(seen, 21):<22}{clean(source, 15):<16}{message}"
+                f"{clean(seen, 21):<22}{clean(source, 19):<20}{message}"
             )
     return "\n".join(lines)
 
@@ -180,5 +192,5 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
             self.text = text.plain
             body.update(text)
             return
-        self.text = describe_pod(pod, events)
+        self.text = describe_pod(pod, events, self.app.clock())
         body.update(Text(self.text))

@@ -65,30 +65,28 @@ def format_key(key: str) -> str:
 
 
 def collect_entries(active: dict[str, object]) -> list[HelpEntry]:
-    """(keys, description, where) from App.active_bindings, one line per action."""
-    by_action: dict[tuple[str, str], list[str]] = {}
-    order: list[tuple[str, str]] = []
+    """(keys, description, where) from Screen.active_bindings, one line per action.
+
+    This screen's actions first, then the app's (everywhere), then the focused widget's.
+    """
+    from textual.app import App
+    from textual.screen import Screen
+
+    keys_of: dict[tuple[str, int], list[str]] = {}
+    info: dict[tuple[str, int], tuple[str, str, int]] = {}
     for key, active_binding in active.items():
         binding: Binding = active_binding.binding  # type: ignore[attr-defined]
         node = active_binding.node  # type: ignore[attr-defined]
         if not binding.description and not binding.tooltip:
             continue
-        where = type(node).__name__.replace("Screen", "").replace("Kdebug", "") or "app"
-        ident = (binding.action, where)
-        if ident not in by_action:
-            by_action[ident] = []
-            order.append(ident)
-        by_action[ident].append(format_key(key))
-    entries = []
-    for ident in order:
-        action, where = ident
-        binding_desc = next(
-            (
-                ab.binding.tooltip or ab.binding.description  # type: ignore[attr-defined]
-                for ab in active.values()
-                if ab.binding.action == action  # type: ignore[attr-defined]
-            ),
-            action,
-        )
-        entries.append((", ".join(by_action[ident]), binding_desc, where.lower() or "app"))
-    return entries
+        if isinstance(node, Screen):
+            rank, where = 0, "this screen"
+        elif isinstance(node, App):
+            rank, where = 1, "everywhere"
+        else:
+            rank, where = 2, type(node).__name__.lower()
+        ident = (binding.action, id(node))
+        keys_of.setdefault(ident, []).append(format_key(key))
+        info.setdefault(ident, (binding.tooltip or binding.description, where, rank))
+    ordered = sorted(info.items(), key=lambda item: item[1][2])
+    return [(", ".join(keys_of[ident]), desc, where) for ident, (desc, where, _) in ordered]

@@ -63,21 +63,55 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
     """Pods of the current namespace (or all), kubectl columns, live."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="pods.filter"),
+        Binding(
+            "slash", "filter", "Filter", tooltip="Filter pods (text or regex)", id="pods.filter"
+        ),
         Binding("escape", "back", "Back", show=False, id="pods.back"),
-        Binding("o", "cycle_sort", "Sort", id="pods.sort"),
-        Binding("d", "debug", "Debug", id="pods.debug"),
-        Binding("a", "attach", "Attach", id="pods.attach"),
+        Binding(
+            "o", "cycle_sort", "Sort", tooltip="Sort by name/status/restarts/age", id="pods.sort"
+        ),
+        Binding(
+            "d", "debug", "Debug", tooltip="Debug: start an ephemeral container", id="pods.debug"
+        ),
+        Binding(
+            "a",
+            "attach",
+            "Attach",
+            tooltip="Attach to a running interactive container",
+            id="pods.attach",
+        ),
         Binding("s", "open", "Containers/attach", show=False, id="pods.open"),
-        Binding("l", "logs", "Logs", id="pods.logs"),
-        Binding("y", "yaml", "YAML", id="pods.yaml"),
-        Binding("D", "describe", "Describe", id="pods.describe"),
-        Binding("t", "triage", "Triage", id="pods.triage"),
-        Binding("ctrl+d,delete", "delete", "Delete", id="pods.delete"),
-        Binding("c", "pick_context", "Context", id="pods.context"),
-        Binding("n", "pick_namespace", "Namespace", id="pods.namespace"),
-        Binding("A", "all_namespaces", "All namespaces", show=False, id="pods.all"),
-        Binding("N", "debug_node", "Debug a node", show=False, id="pods.node"),
+        Binding("l", "logs", "Logs", tooltip="Logs of the container", id="pods.logs"),
+        Binding("y", "yaml", "YAML", tooltip="Pod YAML", id="pods.yaml"),
+        Binding(
+            "D", "describe", "Describe", tooltip="Describe pod (with events)", id="pods.describe"
+        ),
+        Binding(
+            "t", "triage", "Triage", tooltip="Triage: every ephemeral container", id="pods.triage"
+        ),
+        Binding(
+            "ctrl+d,delete", "delete", "Delete", show=False, tooltip="Delete pod", id="pods.delete"
+        ),
+        Binding("c", "pick_context", "Context", tooltip="Switch context", id="pods.context"),
+        Binding(
+            "n", "pick_namespace", "Namespace", tooltip="Switch namespace", id="pods.namespace"
+        ),
+        Binding(
+            "A",
+            "all_namespaces",
+            "All namespaces",
+            show=False,
+            tooltip="Toggle all namespaces",
+            id="pods.all",
+        ),
+        Binding(
+            "N",
+            "debug_node",
+            "Debug a node",
+            show=False,
+            tooltip="Debug a node (privileged pod)",
+            id="pods.node",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -40,6 +40,10 @@ WIDTHS = {"image": 36, "security": 30, "state": 30, "pod": 32, "name": 28, "name
 STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Terminated": "dim", "Pending": "yellow"}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def row_key(row: Any) -> str:
     return f"{row.namespace}/{row.pod}/{row.name}"
 
@@ -182,7 +186,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         scope = services.namespace or "all namespaces"
         text = Text()
         text.append(
-            f"{len(rows)} ephemeral containers in {pods} {'pod' if pods == 1 else 'pods'} "
+            f"{_count(len(rows), 'ephemeral container')} in {_count(pods, 'pod')} "
             f"({clean(scope, 40)})",
             style="bold",
         )
