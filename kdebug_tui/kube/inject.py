@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 STRATEGIC_MERGE = "application/strategic-merge-patch+json"
 RETRY_BUDGET = 30.0
+REQUEST_TIMEOUT = 30.0
 MAX_WATCH_LINE = 16 * 1024 * 1024
 
 
@@ -87,11 +88,16 @@ async def inject(
     *,
     budget: float = RETRY_BUDGET,
     on_retry: Callable[[KubeError], None] | None = None,
+    request_timeout: float = REQUEST_TIMEOUT,
 ) -> dict[str, Any]:
     """Create the debugger; returns the pod that holds it (for copies: the new pod)."""
     if built.mode == "ephemeral":
-        return await _patch_ephemeral(session, built, budget=budget, on_retry=on_retry)
-    pod = await _create_pod(session, built, budget=budget, on_retry=on_retry)
+        return await _patch_ephemeral(
+            session, built, budget=budget, on_retry=on_retry, request_timeout=request_timeout
+        )
+    pod = await _create_pod(
+        session, built, budget=budget, on_retry=on_retry, request_timeout=request_timeout
+    )
     if built.delete_original:
         try:
             await _retrying(
@@ -121,7 +127,12 @@ async def inject(
 
 
 async def _patch_ephemeral(
-    session: Any, built: BuiltDebug, *, budget: float, on_retry: Callable[[KubeError], None] | None
+    session: Any,
+    built: BuiltDebug,
+    *,
+    budget: float,
+    on_retry: Callable[[KubeError], None] | None,
+    request_timeout: float,
 ) -> dict[str, Any]:
     attempts = 0
 
@@ -133,6 +144,7 @@ async def _patch_ephemeral(
             built.path,
             body=built.body,
             content_type=STRATEGIC_MERGE,
+            request_timeout=request_timeout,
             resource="pods/ephemeralcontainers",
             namespace=built.namespace,
         )
@@ -140,9 +152,13 @@ async def _patch_ephemeral(
     try:
         pod = await _retrying(send, budget=budget, on_retry=on_retry)
     except KubeError as exc:
-        # After a lost answer, the retry may meet our own container: check before failing.
-        if attempts > 1 and exc.status == 422:
-            pod = await _get_pod(session, built.namespace, built.pod_name)
+        # An answer may have been lost (timeout, 5xx after the write, a retry meeting our own
+        # container): ask the pod before calling it a failure.
+        if exc.retryable or (attempts > 1 and exc.status == 422):
+            try:
+                pod = await _get_pod(session, built.namespace, built.pod_name)
+            except KubeError:
+                raise exc from None
             if _has_our_container(pod, built):
                 return pod
         raise
@@ -164,7 +180,12 @@ def _has_our_container(pod: dict[str, Any], built: BuiltDebug) -> bool:
 
 
 async def _create_pod(
-    session: Any, built: BuiltDebug, *, budget: float, on_retry: Callable[[KubeError], None] | None
+    session: Any,
+    built: BuiltDebug,
+    *,
+    budget: float,
+    on_retry: Callable[[KubeError], None] | None,
+    request_timeout: float,
 ) -> dict[str, Any]:
     ambiguous = False  # an earlier attempt may have succeeded without us hearing back
     current = built
@@ -178,6 +199,7 @@ async def _create_pod(
                         "POST",
                         target.path,
                         body=target.body,
+                        request_timeout=request_timeout,
                         resource="pods",
                         namespace=target.namespace,
                     )

@@ -399,3 +399,37 @@ async def test_run_command_collects_output_and_exit_code(kube: KubeSession, sand
     )
     assert sorted(output.splitlines()) == [b"err", b"out"]
     assert (ending.code, ending.reason) == (4, "exited")
+
+
+async def test_lost_answer_is_retried_without_a_second_container(
+    kube: KubeSession, sandbox: Any
+) -> None:
+    pod = await target_pod(kube, "t-lost-answer")
+    sandbox.faults.delay("patch", "pods/ephemeralcontainers", 1.0)
+    request = DebugRequest(
+        mode="ephemeral", namespace="default", pod_name="t-lost-answer", image="busybox"
+    )
+    built = build(request, pod)
+    retries: list[KubeError] = []
+    result = await inject(kube, built, request_timeout=0.3, on_retry=retries.append)
+    assert [e.reason for e in retries] == ["Timeout"]
+    await asyncio.sleep(1.0)  # let the delayed first PATCH land too, if the server applies it
+    stored = await get_pod(kube, "default", "t-lost-answer")
+    names = [c["name"] for c in stored["spec"]["ephemeralContainers"]]
+    assert names == [built.container_name]
+    assert result["metadata"]["name"] == "t-lost-answer"
+
+
+async def test_copy_create_retried_after_a_lost_answer_is_recognised(
+    kube: KubeSession, sandbox: Any
+) -> None:
+    pod = await target_pod(kube, "t-lost-create")
+    sandbox.faults.delay("create", "pods", 1.0)
+    request = DebugRequest(
+        mode="copy", namespace="default", pod_name="t-lost-create", image="busybox",
+        copy_options=CopyOptions(copy_to="t-lost-create-copy"),
+    )  # fmt: skip
+    built = build(request, pod)
+    created = await inject(kube, built, request_timeout=0.3)
+    assert created["metadata"]["name"] == "t-lost-create-copy"
+    assert created["metadata"]["labels"][SESSION_LABEL] == request.session_id
