@@ -21,8 +21,11 @@ from kubernetes_asyncio.client.exceptions import ApiException
 MAX_TEXT = 300
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-# C0 except tab/newline, DEL, C1, and the bidirectional controls that can reorder text.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 except tab/newline, DEL, C1, line/paragraph separators, BOM, and the bidirectional
+# controls that can reorder text.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _SPACES = re.compile(r"[ \t\r\n]+")
 _RBAC = re.compile(
     r'cannot (?P<verb>[\w-]+) resource "(?P<resource>[^"]+)"'

@@ -149,6 +149,7 @@ def test_sanitize_keeps_plain_text() -> None:
     assert sanitize("a\tb\n c") == "a b c"
     assert sanitize("line1\n\x1b[1mline2", keep_newlines=True) == "line1\n[1mline2"
     assert sanitize("x" * 10, 5) == "xxxx…"
+    assert sanitize("a\u2028b\u2029c\ufeff\u2066d\u2069") == "abcd"
 
 
 def test_api_exception_from_the_generated_client() -> None:
