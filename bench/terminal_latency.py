@@ -26,7 +26,9 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from bench import corpora
+from kdebug_tui.term.backend import TerminalBackend
 from kdebug_tui.term.fake_backend import FakeBackend, flood_block
+from kdebug_tui.ui.widgets.terminal_io import TerminalLink
 from kdebug_tui.ui.widgets.terminal_view import TerminalView
 
 TARGET_P95_MS = 50.0
@@ -46,21 +48,13 @@ class Probe:
     paints: list[float] = field(default_factory=list)
 
 
-class ProbedTerminal(TerminalView):
-    """TerminalView that notes when echoes are fed and when frames are painted."""
+class ProbedLink(TerminalLink):
+    """TerminalLink that stamps echoes as they are fed (optionally without slicing)."""
 
     probe: Probe
     sliced: bool = True
-    frame_at: float = 0.0  # when the last frame that refreshed rows was issued
-    counted_frame: float = 0.0
 
-    def _on_frame(self) -> None:
-        before = self.frames
-        super()._on_frame()
-        if self.frames != before:
-            self.frame_at = perf_counter()
-
-    async def _feed(self, data: bytes) -> None:
+    async def feed(self, data: bytes) -> None:
         # Echo chunks are tiny and separate from the flood: stamp them as feeding starts
         # (the slices below yield, and a frame may run before this coroutine resumes).
         if self.probe.posted and max(data, default=0) >= 0x80:
@@ -69,11 +63,34 @@ class ProbedTerminal(TerminalView):
                 if token in self.probe.posted and token not in self.probe.fed:
                     self.probe.fed[token] = now
         if self.sliced:
-            await super()._feed(data)
+            await super().feed(data)
         else:  # the naive consumer: the whole chunk in one call, then a frame
             self.emulator.feed(data)
-            self._request_frame()
+            self._on_output()
             await asyncio.sleep(0)
+
+
+class ProbedTerminal(TerminalView):
+    """TerminalView that notes when frames are issued and painted."""
+
+    probe: Probe
+    sliced: bool = True
+    frame_at: float = 0.0  # when the last frame that refreshed rows was issued
+    counted_frame: float = 0.0
+
+    def _make_link(self, backend: TerminalBackend) -> TerminalLink:
+        link = ProbedLink(
+            backend, self.emulator, on_output=self._request_frame, recorder=lambda: None
+        )
+        link.probe = type(self).probe
+        link.sliced = type(self).sliced
+        return link
+
+    def _on_frame(self) -> None:
+        before = self.frames
+        super()._on_frame()
+        if self.frames != before:
+            self.frame_at = perf_counter()
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -99,10 +116,10 @@ class BenchApp(App[None]):
         self.sliced = sliced
 
     def compose(self) -> ComposeResult:
-        view = ProbedTerminal(self.backend, "bench \u203a flood")
-        view.probe = self.probe
-        view.sliced = self.sliced
-        yield view
+        # The link is made in the view's constructor, so the probe is set on the class.
+        ProbedTerminal.probe = self.probe
+        ProbedTerminal.sliced = self.sliced
+        yield ProbedTerminal(self.backend, "bench \u203a flood")
 
     def on_mount(self) -> None:
         self.query_one(ProbedTerminal).focus()

@@ -479,3 +479,20 @@ async def test_removing_the_view_closes_the_backend() -> None:
         await view.remove()
         await until(pilot, lambda: backend.exit is not None, "backend closed")
         assert backend.exit is not None and backend.exit.reason == "closed"
+
+
+async def test_clicking_the_terminal_focuses_it_and_failures_read_clearly() -> None:
+    class Refused(FakeBackend):
+        async def start(self, columns: int, lines: int) -> None:
+            raise PermissionError('pods "multi" is forbidden: cannot get pods/attach')
+
+    app = TermApp(Refused())
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        app.query_one("#other").focus()
+        await pilot.click(view, offset=(3, 3))
+        await until(pilot, lambda: view.has_focus, "focus on click")
+        await until(pilot, lambda: app.exits, "Exited")
+        assert app.exits[0].reason == "error"
+        assert "forbidden: cannot get pods/attach" in view.title_text()
+        assert "forbidden" in screen_text(view)

@@ -1,11 +1,11 @@
 """The embedded terminal: an Emulator fed from a TerminalBackend, painted with the Line API.
 
-Flow control is the point of this widget. The reader worker reads one chunk, feeds it to
-the emulator in ~2 ms slices (yielding to the event loop between slices so keys and paints
-are handled), and reads the next chunk only when the emulator has caught up, so unread
+Flow control is the point of this widget. Its TerminalLink (terminal_io.py) reads one chunk,
+feeds it in ~2 ms slices and reads the next only when the emulator has caught up, so unread
 output stays in the transport where its own flow control holds it. Painting is decoupled:
-feeding only marks the view stale; a frame timer (at most ~60 Hz, paused when idle) turns
-the emulator's dirty rows into region refreshes, and `render_line` rebuilds only those
+feeding only requests a frame; a frame (at once when the last one is older than a frame
+interval, otherwise at the next interval: never more than ~60 per second, nothing when idle)
+turns the emulator's dirty rows into region refreshes, and `render_line` rebuilds only those
 rows (Strips are cached per row until the emulator dirties them again).
 
 Keys go to the program encoded as xterm does, except the release chord (ctrl+] or Escape
@@ -14,9 +14,7 @@ twice within 300 ms), which posts `ReleaseFocus` so a program can never trap the
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections import deque
 from dataclasses import dataclass
 from time import monotonic
 from typing import ClassVar
@@ -33,6 +31,7 @@ from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.recorder import CastRecorder
 from kdebug_tui.ui.widgets.terminal_input import InputMixin
+from kdebug_tui.ui.widgets.terminal_io import TerminalLink
 from kdebug_tui.ui.widgets.terminal_render import (
     Selection,
     cursor_style,
@@ -54,7 +53,6 @@ class TerminalView(InputMixin, Widget, can_focus=True):
 
     ALLOW_SELECT = False  # the widget selects terminal cells itself
     FRAME_INTERVAL: ClassVar[float] = 1 / 60
-    SLICE_SECONDS: ClassVar[float] = 0.002
     ESCAPE_CHORD_SECONDS: ClassVar[float] = 0.3
     RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
 
@@ -129,15 +127,12 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         self._exit: BackendExit | None = None
         self._reader: Worker[None] | None = None
         self._writer: Worker[None] | None = None
-        self._outbox: deque[bytes | tuple[int, int]] = deque()
-        self._outbox_ready = asyncio.Event()
-        self._backend_ready = asyncio.Event()
+        self._link = self._make_link(backend)
         self._recorder: CastRecorder | None = None
         self._row_cache: dict[int, Strip] = {}
         self._frame_scheduled = False
         self._last_frame = 0.0
         self._resize_timer: Timer | None = None
-        self._sent_size: tuple[int, int] | None = None
         self._last_escape = -1.0
         self._offset = 0  # rows scrolled back; 0 = following the live screen
         self._last_scrollback = 0
@@ -187,11 +182,12 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             return
         if self._recorder is not None:
             self._recorder.input(data)
-        self._post(data)
+        self._link.post(data)
 
-    def _post(self, item: bytes | tuple[int, int]) -> None:
-        self._outbox.append(item)
-        self._outbox_ready.set()
+    def _make_link(self, backend: TerminalBackend) -> TerminalLink:
+        return TerminalLink(
+            backend, self._emulator, on_output=self._request_frame, recorder=lambda: self._recorder
+        )
 
     def send_text(self, text: str) -> None:
         self.send_bytes(text.encode("utf-8", "replace"))
@@ -216,6 +212,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         )
         emu.take_replies()
         self._backend = backend
+        self._link = self._make_link(backend)
         self._exit = None
         self._program_title = ""
         self._offset = 0
@@ -271,95 +268,31 @@ class TerminalView(InputMixin, Widget, can_focus=True):
 
     def _send_resize(self) -> None:
         self._resize_timer = None
-        if self._term_size != self._sent_size and self._exit is None:
-            self._post(self._term_size)
+        if self._term_size != self._link.sent_size and self._exit is None:
+            self._link.post(self._term_size)
 
     def _start_io(self) -> None:
         self._started = True
-        self._outbox.clear()
-        self._backend_ready = asyncio.Event()
+        link = self._link
         self._reader = self.run_worker(
-            self._pump(self._backend), group="terminal-io", exit_on_error=False
+            self._run_link(link), group="terminal-io", exit_on_error=False
         )
-        self._writer = self.run_worker(
-            self._write_loop(self._backend), group="terminal-io", exit_on_error=False
-        )
+        self._writer = self.run_worker(link.write_loop(), group="terminal-io", exit_on_error=False)
+
+    async def _run_link(self, link: TerminalLink) -> None:
+        exit_ = await link.read_loop(*self._term_size)
+        if link is self._link:
+            self._show_exit(exit_)
 
     async def _stop_io(self, *, close_backend: bool) -> None:
         for worker in (self._reader, self._writer):
             if worker is not None and not worker.is_finished:
                 worker.cancel()
         self._reader = self._writer = None
+        self._link.closed = True
         if close_backend:
             with contextlib.suppress(Exception):
                 await self._backend.close()
-
-    # --- I/O -----------------------------------------------------------------------------
-    async def _pump(self, backend: TerminalBackend) -> None:
-        """Read, feed in slices, repeat; never read ahead of the emulator."""
-        try:
-            columns, lines = self._term_size
-            self._sent_size = (columns, lines)
-            await backend.start(columns, lines)
-            self._backend_ready.set()
-            if self._recorder is not None:
-                self._recorder.resize(columns, lines)
-            while True:
-                data = await backend.read()
-                if not data:
-                    break
-                if self._recorder is not None:
-                    self._recorder.output(data)
-                await self._feed(data)
-            exit_ = backend.exit or BackendExit(None, "closed", "the stream ended")
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a broken backend ends this session, never the app
-            exit_ = backend.exit or BackendExit(None, "error", safe_title(str(exc)) or repr(exc))
-        if backend is self._backend:
-            self._show_exit(exit_)
-
-    async def _feed(self, data: bytes) -> None:
-        emu = self._emulator
-        view = memoryview(data)
-        pos, total = 0, len(data)
-        while pos < total:
-            # ~2 ms of emulator work per slice, then keys, timers and paints get their turn.
-            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)  # type: ignore[arg-type]
-            replies = emu.take_replies()
-            if replies:
-                self._post(replies)
-            self._request_frame()
-            await asyncio.sleep(0)
-
-    async def _write_loop(self, backend: TerminalBackend) -> None:
-        """The one task that talks to the backend's input side, so order is kept.
-
-        Input typed before the backend has started waits in the outbox instead of being lost.
-        """
-        outbox = self._outbox
-        await self._backend_ready.wait()
-        while True:
-            if not outbox:
-                self._outbox_ready.clear()
-                await self._outbox_ready.wait()
-                continue
-            item = outbox.popleft()
-            try:
-                if isinstance(item, tuple):
-                    self._sent_size = item
-                    await backend.resize(*item)
-                    if self._recorder is not None:
-                        self._recorder.resize(*item)
-                    continue
-                chunks = [item]
-                while outbox and isinstance(outbox[0], bytes):
-                    chunks.append(outbox.popleft())  # type: ignore[arg-type]
-                await backend.write(b"".join(chunks))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                continue  # the reader reports how the stream ended
 
     def _show_exit(self, exit_: BackendExit) -> None:
         self._exit = exit_
