@@ -28,7 +28,12 @@ async def access_review(request: web.Request, info: RequestInfo) -> web.StreamRe
         raise _not_found()
     if info.verb != "create":
         raise ApiError(405, METHOD_NOT_ALLOWED)
-    body = await read_json(request)
+    kind = (
+        "SelfSubjectRulesReview"
+        if info.resource == "selfsubjectrulesreviews"
+        else "SelfSubjectAccessReview"
+    )
+    body = await read_json(request, kind)
     if not isinstance(body, dict):
         raise bad_request("the body of the request must be an object")
     user: User = request[USER_KEY]

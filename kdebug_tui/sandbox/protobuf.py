@@ -39,6 +39,12 @@ SCHEMA: dict[str, dict[int, tuple[str, str, str]]] = {
     "Pod": {1: ("metadata", "ObjectMeta", ""), 2: ("spec", "PodSpec", "")},
     "DeleteOptions": {1: ("gracePeriodSeconds", I, "p"), 2: ("preconditions", "Preconditions", "p"), 3: ("orphanDependents", B, "p"), 4: ("propagationPolicy", S, "p"), 5: ("dryRun", S, "r")},
     "Preconditions": {1: ("uid", S, "p"), 2: ("resourceVersion", S, "p")},
+    "SelfSubjectAccessReview": {1: ("metadata", "ObjectMeta", ""), 2: ("spec", "SSARSpec", "")},
+    "SSARSpec": {1: ("resourceAttributes", "ResourceAttributes", "p"), 2: ("nonResourceAttributes", "NonResourceAttributes", "p")},
+    "ResourceAttributes": {1: ("namespace", S, ""), 2: ("verb", S, ""), 3: ("group", S, ""), 4: ("version", S, ""), 5: ("resource", S, ""), 6: ("subresource", S, ""), 7: ("name", S, "")},
+    "NonResourceAttributes": {1: ("path", S, ""), 2: ("verb", S, "")},
+    "SelfSubjectRulesReview": {1: ("metadata", "ObjectMeta", ""), 2: ("spec", "RulesSpec", "")},
+    "RulesSpec": {1: ("namespace", S, "")},
     "PodSpec": {
         1: ("volumes", "Volume", "r"), 2: ("containers", "Container", "r"), 3: ("restartPolicy", S, ""),
         4: ("terminationGracePeriodSeconds", I, "p"), 5: ("activeDeadlineSeconds", I, "p"), 6: ("dnsPolicy", S, ""),
