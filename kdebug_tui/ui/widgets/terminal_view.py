@@ -275,9 +275,19 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         self._started = True
         link = self._link
         self._reader = self.run_worker(
-            self._run_link(link), group="terminal-io", exit_on_error=False
+            self._run_link(link),
+            name="terminal-reader",
+            group="terminal-io",
+            description=f"terminal output: {self.label}",
+            exit_on_error=False,
         )
-        self._writer = self.run_worker(link.write_loop(), group="terminal-io", exit_on_error=False)
+        self._writer = self.run_worker(
+            link.write_loop(),
+            name="terminal-writer",
+            group="terminal-io",
+            description=f"terminal input: {self.label}",
+            exit_on_error=False,
+        )
 
     async def _run_link(self, link: TerminalLink) -> None:
         exit_ = await link.read_loop(*self._term_size)
