@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kdebug_tui.ui.screens.logs import LogsScreen
-from kdebug_tui.ui.screens.triage import TriageScreen
+from kdebug_tui.ui.screens.triage import COLUMNS, TriageScreen
 from tests.ui.app_support import SIZE, make_app, pod_names, wait_for
 
 
@@ -33,7 +33,8 @@ async def test_triage_lists_finished_debugger_and_opens_its_log(
 
         # Marked as started by us this session: the OURS column says so.
         app.services.mark_ours("default", "already-debugged", "debugger-old12")
-        await wait_for(pilot, lambda: screen._texts[key][-1] == "yes", "ours = yes")
+        ours = COLUMNS.index("ours")
+        await wait_for(pilot, lambda: screen._texts[key][ours] == "yes", "ours = yes")
 
         # enter on a finished one shows its log (attach is impossible).
         screen.table.move_cursor(row=screen.table.get_row_index(key))
