@@ -21,13 +21,16 @@ import struct
 import subprocess
 import termios
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 READ_CHUNK = 65536
 
-# The mount helper: a fixed script, never built from user input; the container's argv
-# follows it as "$@".
-_HOST_MOUNT_SCRIPT = 'mount --rbind / "$0" && exec "$@"'
+# The namespace setup helper: a fixed script, never built from user input. Arguments:
+# hostname (or "-"), where to bind-mount / (or "-"), then the container's argv as "$@".
+_SETUP_SCRIPT = (
+    'h=$1 r=$2; shift 2; if [ "$h" != - ]; then hostname "$h" || exit 127; fi; '
+    'if [ "$r" != - ]; then mount --rbind / "$r" || exit 127; fi; exec "$@"'
+)
 _SETPRIV = shutil.which("setpriv")
 
 
@@ -41,6 +44,11 @@ class RuntimeCapabilities:
 
 
 _capabilities: RuntimeCapabilities | None = None
+_uts = False  # containers get the pod's name as hostname (own UTS namespace)
+
+
+def uts_namespaces() -> bool:
+    return _uts
 
 
 def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
@@ -61,6 +69,10 @@ def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
             "unshare --pid --mount-proc",
             reasons,
         )
+        global _uts
+        _uts = bool(shutil.which("hostname")) and _probe(
+            ["unshare", "--uts", "--", "hostname", "kdebug-probe"], "unshare --uts", reasons
+        )
         with contextlib.suppress(OSError):
             os.makedirs(host_root, exist_ok=True)
         if not os.path.isdir(host_root):
@@ -68,7 +80,7 @@ def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
         elif shutil.which("mount"):
             mount_ok = _probe(
                 ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                 _HOST_MOUNT_SCRIPT, host_root, "true"],
+                 _SETUP_SCRIPT, "setup", "-", host_root, "true"],
                 "bind mount of / in a private mount namespace",
                 reasons,
             )  # fmt: skip
@@ -106,7 +118,7 @@ class SpawnSpec:
     join_namespaces_of: int | None = None  # host pid whose PID + mount namespaces to enter
     host_root_mount: str | None = None  # bind-mount / here, in a private mount namespace
     uid: int | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    hostname: str | None = None  # with new_pid_namespace: own UTS namespace, this hostname
 
 
 def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
@@ -118,17 +130,20 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
     forked = False
     if ctty_inside(spec):
         argv = ["setsid", "--ctty", "--", *argv]
-    if spec.host_root_mount:
-        argv = ["sh", "-c", _HOST_MOUNT_SCRIPT, spec.host_root_mount, *argv]
+    hostname = spec.hostname if spec.new_pid_namespace and not spec.join_namespaces_of else None
+    root = spec.host_root_mount if spec.join_namespaces_of is None else None
+    if hostname or root:
+        argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
     if spec.join_namespaces_of is not None:
         argv = ["nsenter", "--target", str(spec.join_namespaces_of), "--pid", "--mount",
-                "--", *argv]  # fmt: skip
+                "--uts", "--", *argv]  # fmt: skip
         forked = True
     elif spec.new_pid_namespace:
-        argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc",
+        uts = ["--uts"] if hostname else []
+        argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
                 "--propagation", "private", "--", *argv]  # fmt: skip
         forked = True
-    elif spec.host_root_mount:
+    elif root:
         argv = ["unshare", "--mount", "--propagation", "private", "--", *argv]
     if _SETPRIV:
         # if the sandbox dies without closing (SIGKILL, crash), its containers die with it:

@@ -32,6 +32,7 @@ from kdebug_tui.sandbox.processes import (
     RuntimeCapabilities,
     SpawnSpec,
     probe_capabilities,
+    uts_namespaces,
 )
 
 __all__ = [
@@ -173,7 +174,7 @@ class ContainerRuntime:
         Starting a name that already exists and has terminated starts it again
         (like `restart` without backoff)."""
         if self._closed:
-            raise RuntimeFailure("runtime is closed")
+            raise RuntimeFailure("the container runtime is shut down")
         key = (launch.pod_uid, launch.name)
         existing = self._containers.get(key)
         if existing is not None:
@@ -194,6 +195,8 @@ class ContainerRuntime:
         c = self._containers.get((pod_uid, name))
         if c is None:
             raise RuntimeFailure(f"container {name} not found")
+        if self._closed:
+            return
         if c.running or (c.task is not None and not c.task.done()):
             return
         c.restart_count += 1
@@ -357,9 +360,17 @@ class ContainerRuntime:
                 spec.join_namespaces_of = join
             else:
                 spec.new_pid_namespace = True
+                spec.hostname = self._hostname(launch)
         if launch.host_root_mount and caps.host_mount and spec.join_namespaces_of is None:
             spec.host_root_mount = launch.host_root_mount
         return spec
+
+    @staticmethod
+    def _hostname(launch: ContainerLaunch) -> str | None:
+        """A pod's containers see the pod's name as hostname (the node's with hostNetwork)."""
+        if launch.host_network or not uts_namespaces():
+            return None
+        return launch.pod_name[:63]
 
     async def _namespace_holder(self, c: Container) -> int | None:
         """The host pid whose PID namespace `c` joins, or None for a namespace of its own."""
@@ -374,7 +385,12 @@ class ContainerRuntime:
         if pause is None or pause.returncode is not None:
             argv = [sys.executable, "-S", str(PROGRAMS_DIR / "pause.py")]
             pause = Process(
-                SpawnSpec(argv=argv, env={"PATH": DEFAULT_PATH}, new_pid_namespace=True)
+                SpawnSpec(
+                    argv=argv,
+                    env={"PATH": DEFAULT_PATH},
+                    new_pid_namespace=True,
+                    hostname=self._hostname(launch),
+                )
             )
             pause.start()
             self.started_pids.add(pause.pid)

@@ -140,3 +140,16 @@ async def test_host_pid_sees_host_processes(runtime: ContainerRuntime) -> None:
     await runtime.start(launch("node", host_pid=True, command=["cat", "/proc/1/cmdline"]))
     out = await output_of(runtime, "node")
     assert "pause" not in out and out  # the machine's own PID 1, not a container's
+
+
+@needs_pid_ns
+async def test_hostname_is_the_pod_name(runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("app", command=APP, pod_name="web-7f9c"))
+    await runtime.wait_for("uid-1", "app", is_running)
+    await runtime.start(
+        launch("dbg", kind="ephemeral", target_container="app", command=["hostname"],
+               pod_name="web-7f9c")
+    )  # fmt: skip
+    assert await output_of(runtime, "dbg") == "web-7f9c\n"
+    handle = await runtime.exec("uid-1", "app", ["hostname"], tty=False, stdin=False)
+    assert await handle.read() == (1, b"web-7f9c\n")
