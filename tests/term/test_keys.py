@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kdebug_tui.term.keys import (
     MOUSE_ANY_EVENT,
@@ -182,3 +184,19 @@ def test_mouse_legacy_encoding() -> None:
     assert encode_mouse("release", 0, 0, tracking=MOUSE_NORMAL, sgr=False) == b"\x1b[M#!!"
     # Coordinates past 222 cannot be encoded in one byte: nothing is sent.
     assert encode_mouse("press", 300, 0, tracking=MOUSE_NORMAL, sgr=False) == b""
+
+
+@given(st.text())
+def test_paste_never_ends_the_bracket_early(text: str) -> None:
+    data = encode_paste(text, bracketed=True)
+    inner = data[len(b"\x1b[200~") : -len(b"\x1b[201~")]
+    assert data.startswith(b"\x1b[200~") and data.endswith(b"\x1b[201~")
+    assert b"\x1b[201~" not in inner and b"\x1b[200~" not in inner
+    assert b"\n" not in data
+
+
+@given(st.text(min_size=1, max_size=1))
+def test_any_typed_character_is_sent_as_utf8(character: str) -> None:
+    if not character.isprintable():
+        return
+    assert encode_key("x", character) == character.encode("utf-8", "surrogatepass")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kdebug_tui.term.recorder import CastRecorder, read_cast
 
@@ -124,3 +128,17 @@ def test_writes_to_an_open_stream_and_flushes() -> None:
     rec.close()
     rec.output(b"after close")  # ignored, no error
     assert len(stream.getvalue().splitlines()) == 2
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300), cuts=st.lists(st.integers(0, 300), max_size=8))
+def test_any_bytes_split_anywhere_decode_as_one_stream(
+    tmp_path: Path, data: bytes, cuts: list[int]
+) -> None:
+    path = tmp_path / "prop.cast"
+    bounds = sorted({0, len(data), *(cut for cut in cuts if cut <= len(data))})
+    with CastRecorder(path, width=80, height=24) as rec:
+        for start, end in itertools.pairwise(bounds):
+            rec.output(data[start:end])
+    _, events = read_cast(path)
+    assert "".join(event[2] for event in events) == data.decode("utf-8", "replace")
