@@ -8,6 +8,7 @@ container is not running (and in which state), or it was started without stdin/t
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from ..term.backend import BackendExit, TerminalBackend
@@ -113,9 +114,57 @@ class _StreamBackend:
 
 
 class AttachSession(_StreamBackend):
-    """`kubectl attach -it` as a TerminalBackend. A new instance reattaches."""
+    """`kubectl attach -it` as a TerminalBackend. A new instance reattaches.
+
+    An attach stream's status says "Success" whatever the process exit code was (the kubelet
+    does not know it), so when it ends that way the pod is read again for the real ending.
+    """
 
     _subresource = "attach"
+    settle_tries = 20
+    settle_interval = 0.1
+    _refined: BackendExit | None = None
+
+    @property
+    def exit(self) -> BackendExit | None:
+        return self._refined or self._stream.exit
+
+    async def read(self) -> bytes:
+        data = await self._stream.read()
+        if not data and self._refined is None:
+            ending = self._stream.exit
+            if ending is not None and ending.reason == "exited" and ending.code == 0:
+                self._refined = await self._real_ending(ending)
+        return data
+
+    async def _real_ending(self, reported: BackendExit) -> BackendExit:
+        path = pod_path(self.namespace, self.pod, "").rstrip("/")
+        state: dict[str, Any] = {}
+        for attempt in range(self.settle_tries):
+            try:
+                obj = await self.session.request_json(
+                    "GET", path, resource="pods", namespace=self.namespace
+                )
+            except KubeError:
+                return reported
+            state = (container_status(obj, self.container) or {}).get("state") or {}
+            if "terminated" in state:
+                term = state["terminated"] or {}
+                code = term.get("exitCode")
+                reason = term.get("reason") or "Terminated"
+                return BackendExit(
+                    code, "exited", f"container {self.container} exited with code {code} ({reason})"
+                )
+            if attempt + 1 < self.settle_tries:
+                await asyncio.sleep(self.settle_interval)
+        if "running" in state:
+            return BackendExit(
+                None,
+                "closed",
+                f"the attach session ended; container {self.container} is still running "
+                "(attach again to continue)",
+            )
+        return reported
 
     def __init__(
         self,

@@ -54,6 +54,13 @@ async def shell(ws: web.WebSocketResponse, request: web.Request, server: FakeSer
             await ws.send_bytes(b"\x01" + command + b"\r\n")
             if command.startswith(b"exit"):
                 code = int(command.split()[1]) if b" " in command else 0
+                for entry in (
+                    server.pods.get(request.match_info["name"], {})
+                    .get("status", {})
+                    .get("containerStatuses", [])
+                ):  # the process has ended: the kubelet reports it (unless a test already did)
+                    if "terminated" not in entry["state"]:
+                        entry["state"] = {"terminated": {"exitCode": code, "reason": "Completed"}}
                 await ws.send_bytes(SUCCESS if code == 0 else exit_status(code))
                 await ws.close()
                 return
@@ -75,7 +82,10 @@ async def test_attach_negotiates_v5_resizes_and_exits_zero(tmp_path: Path) -> No
         assert await attach.read() == b"echo hi\r\n"
         await attach.write(b"exit\r")
         assert await read_all(attach) == b"exit\r\n"
-        assert attach.exit == BackendExit(0, "exited", "exited with code 0")
+        # The attach status says Success whatever happened; the pod tells the real ending.
+        assert attach.exit == BackendExit(
+            0, "exited", "container dbg exited with code 0 (Completed)"
+        )
     resizes = [json.loads(m[1:]) for m in server.received if m[0] == 4]
     assert resizes[:2] == [{"Width": 81, "Height": 25}, {"Width": 80, "Height": 24}]
 
@@ -335,3 +345,32 @@ async def test_missing_ephemeralcontainers_subresource(tmp_path: Path) -> None:
     patch = server.requests[-1]
     assert patch.method == "PATCH"
     assert patch.content_type == "application/strategic-merge-patch+json"
+
+
+async def test_attach_ending_reads_the_real_exit_code(tmp_path: Path) -> None:
+    server = FakeServer(handler=shell, pods={"p": pod("p", stdin=True, tty=True)})
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        await attach.start(80, 24)
+        # The fake kubelet marks the container terminated with 7 but the stream says Success.
+        server.pods["p"]["status"]["containerStatuses"][0]["state"] = {
+            "terminated": {"exitCode": 7, "reason": "Error"}
+        }
+        await attach.write(b"exit\r")
+        await read_all(attach)
+        assert attach.exit == BackendExit(7, "exited", "container dbg exited with code 7 (Error)")
+
+
+async def test_attach_that_ends_while_the_container_runs(tmp_path: Path) -> None:
+    async def detach(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(SUCCESS)
+        await ws.close()
+
+    server = FakeServer(handler=detach, pods={"p": pod("p", stdin=True, tty=True)})
+    async with fake_api(tmp_path, server) as session:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        attach.settle_tries = 2
+        await attach.start(80, 24)
+        await read_all(attach)
+        assert attach.exit is not None and attach.exit.reason == "closed"
+        assert "is still running" in attach.exit.message

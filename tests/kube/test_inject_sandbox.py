@@ -433,3 +433,20 @@ async def test_copy_create_retried_after_a_lost_answer_is_recognised(
     created = await inject(kube, built, request_timeout=0.3)
     assert created["metadata"]["name"] == "t-lost-create-copy"
     assert created["metadata"]["labels"][SESSION_LABEL] == request.session_id
+
+
+async def test_attach_reports_the_shells_exit_code(kube: KubeSession, sandbox: Any) -> None:
+    pod = await target_pod(kube, "t-exit-code")
+    request = DebugRequest(
+        mode="ephemeral", namespace="default", pod_name="t-exit-code", image="busybox"
+    )
+    built = build(request, pod)
+    await inject(kube, built)
+    await wait_for_container(kube, "default", "t-exit-code", built.container_name, timeout=20)
+    attach = AttachSession(kube, "default", "t-exit-code", built.container_name)
+    await attach.start(80, 24)
+    await attach.write(b"exit 3\r")
+    await drain(attach)
+    assert attach.exit is not None
+    assert (attach.exit.code, attach.exit.reason) == (3, "exited")
+    assert attach.exit.message == f"container {built.container_name} exited with code 3 (Error)"
