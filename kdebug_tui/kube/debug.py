@@ -10,7 +10,6 @@ body, so what the user reviews is exactly what goes over the wire.
 from __future__ import annotations
 
 import copy as _copy
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,16 @@ from typing import Any, Literal
 import yaml
 
 from .custom_spec import CustomSpecError, merge_into_container, validate_custom_spec
-from .errors import KubeError
+from .debug_validate import (
+    LEGACY_WARNING,
+    MODES,
+    PULL_POLICIES,
+    TARGET_WARNING,
+    InvalidDebugRequest,
+    change_target,
+    is_valid_image,
+    validate,
+)
 from .names import (
     SuffixFunc,
     copy_pod_name,
@@ -28,53 +36,34 @@ from .names import (
     pod_container_names,
     random_suffix,
 )
-from .profiles import PROFILES, KeepFlags, apply_profile
+from .profiles import KeepFlags, apply_profile
 
 Mode = Literal["ephemeral", "copy", "node"]
-MODES = ("ephemeral", "copy", "node")
-PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+__all__ = [
+    "LEGACY_WARNING",
+    "MODES",
+    "PULL_POLICIES",
+    "TARGET_WARNING",
+    "BuiltDebug",
+    "CopyOptions",
+    "DebugRequest",
+    "EnvVar",
+    "InvalidDebugRequest",
+    "build",
+    "is_valid_image",
+    "render_preview",
+    "validate",
+]
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kdebug-tui"
 SESSION_LABEL = "kdebug-tui.io/session"
 NODE_CONTAINER_NAME = "debugger"
 
-# distribution/reference's ReferenceRegexp (what kubectl validates --image and --set-image with).
-_ALNUM = r"[a-z0-9]+"
-_SEPARATOR = r"(?:[._]|__|[-]+)"
-_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
-_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_TAG = r"[\w][\w.-]{0,127}"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
-_REFERENCE = re.compile(
-    rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::{_TAG})?(?:@{_DIGEST})?$"
-)
-
-TARGET_WARNING = (
-    'Targeting container "{target}". If you don\'t see processes from this container it may '
-    "be because the container runtime doesn't support this feature."
-)
-LEGACY_WARNING = (
-    "Legacy profile is planned to be deprecated in the near future. It is recommended to "
-    'specify other profiles such as "--profile=general".'
-)
-
-
-class InvalidDebugRequest(KubeError):
-    """The request cannot be built (kubectl would refuse it before calling the API too)."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__("Invalid debug request", message, reason="InvalidRequest", hint=hint)
-
 
 def new_session_id() -> str:
     """A short id put on every object one debug session creates, to find and clean them."""
     return secrets.token_hex(4)
-
-
-def is_valid_image(image: str) -> bool:
-    return bool(_REFERENCE.match(image))
 
 
 @dataclass(frozen=True)
@@ -177,51 +166,6 @@ def _replace(built: BuiltDebug, **changes: Any) -> BuiltDebug:
     return replace(updated, preview_yaml=render_preview(updated))
 
 
-def validate(request: DebugRequest) -> None:
-    """kubectl's own checks (its Validate), with its wording where it has one."""
-    if request.mode not in MODES:
-        raise InvalidDebugRequest(f"unknown mode {request.mode!r} (one of {', '.join(MODES)})")
-    if not request.namespace:
-        raise InvalidDebugRequest("a namespace is required")
-    opts = request.copy_options
-    if request.mode == "node":
-        if not request.node_name:
-            raise InvalidDebugRequest("a node name is required to debug a node")
-    elif not request.pod_name:
-        raise InvalidDebugRequest("a pod name is required")
-    if request.mode == "copy":
-        if not request.image and not opts.set_image and not request.command:
-            raise InvalidDebugRequest("you must specify --image, --set-image or command arguments.")
-        if request.command and not _change_target(request) and not request.image:
-            raise InvalidDebugRequest(
-                "you must specify an existing container or a new image when specifying args."
-            )
-        if request.target:
-            raise InvalidDebugRequest(
-                "--target is incompatible with --copy-to. Use --share-processes instead."
-            )
-    elif not request.image:
-        raise InvalidDebugRequest("you must specify --image when not using --copy-to.")
-    if request.image and not is_valid_image(request.image):
-        raise InvalidDebugRequest(f'invalid image name "{request.image}": invalid reference format')
-    if request.image_pull_policy and request.image_pull_policy not in PULL_POLICIES:
-        raise InvalidDebugRequest(f"invalid image pull policy: {request.image_pull_policy}")
-    for name, image in opts.set_image.items():
-        if not is_valid_image(image):
-            raise InvalidDebugRequest(
-                f'invalid image name "{image}" for container "{name}": invalid reference format'
-            )
-    if request.tty and not request.stdin:
-        raise InvalidDebugRequest("-i/--stdin is required for containers with -t/--tty=true")
-    if request.profile not in PROFILES:
-        raise InvalidDebugRequest(
-            f"unknown profile: {request.profile}", hint="options are " + ", ".join(PROFILES)
-        )
-    for var in request.env:
-        if not var.name:
-            raise InvalidDebugRequest("environment variables need a name")
-
-
 def build(
     request: DebugRequest,
     pod: dict[str, Any] | None = None,
@@ -308,12 +252,6 @@ def _build_ephemeral(
     )
 
 
-def _change_target(request: DebugRequest) -> str | None:
-    return request.copy_options.change_container or (
-        request.container_name if request.mode == "copy" else None
-    )
-
-
 def _build_copy(
     request: DebugRequest,
     pod: dict[str, Any],
@@ -342,7 +280,7 @@ def _build_copy(
         if override:
             container["image"] = override
 
-    wanted = _change_target(request)
+    wanted = change_target(request)
     existing = _find_container(spec, wanted) if wanted else None
     name = wanted or ""
     if existing is None:
