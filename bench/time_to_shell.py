@@ -13,18 +13,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import fcntl
 import os
 import pty
 import re
 import shutil
 import statistics
+import struct
 import tempfile
+import termios
 import time
 from pathlib import Path
 from typing import Any
 
 POD, TARGET, IMAGE, NAMESPACE = "web-distroless", "app", "busybox:1.36", "default"
-PROMPT = re.compile(rb"(/ # |\$ )")
+PROMPT = re.compile(rb"[#$] $")  # a shell prompt at the end of the output (dash, ash, bash)
+HINT = b"If you don't see a command prompt"
 TIMEOUT = 60.0
 
 
@@ -62,7 +66,10 @@ async def kdebug_once(kubeconfig: Path) -> float:
                 return False
             return any(
                 p.terminal is not None
-                and any(PROMPT.search(line.encode()) for line in p.terminal.screen_lines())
+                and any(
+                    PROMPT.search(line.rstrip().encode() + b" ")
+                    for line in p.terminal.screen_lines()
+                )
                 for p in screen.panes
             )
 
@@ -73,20 +80,24 @@ async def kdebug_once(kubeconfig: Path) -> float:
 
 
 async def kubectl_once(kubectl: str, kubeconfig: Path) -> float:
+    """kubectl under a 160x48 PTY; Enter is pressed as soon as kubectl says to press it
+    (the shell's first prompt was printed before the attach), as a user would."""
     argv = [
         kubectl, "--kubeconfig", str(kubeconfig), "-n", NAMESPACE, "debug", POD, "-it",
-        f"--image={IMAGE}", f"--target={TARGET}",
+        f"--image={IMAGE}", f"--target={TARGET}", "--profile=general",
     ]  # fmt: skip
     started = time.perf_counter()
     pid, fd = pty.fork()
-    if pid == 0:  # the child: kubectl on the PTY
+    if pid == 0:  # the child: kubectl on the PTY, with a real window size
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
         os.execv(argv[0], argv)
     loop = asyncio.get_running_loop()
     seen = b""
-    found = loop.create_future()
+    pressed_at = -1
+    found: asyncio.Future[float] = loop.create_future()
 
     def readable() -> None:
-        nonlocal seen
+        nonlocal seen, pressed_at
         try:
             data = os.read(fd, 65536)
         except OSError:
@@ -97,12 +108,16 @@ async def kubectl_once(kubectl: str, kubeconfig: Path) -> float:
             loop.remove_reader(fd)
             return
         seen += data
-        if PROMPT.search(seen) and not found.done():
+        if pressed_at < 0 and HINT in seen:
+            pressed_at = len(seen)
+            os.write(fd, b"\r")
+        tail = seen[max(pressed_at, 0) :]
+        if PROMPT.search(tail) and not found.done():
             found.set_result(time.perf_counter() - started)
 
     loop.add_reader(fd, readable)
     try:
-        return float(await asyncio.wait_for(found, TIMEOUT))
+        return await asyncio.wait_for(found, TIMEOUT)
     finally:
         loop.remove_reader(fd)
         with contextlib.suppress(OSError):

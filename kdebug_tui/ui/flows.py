@@ -13,14 +13,14 @@ cancelling the worker cancels the wait or the attach.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from kdebug_tui.kube.errors import KubeError, to_kube_error
 from kdebug_tui.kube.podstate import container_spec, container_status, describe_state
-from kdebug_tui.term.backend import BackendExit, TerminalBackend
+from kdebug_tui.ui.flow_backends import WAIT_TIMEOUT, EarlyStart
 from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
 
-WAIT_TIMEOUT = 120.0
 SHELL = ["sh", "-c", "command -v bash >/dev/null && exec bash || exec sh"]
 
 
@@ -52,34 +52,38 @@ def describe_progress(progress: Any) -> str:
     return text
 
 
-async def debug_flow(app: Any, pane: SessionPane, built: Any) -> None:
-    """Wait for the new debug container, then attach (or show how it ended)."""
-    from kdebug_tui.kube.inject import wait_for_container
+def early_start(app: Any, built: Any) -> EarlyStart:
+    """Begin waiting for (and then connecting to) the new container right after inject."""
+    return EarlyStart(
+        app.services.session,
+        built.namespace,
+        built.pod_name,
+        built.container_name,
+        nudge=_runs_image_default(built),
+        timeout=WAIT_TIMEOUT,
+    )
 
+
+async def debug_flow(app: Any, pane: SessionPane, built: Any, early: EarlyStart | None) -> None:
+    """Show the wait for the new debug container, then the shell (or how it ended)."""
     target = pane.target
-    session = app.services.session
+    early = early or early_start(app, built)
     pane.set_status(f"waiting for {target.container} in {target.pod}…  c: cancel")
-    await pane.set_actions([("cancel", "Cancel")])
-
-    def on_progress(progress: Any) -> None:
-        pane.show_progress(describe_progress(progress))
-
+    pane.set_actions(["cancel"])
+    early.listen(lambda progress: pane.show_progress(describe_progress(progress)))
     try:
-        outcome = await wait_for_container(
-            session,
-            target.namespace,
-            target.pod,
-            target.container,
-            timeout=WAIT_TIMEOUT,
-            on_progress=on_progress,
-        )
+        outcome, backend = await early.result()
     except KubeError as exc:
         # A timeout names the node and the last waiting reason (K2's message).
         await _failed(pane, exc)
         return
-    await pane.set_actions([])
-    if outcome.state == "running":
-        await _open_terminal(app, pane, nudge=_runs_image_default(built))
+    except asyncio.CancelledError:
+        await early.close()
+        raise
+    pane.set_actions([])
+    if backend is not None:
+        early.backend = None  # the pane owns it now (closed when the pane goes)
+        await pane.show_terminal(backend)
         return
     reason = outcome.reason or "Terminated"
     header = f"{target.container} terminated at once: {reason}, exit code {outcome.exit_code}"
@@ -126,7 +130,7 @@ async def attach_flow(app: Any, pane: SessionPane) -> None:
             f"{target.container} was started without {missing}: there is no terminal to "
             "attach to. l shows its logs; a debug container (d) gives you a shell."
         )
-        await pane.set_actions([("logs", "Show logs"), ("close", "Close")])
+        pane.set_actions(["logs", "close"])
         return
     if "running" not in ((status or {}).get("state") or {}):
         pane.show_progress(f"{target.container}: {describe_state(status)}")
@@ -144,51 +148,12 @@ async def exec_flow(app: Any, pane: SessionPane) -> None:
     await pane.show_terminal(backend)
 
 
-class PromptNudge:
-    """A TerminalBackend wrapper that presses Enter once, right after attaching.
-
-    A shell prints its prompt when it starts, before anyone is attached, and a tty attach
-    does not replay it: kubectl says "If you don't see a command prompt, try pressing
-    enter". For a debug container we just started with the image's default command (a
-    shell), we press it for the user. Never used for the user's own command or for an
-    attach to a container we did not start.
-    """
-
-    def __init__(self, inner: TerminalBackend) -> None:
-        self.inner = inner
-
-    async def start(self, columns: int, lines: int) -> None:
-        await self.inner.start(columns, lines)
-        await self.inner.write(b"\r")
-
-    async def read(self) -> bytes:
-        return await self.inner.read()
-
-    async def write(self, data: bytes) -> None:
-        await self.inner.write(data)
-
-    async def resize(self, columns: int, lines: int) -> None:
-        await self.inner.resize(columns, lines)
-
-    async def close(self) -> None:
-        await self.inner.close()
-
-    @property
-    def exit(self) -> BackendExit | None:
-        return self.inner.exit
-
-
-async def _open_terminal(app: Any, pane: SessionPane, *, nudge: bool = False) -> None:
+async def _open_terminal(app: Any, pane: SessionPane) -> None:
     from kdebug_tui.kube.attach import AttachSession
 
     target = pane.target
-    backend: TerminalBackend = AttachSession(
-        app.services.session, target.namespace, target.pod, target.container
-    )
-    if nudge:
-        backend = PromptNudge(backend)
-    else:
-        pane.show_progress("If you don't see a command prompt, press enter.")
+    backend = AttachSession(app.services.session, target.namespace, target.pod, target.container)
+    pane.show_progress("If you don't see a command prompt, press enter.")
     await pane.show_terminal(backend)
 
 
@@ -232,4 +197,4 @@ def _ended_header(status: Any, target: PaneTarget, *, phase: str | None = None) 
 
 async def _failed(pane: SessionPane, error: KubeError) -> None:
     pane.mark_failed(error.describe())
-    await pane.set_actions([("reattach", "Retry"), ("logs", "Logs"), ("close", "Close")])
+    pane.set_actions(["reattach", "logs", "close"])

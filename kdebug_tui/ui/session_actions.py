@@ -72,12 +72,19 @@ async def inject_built(app: Any, built: Any) -> dict[str, Any]:
     return result
 
 
-async def after_inject(app: Any, request: Any, built: Any, result: dict[str, Any]) -> SessionPane:
+async def after_inject(
+    app: Any, request: Any, built: Any, result: dict[str, Any], early: Any = None
+) -> SessionPane:
     """The container (or pod) exists: remember it, open its pane and wait for it there."""
     install(app)
     context = _context(app)
-    screen = await show_sessions(app)
     pod_name = str(((result or {}).get("metadata") or {}).get("name") or built.pod_name)
+    if pod_name != built.pod_name:  # a generated copy/node name collided and was replaced
+        built = built.with_pod_name(pod_name)
+    # Wait and connect while the screen and the pane are being built.
+    if early is None and built.container_name:
+        early = flows.early_start(app, built)
+    screen = await show_sessions(app)
     owned = built.mode in ("copy", "node")
     if owned:
         kind = "node" if built.mode == "node" else "copy"
@@ -100,7 +107,7 @@ async def after_inject(app: Any, request: Any, built: Any, result: dict[str, Any
         pane.mark_failed("The copy was created without a debug container: nothing to attach to.")
         return pane
     screen.run_flow(
-        pane, lambda: flows.debug_flow(app, pane, built), f"wait for {built.container_name}"
+        pane, lambda: flows.debug_flow(app, pane, built, early), f"wait for {built.container_name}"
     )
     return pane
 
@@ -144,16 +151,28 @@ def open_shell_beside(app: Any, pane: SessionPane, *, beside: bool) -> None:
 
 def reattach(app: Any, pane: SessionPane) -> None:
     screen = sessions_screen(app)
+    if pane.target.kind == "logs":
+        screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
+        return
     flow = flows.exec_flow if pane.target.kind == "exec" else flows.attach_flow
     screen.run_flow(pane, lambda: flow(app, pane), f"reattach to {pane.target.container}")
 
 
 def show_logs(app: Any, pane: SessionPane) -> None:
+    """The container's logs: in the pane itself, or beside it when it holds a terminal
+    (whose screen and scrollback must survive)."""
     screen = sessions_screen(app)
-    if pane.state == "terminal":
-        app.notify("The terminal is live; close or detach it before showing logs.")
+    if pane.terminal is None:
+        screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
         return
-    screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
+
+    async def beside() -> None:
+        old = pane.target
+        target = PaneTarget(old.context, old.namespace, old.pod, old.container, kind="logs")
+        new = await screen.open_pane(target, next_to=pane)
+        screen.run_flow(new, lambda: flows.logs_flow(app, new, None), "logs")
+
+    app.call_later(beside)
 
 
 # --- cleanup -------------------------------------------------------------------------------

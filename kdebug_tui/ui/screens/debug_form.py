@@ -392,13 +392,15 @@ class DebugFormScreen(Screen[None]):
         session = getattr(self.services, "session", None)
         if session is None:
             return
+        findings: list[Any]
         try:
-            findings = await preflight(session, request, self.pod)
+            findings = list(await preflight(session, request, self.pod))
         except Exception as exc:  # advisory: say it could not check, never block on it
             error = to_kube_error(exc)
             findings = [_Note("info", f"pre-flight checks could not run: {error}")]
         if request is self.request:
-            self.findings = list(findings)
+            # Secret-looking values are already in the notes (computed without a round trip).
+            self.findings = [f for f in findings if not str(f.code).startswith("secret")]
             self._render_findings()
 
     @work(group="debug-nodes", exit_on_error=False)
@@ -451,10 +453,16 @@ class DebugFormScreen(Screen[None]):
             replace=request.copy_options.replace,
             custom=dict(request.custom or {}),
         )
-        if not privileges:
+        lines = [f"• {p.grants}" for p in privileges]
+        # Pre-flight's own confirm findings (K2) that our list does not already cover.
+        lines += [
+            f"• {clean(f.message, 300)}"
+            for f in self.findings
+            if getattr(f, "confirm", False) and f.code not in ("privileged", "node-access")
+        ]
+        if len(lines) == 0:
             self._submit(request, built)
             return
-        lines = [f"• {p.grants}" for p in privileges]
         lines.append("Only continue if this is what the incident needs.")
 
         def answered(ok: bool | None) -> None:
@@ -468,6 +476,7 @@ class DebugFormScreen(Screen[None]):
 
     @work(exclusive=True, group="debug-submit", exit_on_error=False)
     async def _submit(self, request: DebugRequest, built: BuiltDebug) -> None:
+        from kdebug_tui.ui.flows import early_start
         from kdebug_tui.ui.session_actions import after_inject, inject_built
 
         self.submitting = True
@@ -484,10 +493,15 @@ class DebugFormScreen(Screen[None]):
         finally:
             self.submitting = False
             self._update_submit()
+        # Start waiting for the container at once, before any screen work.
+        actual = str((result.get("metadata") or {}).get("name") or built.pod_name)
+        early = None
+        if built.container_name and actual == built.pod_name:
+            early = early_start(self.app, built)
         self.query_one("#submit-error", Static).update("")
         # The pane's flow must outlive this screen (dismissing it cancels its workers).
         self.app.run_worker(
-            after_inject(self.app, request, built, result),
+            after_inject(self.app, request, built, result, early),
             group="after-inject",
             exit_on_error=False,
             description=f"open the session for {built.container_name}",
@@ -509,6 +523,8 @@ class _Note:
     level: str
     message: str
     hint: str | None = None
+    code: str = "ui"
+    confirm: bool = False
 
 
 def _quote(argv: Any) -> list[str]:

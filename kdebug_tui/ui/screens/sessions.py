@@ -226,7 +226,7 @@ class SessionsScreen(Screen[None]):
             return
         self.workers.cancel_group(self, f"flow-{pane.id}")
         pane.mark_failed(cancel_message(pane.target))
-        self.app.call_later(pane.set_actions, [("reattach", "Retry attach"), ("close", "Close")])
+        pane.set_actions(["reattach", "close"])
 
     def action_logs(self) -> None:
         from kdebug_tui.ui.session_actions import show_logs

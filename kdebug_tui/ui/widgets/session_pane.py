@@ -27,7 +27,13 @@ from kdebug_tui.ui.widgets.terminal_view import TerminalView
 if TYPE_CHECKING:
     from kdebug_tui.term.backend import BackendExit, TerminalBackend
 
-PaneKind = Literal["ephemeral", "copy", "node", "attach", "exec"]
+ACTION_LABELS = {
+    "cancel": "Cancel (c)",
+    "reattach": "Reattach (r)",
+    "logs": "Logs (l)",
+    "close": "Close (x)",
+}
+PaneKind = Literal["ephemeral", "copy", "node", "attach", "exec", "logs"]
 PaneState = Literal["starting", "waiting", "terminal", "dropped", "ended", "logs", "failed"]
 
 
@@ -88,6 +94,7 @@ class SessionPane(Vertical, can_focus=True):
         self.terminal: TerminalView | None = None
         self.progress_lines: list[str] = []
         self.last_exit: BackendExit | None = None
+        self._actions: list[str] = []
         self.border_title = clean(target.title, 120)
 
     def compose(self) -> ComposeResult:
@@ -96,7 +103,11 @@ class SessionPane(Vertical, can_focus=True):
         log.can_focus = False
         yield log
         with Horizontal(id="pane-actions"):
-            pass
+            for action, label in ACTION_LABELS.items():
+                button = Button(label, name=action, compact=True)
+                button.can_focus = False
+                button.display = False
+                yield button
 
     # --- what the screen calls -----------------------------------------------------------
 
@@ -114,29 +125,25 @@ class SessionPane(Vertical, can_focus=True):
         if self.terminal is None:
             self.query_one("#pane-progress", Log).write_line(line)
 
-    async def set_actions(self, actions: list[tuple[str, str]]) -> None:
-        """Buttons under the pane: (action, label). Keys do the same from the frame."""
-        bar = self.query_one("#pane-actions", Horizontal)
-        await bar.remove_children()
-        buttons = []
-        for action, label in actions:
-            button = Button(label, name=action, compact=True)
-            button.can_focus = False
-            buttons.append(button)
-        await bar.mount_all(buttons)
+    def set_actions(self, actions: list[str]) -> None:
+        """Show only these buttons under the pane (the keys c/r/l/x work from the frame)."""
+        if actions == self._actions:
+            return
+        self._actions = list(actions)
+        for button in self.query_one("#pane-actions", Horizontal).query(Button):
+            button.display = button.name in actions
         self.set_class(bool(actions), "-has-actions")
 
     async def show_terminal(self, backend: TerminalBackend) -> None:
         """Open (or, after a drop, restart) the terminal on `backend`."""
         self.remove_class("-dropped", "-failed")
-        await self.set_actions([])
+        self.set_actions([])
         if self.terminal is not None:
             await self.terminal.restart(backend)
         else:
-            progress = self.query("#pane-progress")
-            await progress.remove()
-            logs = self.query("#pane-logs")
-            await logs.remove()
+            # Hide (not remove) the progress lines: cheaper, and nothing to re-create.
+            self.query_one("#pane-progress", Log).display = False
+            await self.query("#pane-logs").remove()
             view = TerminalView(backend, clean(self.target.title, 120))
             self.terminal = view
             await self.mount(view, after=self.query_one("#pane-status"))
@@ -151,10 +158,8 @@ class SessionPane(Vertical, can_focus=True):
 
     async def show_logs(self, header: str, *, state: PaneState = "logs") -> Log:
         """Replace the body with a log view whose first line is `header`; returns the view."""
-        progress = self.query("#pane-progress")
-        await progress.remove()
-        existing = self.query("#pane-logs")
-        await existing.remove()
+        self.query_one("#pane-progress", Log).display = False
+        await self.query("#pane-logs").remove()
         if self.terminal is not None:
             await self.terminal.remove()
             self.terminal = None
@@ -174,12 +179,14 @@ class SessionPane(Vertical, can_focus=True):
         self.state = "failed"
         self.add_class("-failed")
         self.set_status(message, style="bold red")
-        if self.terminal is None and self.query("#pane-progress"):
-            self.query_one("#pane-progress", Log).write_line(clean(message, 500))
+        progress = self.query_one("#pane-progress", Log)
+        if self.terminal is None and progress.display:
+            progress.write_line(clean(message, 500))
 
     def mark_dropped(self, exit: BackendExit | None) -> None:
         self.last_exit = exit
         text = exit.describe() if exit is not None else "the stream ended"
+        self.set_actions(["reattach", "logs", "close"])
         if exit is not None and exit.reason == "exited":
             self.state = "ended"
             self.set_status(f"session ended ({text}); r: reattach, x: close")
@@ -218,5 +225,6 @@ class SessionPane(Vertical, can_focus=True):
         if self.terminal is not None:
             parts.extend(self.terminal.screen_lines())
         for log in self.query(Log):
-            parts.extend(log.lines)
+            if log.display:
+                parts.extend(log.lines)
         return "\n".join(parts)
