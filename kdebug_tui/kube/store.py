@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from kdebug_tui.kube.podfields import d, s
+
 
 class _Update(Protocol):
     kind: str
@@ -18,17 +20,17 @@ class _Update(Protocol):
 
 
 def _uid(pod: dict[str, Any]) -> str:
-    meta = pod.get("metadata") or {}
-    return str(meta.get("uid") or f"{meta.get('namespace', '')}/{meta.get('name', '')}")
+    meta = d(pod.get("metadata"))
+    return s(meta.get("uid")) or f"{s(meta.get('namespace'))}/{s(meta.get('name'))}"
 
 
 def _key(pod: dict[str, Any]) -> tuple[str, str]:
-    meta = pod.get("metadata") or {}
-    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+    meta = d(pod.get("metadata"))
+    return s(meta.get("namespace")), s(meta.get("name"))
 
 
 def _rv(pod: dict[str, Any]) -> str:
-    return str((pod.get("metadata") or {}).get("resourceVersion") or "")
+    return s(d(pod.get("metadata")).get("resourceVersion"))
 
 
 def is_older(new: str, held: str) -> bool:
@@ -81,7 +83,7 @@ class PodStore:
         if kind == "RELISTED":
             return self._replace_all(update.pods)
         pod = update.pod
-        if pod is None:
+        if not isinstance(pod, dict):
             return set()
         if kind in ("ADDED", "MODIFIED"):
             return self._put(pod)
@@ -120,6 +122,8 @@ class PodStore:
         fresh: dict[str, dict[str, Any]] = {}
         changed: set[str] = set()
         for pod in pods:
+            if not isinstance(pod, dict):
+                continue
             uid = _uid(pod)
             held = self._pods.get(uid)
             if held is not None and _rv(held) == _rv(pod) and (_rv(pod) or held == pod):
