@@ -302,6 +302,10 @@ async def test_scrollback_view_and_typing_jumps_back() -> None:
             events.MouseScrollUp(None, 5, 5, 0, 0, 0, False, False, False, screen_x=5, screen_y=5)
         )
         await until(pilot, lambda: view.scrollback_offset == 3, "wheel scrolls back")
+        backend.emit(b"\x1b[?1049hfull-screen program")  # e.g. top starts while scrolled back
+        await until(pilot, lambda: view.scrollback_offset == 0, "alternate screen ends the view")
+        assert "full-screen program" in screen_text(view)
+        assert "[scrolled back" not in view.title_text()
 
 
 async def test_mouse_selection_copies_text() -> None:

@@ -339,7 +339,11 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         dirty = set(emu.dirty)
         emu.clear_dirty()
         scrollback = emu.scrollback_lines
-        if self._offset and scrollback != self._last_scrollback:
+        if self._offset and emu.in_alternate_screen:
+            self._offset = 0  # a full-screen program started: there is no scrollback to show
+            dirty = set(range(self._term_size[1]))
+            self.refresh(Region(0, 0, self.size.width, 1))
+        elif self._offset and scrollback != self._last_scrollback:
             # Stay on the same content while new output arrives below.
             self._offset = max(
                 0, min(scrollback, self._offset + scrollback - self._last_scrollback)
