@@ -96,7 +96,9 @@ def build_app(sb: Sandbox) -> web.Application:
             response = error_response(err)
         except web.HTTPException:
             raise
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:  # the client left; nobody reads an answer
+            return web.Response(status=499, text="client closed the connection")
+        except asyncio.CancelledError:
             raise
         except Exception as exc:  # never a traceback to the client
             log.exception("sandbox handler failed for %s %s", request.method, request.path)
@@ -142,6 +144,8 @@ def build_app(sb: Sandbox) -> web.Application:
         )
         delay = sb.faults.take_delay(info.verb, fault_resource)
         if delay:
+            if request.can_read_body:
+                await request.read()  # received in full: a lost answer still takes effect
             await asyncio.sleep(delay)
         failure = sb.faults.take_failure(info.verb, fault_resource, info.namespace, info.name)
         if failure is not None:
