@@ -254,9 +254,11 @@ async def explain_stream_failure(
 ) -> KubeError:
     """Why the attach/exec handshake was refused, in words the user can act on."""
     if status in (401, 403):
+        # Websocket attach is authorised as `get pods/attach`; exec as `create pods/exec`.
+        verb = "get" if subresource == "attach" else "create"
         return KubeError(
             "Forbidden" if status == 403 else "Unauthorized",
-            f"you may not get pods/{subresource} in namespace {namespace}"
+            f"you may not {verb} pods/{subresource} in namespace {namespace}"
             if status == 403
             else "the cluster rejected your credentials",
             status=status,

@@ -254,9 +254,13 @@ async def wait_for_container(
     *,
     timeout: float = 300.0,  # noqa: ASYNC109 - the contract's name; enforced with a deadline
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    inactivity: float = 30.0,
 ) -> ContainerOutcome:
     """Until the container is Running or Terminated; KubeError if the pod goes away, ends
-    without the container starting, or `timeout` passes (naming the node and last reason)."""
+    without the container starting, or `timeout` passes (naming the node and last reason).
+
+    A watch that stays silent for `inactivity` seconds is replaced by a fresh GET and watch:
+    a stalled connection must not hide the moment the container starts."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     tracker = _Tracker(namespace, pod_name, container, on_progress)
@@ -272,7 +276,8 @@ async def wait_for_container(
             raise tracker.timeout_error(timeout)
         try:
             async with asyncio.timeout(remaining):
-                async for kind, obj in _watch_pod(session, namespace, pod_name, rv, remaining):
+                events = _watch_pod(session, namespace, pod_name, rv, remaining, inactivity)
+                async for kind, obj in events:
                     if kind == "ERROR":
                         rv = None  # 410 Gone or another watch error: start again from a GET
                         break
@@ -305,7 +310,7 @@ async def _get_or_deleted(session: Any, tracker: _Tracker) -> dict[str, Any]:
 
 
 async def _watch_pod(
-    session: Any, namespace: str, name: str, rv: str, remaining: float
+    session: Any, namespace: str, name: str, rv: str, remaining: float, inactivity: float
 ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
     query = [
         ("fieldSelector", f"metadata.name={name}"),
@@ -326,7 +331,12 @@ async def _watch_pod(
     buffer = b""
     try:
         while True:
-            chunk = await resp.content.readany()
+            try:
+                chunk = await asyncio.wait_for(resp.content.readany(), inactivity)
+            except TimeoutError:
+                log.info("watch of pod %s silent for %.0f s: starting over", name, inactivity)
+                yield "ERROR", {"code": 0, "message": "watch inactive"}
+                return
             if not chunk:
                 return
             buffer += chunk

@@ -450,3 +450,46 @@ async def test_attach_reports_the_shells_exit_code(kube: KubeSession, sandbox: A
     assert attach.exit is not None
     assert (attach.exit.code, attach.exit.reason) == (3, "exited")
     assert attach.exit.message == f"container {built.container_name} exited with code 3 (Error)"
+
+
+async def init_then_app(kube: KubeSession, name: str) -> None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "initContainers": [
+                {"name": "init", "image": "busybox", "command": ["sh", "-c", "sleep 1"]}
+            ],
+            "containers": [{"name": "app", "image": "busybox", "command": FOREVER}],
+        },
+    }
+    await kube.request_json("POST", "/api/v1/namespaces/default/pods", body=body)
+
+
+async def test_wait_survives_expired_watches(kube: KubeSession, sandbox: Any) -> None:
+    await init_then_app(kube, "t-expire")
+    events: list[ProgressEvent] = []
+
+    def progress(event: ProgressEvent) -> None:
+        if not events:
+            sandbox.faults.expire_watches()  # the open watch ends with 410; rv is too old
+        events.append(event)
+
+    outcome = await wait_for_container(
+        kube, "default", "t-expire", "app", timeout=20, on_progress=progress
+    )
+    assert outcome.state == "running"
+    assert events[0].state in ("pending", "waiting") and events[-1].state == "running"
+
+
+async def test_wait_survives_stalled_watches(kube: KubeSession, sandbox: Any) -> None:
+    await init_then_app(kube, "t-stall")
+    sandbox.faults.stall_watches()
+    try:
+        outcome = await wait_for_container(
+            kube, "default", "t-stall", "app", timeout=20, inactivity=0.5
+        )
+    finally:
+        sandbox.faults.clear()
+    assert outcome.state == "running"
