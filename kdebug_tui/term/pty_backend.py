@@ -22,6 +22,8 @@ from kdebug_tui.term.backend import BackendExit
 READ_SIZE = 65536
 # How long a process group gets between SIGHUP and SIGKILL when the backend is closed.
 CLOSE_GRACE = 0.5
+# How long to wait for the exit status once the terminal has hung up.
+EXIT_WAIT = 5.0
 
 
 def _set_winsize(fd: int, columns: int, lines: int) -> None:
@@ -143,10 +145,14 @@ class PtyBackend:
         if exit_ is None and self._process is not None:
             if self._closing:
                 await self._kill_group()
-            code = await self._process.wait()
-            shell_code, message = describe_returncode(code)
-            reason = "closed" if self._closing else "exited"
-            exit_ = BackendExit(shell_code, reason, message)
+            try:
+                code = await asyncio.wait_for(self._process.wait(), EXIT_WAIT)
+            except TimeoutError:  # it closed the terminal but lives on (daemonised)
+                exit_ = BackendExit(None, "closed", "the program closed its terminal")
+            else:
+                shell_code, message = describe_returncode(code)
+                reason = "closed" if self._closing else "exited"
+                exit_ = BackendExit(shell_code, reason, message)
         if exit_ is None:
             exit_ = BackendExit(None, "closed", "closed")
         self._exit = exit_

@@ -162,3 +162,24 @@ async def test_missing_program_raises_clearly() -> None:
         await backend.start(80, 24)
     await backend.close()
     assert backend.exit is not None
+
+
+async def test_a_program_that_hangs_up_but_lives_on_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import kdebug_tui.term.pty_backend as pty_backend
+
+    monkeypatch.setattr(pty_backend, "EXIT_WAIT", 0.2)
+    # Redirect the shell's own stdio away from the tty, keep sleeping: the tty hangs up
+    # while the process is still alive.
+    script = "echo bye; exec sleep 30 </dev/null >/dev/null 2>&1"
+    backend = PtyBackend(["sh", "-c", script])
+    await backend.start(80, 24)
+    try:
+        rest = await read_to_end(backend)
+        assert b"bye" in rest
+        assert backend.exit is not None
+        assert backend.exit.reason == "closed"
+        assert "closed its terminal" in backend.exit.message
+    finally:
+        await backend.close()
