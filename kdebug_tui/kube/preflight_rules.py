@@ -213,13 +213,17 @@ def secret_findings(request: DebugRequest) -> list[Finding]:
         else "in the pod spec until the pod is deleted"
     )
     out: list[Finding] = []
-    for var in request.env:
-        if var.value and (_SECRET_NAME.search(var.name) or _looks_secret(var.value)):
+    pairs = [(var.name, var.value) for var in request.env]
+    for entry in (request.custom or {}).get("env") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+            pairs.append((str(entry.get("name", "")), entry["value"]))
+    for name, value in pairs:
+        if value and (_SECRET_NAME.search(name) or _looks_secret(value)):
             out.append(
                 Finding(
                     "warning",
                     "secret-env",
-                    f"environment variable {var.name} looks like a secret: it stays {where}, "
+                    f"environment variable {name} looks like a secret: it stays {where}, "
                     "readable by anyone who can get pods",
                     "read secrets inside the shell instead (from a mounted file or a Secret)",
                 )

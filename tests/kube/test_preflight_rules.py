@@ -115,3 +115,9 @@ def test_secret_looking_values_are_warned() -> None:
     assert "DB_PASSWORD looks like a secret" in found[0].message
     assert "can never be removed" in found[0].message
     assert secret_findings(ephemeral(env=[EnvVar("MODE", "debug")], command=["sh"])) == []
+
+
+def test_secret_in_custom_spec_env_is_warned() -> None:
+    request = ephemeral(custom={"env": [{"name": "API_TOKEN", "value": "abc"}]})
+    [finding] = secret_findings(request)
+    assert "API_TOKEN looks like a secret" in finding.message
