@@ -230,6 +230,7 @@ def encode_paste(text: str, *, bracketed: bool) -> bytes:
 
 # Mouse reporting (DEC private modes 1000/1002/1003; SGR encoding with 1006).
 MOUSE_OFF = 0
+MOUSE_X10 = 9  # presses only
 MOUSE_NORMAL = 1000  # press and release (and wheel)
 MOUSE_BUTTON_EVENT = 1002  # + motion while a button is held
 MOUSE_ANY_EVENT = 1003  # + all motion
@@ -255,8 +256,12 @@ def encode_mouse(
     "wheel_right"; `button` is 1 (left), 2 (middle), 3 (right) or 0 (none, for motion).
     `tracking` is the mode the program enabled (0 = off).
     """
-    if tracking not in (MOUSE_NORMAL, MOUSE_BUTTON_EVENT, MOUSE_ANY_EVENT):
+    if tracking not in (MOUSE_X10, MOUSE_NORMAL, MOUSE_BUTTON_EVENT, MOUSE_ANY_EVENT):
         return b""
+    if tracking == MOUSE_X10:
+        if action != "press":
+            return b""  # X10 compatibility mode reports presses only, without modifiers
+        shift = alt = ctrl = False
     if action == "motion":
         if tracking == MOUSE_NORMAL:
             return b""
@@ -289,6 +294,7 @@ __all__ = [
     "MOUSE_BUTTON_EVENT",
     "MOUSE_NORMAL",
     "MOUSE_OFF",
+    "MOUSE_X10",
     "ParsedKey",
     "character_for_name",
     "encode_key",
