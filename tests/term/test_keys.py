@@ -205,6 +205,6 @@ def test_any_typed_character_is_sent_as_utf8(character: str) -> None:
 
 def test_mouse_x10_mode_reports_presses_only() -> None:
     press = encode_mouse("press", 1, 2, button=1, ctrl=True, tracking=MOUSE_X10, sgr=False)
-    assert press == b"\x1b[M \"#"  # no modifier bits in X10 mode
+    assert press == b'\x1b[M "#'  # no modifier bits in X10 mode
     assert encode_mouse("release", 1, 2, tracking=MOUSE_X10, sgr=False) == b""
     assert encode_mouse("motion", 1, 2, button=1, tracking=MOUSE_X10, sgr=False) == b""
