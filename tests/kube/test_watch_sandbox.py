@@ -213,3 +213,44 @@ async def test_access_review_against_the_sandbox(session: KubeSession) -> None:
     assert viewer["list pods"] is True and viewer["watch pods"] is True
     assert viewer["debug (ephemeral)"] is False
     assert viewer["create pods"] is False and viewer["delete pods"] is False
+
+
+@pytest.mark.kubectl
+@pytest.mark.parametrize("context", ["sandbox-admin", "sandbox-viewer"])
+async def test_access_agrees_with_kubectl_auth_can_i(
+    kubectl_path: str, kubeconfig: Path, context: str
+) -> None:
+    checks = [
+        ("list", "pods", ""),
+        ("patch", "pods", "ephemeralcontainers"),
+        ("create", "pods", ""),
+        ("get", "pods", "attach"),
+        ("delete", "pods", ""),
+    ]
+    async with await KubeSession.open(kubeconfig, context=context) as s:
+        access = AccessChecker(s)
+        for verb, resource, sub in checks:
+            argv = [kubectl_path, "--kubeconfig", str(kubeconfig), "--context", context]
+            argv += ["auth", "can-i", verb, resource, "-n", "default"]
+            if sub:
+                argv.append(f"--subresource={sub}")
+            proc = await asyncio.create_subprocess_exec(
+                *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            )
+            out, _ = await asyncio.wait_for(proc.communicate(), 30)
+            kubectl_says = out.decode().strip() == "yes"
+            ours = await access.check(verb, resource, "default", sub)
+            assert ours is kubectl_says, (context, verb, resource, sub, out)
+    assert (context == "sandbox-viewer") is not kubectl_says  # admin may delete, viewer not
+
+
+@pytest.mark.kubectl
+async def test_contexts_agree_with_kubectl(kubectl_path: str, kubeconfig: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        kubectl_path, "--kubeconfig", str(kubeconfig), "config", "get-contexts", "-o", "name",
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), 30)
+    async with await KubeSession.open(kubeconfig) as s:
+        assert [c.name for c in s.contexts] == sorted(out.decode().split())
+        assert s.context == "sandbox-admin"
