@@ -3,6 +3,7 @@ state change, and a check that nothing it started is still alive afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -111,13 +112,14 @@ async def runtime(tmp_path: Path, recorder: Recorder) -> AsyncIterator[Container
 
 async def read_until(handle: Any, needle: bytes, limit: float = 10.0) -> bytes:
     """Collect a handle's output until `needle` shows up (bounded)."""
-    import asyncio
-
     out = b""
-    async with asyncio.timeout(limit):
-        while needle not in out:
-            item = await handle.read()
-            if item is None:
-                raise AssertionError(f"output ended before {needle!r}; got {out!r}")
-            out += item[1]
+    try:
+        async with asyncio.timeout(limit):
+            while needle not in out:
+                item = await handle.read()
+                if item is None:
+                    raise AssertionError(f"output ended before {needle!r}; got {out!r}")
+                out += item[1]
+    except TimeoutError:
+        raise AssertionError(f"no {needle!r} within {limit}s; got {out!r}") from None
     return out
