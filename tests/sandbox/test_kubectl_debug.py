@@ -153,3 +153,49 @@ async def test_attach_to_a_container_with_stdin(kubectl: Kubectl, api: Api) -> N
         await proc.wait()
     r = await kubectl("--context", "sandbox-viewer", "attach", "interactive", "-c", "sh")
     assert r.code == 1 and "pods/attach" in r.err
+
+
+async def test_debug_it_with_a_terminal(kubectl: Kubectl, api: Api) -> None:
+    """`kubectl debug -it` needs a real terminal: give it a PTY and type into the shell."""
+    import os
+    import pty
+
+    await wait_pod(api.sb, "default", "multi", lambda p: running(p, "app"), what="app running")
+    master, slave = pty.openpty()
+    proc = await asyncio.create_subprocess_exec(
+        *kubectl.argv("debug", "-it", "multi", "--image=busybox", "--target=app", "--", "sh"),
+        stdin=slave, stdout=slave, stderr=slave, env=kubectl.env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    loop = asyncio.get_running_loop()
+    output = bytearray()
+    more = asyncio.Event()
+
+    def readable() -> None:
+        try:
+            output.extend(os.read(master, 4096))
+        except OSError:
+            loop.remove_reader(master)
+        more.set()
+
+    async def wait_for_text(text: bytes) -> None:
+        async with asyncio.timeout(20):
+            while text not in output:
+                more.clear()
+                await more.wait()
+
+    loop.add_reader(master, readable)
+    try:
+        await wait_for_text(b"If you don't see a command prompt")
+        os.write(master, b"echo tty-$((5*5)); tty\r")
+        await wait_for_text(b"tty-25")
+        await wait_for_text(b"/dev/pts/")
+        os.write(master, b"exit\r")
+        await asyncio.wait_for(proc.wait(), 20)
+    finally:
+        loop.remove_reader(master)
+        os.close(master)
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, output.decode(errors="replace")
