@@ -13,9 +13,10 @@ from typing import Any
 
 from ..term.backend import BackendExit, TerminalBackend
 from .channels import MAX_CHUNK, STDIN, ChannelStream, pod_path
-from .errors import KubeError, from_status, to_kube_error
+from .errors import KubeError
 from .logs import LogsBackend, stream_logs
-from .podstate import container_spec, container_status, describe_state
+from .podstate import container_status
+from .stream_errors import explain_stream_failure
 
 __all__ = [
     "AttachOrLogs",
@@ -239,94 +240,6 @@ async def run_command(
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
-
-
-async def explain_stream_failure(
-    session: Any,
-    namespace: str,
-    pod: str,
-    container: str,
-    status: int,
-    *,
-    subresource: str,
-    stdin: bool,
-    tty: bool,
-) -> KubeError:
-    """Why the attach/exec handshake was refused, in words the user can act on."""
-    if status in (401, 403):
-        # Websocket attach is authorised as `get pods/attach`; exec as `create pods/exec`.
-        verb = "get" if subresource == "attach" else "create"
-        return KubeError(
-            "Forbidden" if status == 403 else "Unauthorized",
-            f"you may not {verb} pods/{subresource} in namespace {namespace}"
-            if status == 403
-            else "the cluster rejected your credentials",
-            status=status,
-            reason="Forbidden" if status == 403 else "Unauthorized",
-            hint="ask a cluster admin for this permission (RBAC), or switch context",
-        )
-    try:
-        obj = await session.request_json(
-            "GET",
-            pod_path(namespace, pod, "").rstrip("/"),
-            resource="pods",
-            namespace=namespace,
-        )
-    except KubeError as exc:
-        if exc.status == 404:
-            return KubeError(
-                "Pod deleted",
-                f"pod {namespace}/{pod} was deleted",
-                status=status,
-                reason="NotFound",
-            )
-        return exc
-    except Exception as exc:
-        return to_kube_error(exc)
-    phase = (obj.get("status") or {}).get("phase")
-    if subresource == "attach" and phase in ("Succeeded", "Failed"):
-        return KubeError(
-            "Cannot attach",
-            f"cannot attach a container in a completed pod; current phase is {phase}",
-            status=status,
-            reason="BadRequest",
-        )
-    spec, _kind = container_spec(obj, container)
-    if spec is None:
-        return KubeError(
-            "No such container",
-            f"container {container} is not valid for pod {pod}",
-            status=status,
-            reason="NotFound",
-        )
-    state = container_status(obj, container)
-    running = "running" in ((state or {}).get("state") or {})
-    if not running:
-        return KubeError(
-            f"Cannot {subresource}",
-            f"container {container} is not running ({describe_state(state)})",
-            status=status,
-            reason="BadRequest",
-            hint="the logs of the container may say why" if state else None,
-        )
-    if subresource == "attach":
-        if stdin and not spec.get("stdin"):
-            return KubeError(
-                "Cannot attach",
-                f"container {container} has no stdin: it was not started with -i/--stdin",
-                status=status,
-                reason="BadRequest",
-                hint="attach without input, or start a new debug container with stdin",
-            )
-        if tty and not spec.get("tty"):
-            return KubeError(
-                "Cannot attach",
-                f"container {container} has no tty: it was not started with -t/--tty",
-                status=status,
-                reason="BadRequest",
-                hint="attach without a tty",
-            )
-    return from_status(status, b"", resource=f"pods/{subresource}", namespace=namespace)
 
 
 class AttachOrLogs:
