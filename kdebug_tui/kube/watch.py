@@ -7,7 +7,8 @@
 - no event and no bookmark for `inactivity_timeout` seconds -> drop the connection and
   re-watch (a stalled proxy or server never ends the stream on its own);
 - any other failure -> exponential backoff with jitter (capped), state "reconnecting" for
-  retryable errors and "error" for the rest, then try again.
+  retryable errors and "error" for the rest, then watch again from the same version; after
+  three failures in a row, re-list instead.
 We read lines from the aiohttp response ourselves instead of using kubernetes_asyncio's
 Watch class so that 410 handling is ours and no model objects are ever built.
 """
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_LINE = 32 * 1024 * 1024
 LIST_PAGE = 500
+RELIST_AFTER_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,10 @@ async def watch_pods(
                 version = ""
                 continue
             failures += 1
+            if failures >= RELIST_AFTER_FAILURES:
+                # Re-watching from the same version keeps failing: start over with a list,
+                # as client-go's reflector does after a failed watch.
+                version = ""
             phase = "reconnecting" if error.retryable else "error"
             state = WatchState(phase, str(error), error)
             yield WatchUpdate("STATE", None, state)

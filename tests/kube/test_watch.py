@@ -261,3 +261,15 @@ async def test_cancelling_the_consumer_releases_the_connection(
     with contextlib.suppress(asyncio.CancelledError):
         await task
     await asyncio.wait_for(conn.closed.wait(), 5)
+
+
+async def test_repeated_watch_failures_end_in_a_relist(api: FakeApi, session: KubeSession) -> None:
+    api.watch_failures = [(503, status_body(503, "ServiceUnavailable", "busy"))] * 3
+    async with watching(session) as r:
+        await r.until("RELISTED")
+        second = await r.until("RELISTED")  # after the third failure in a row
+        assert second.state.state == "live"
+        conn = await api.next_watch()
+        assert conn.query["resourceVersion"] == "10"
+        assert len(api.lists()) == 2
+        assert sum(1 for q in api.requests if q.query.get("watch")) == 4
