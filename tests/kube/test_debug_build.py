@@ -436,3 +436,20 @@ def test_warnings_for_target_and_legacy() -> None:
     assert LEGACY_WARNING in built.warnings
     [container] = built.body["spec"]["ephemeralContainers"]
     assert "securityContext" not in container
+
+
+def test_custom_spec_text_json_then_yaml() -> None:
+    from kdebug_tui.kube.custom_spec import CustomSpecError, parse_custom_spec
+
+    assert parse_custom_spec('{"workingDir": "/tmp"}') == {"workingDir": "/tmp"}
+    assert parse_custom_spec("securityContext:\n  runAsUser: 1000\n") == {
+        "securityContext": {"runAsUser": 1000}
+    }
+    assert parse_custom_spec("  \n") == {}
+    with pytest.raises(CustomSpecError) as info:
+        parse_custom_spec("env: [unclosed\n  - x")
+    assert info.value.problems[0].startswith(
+        "the custom spec is neither valid JSON nor valid YAML (line "
+    )
+    with pytest.raises(CustomSpecError, match="must be a mapping of container fields, not a list"):
+        parse_custom_spec("- a\n- b\n")
