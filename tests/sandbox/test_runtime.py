@@ -218,6 +218,7 @@ async def test_demo_programs(runtime: ContainerRuntime) -> None:
 
 
 async def test_close_leaves_nothing_running(tmp_path: Path) -> None:
+    fds_before = _open_fds()
     rt = ContainerRuntime(tmp_path, Recorder())
     marker = "987654.25"
     # background jobs, a job-control shell on a PTY, a TERM-ignoring loop, and an exec
@@ -237,6 +238,16 @@ async def test_close_leaves_nothing_running(tmp_path: Path) -> None:
     await rt.close()
     assert leftovers(rt) == []
     assert _count(marker) == 0
+    assert _open_fds() - fds_before == set(), "file descriptors left open"
+
+
+def _open_fds() -> set[str]:
+    """This process's open files (what each fd points at: pipes, PTYs, logs, pidfds)."""
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            out.add(f"{fd} -> {os.readlink(f'/proc/self/fd/{fd}')}")
+    return out
 
 
 def _count(marker: str) -> int:
