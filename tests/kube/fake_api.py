@@ -75,6 +75,7 @@ class FakeApi:
         self.watches: asyncio.Queue[WatchConn] = asyncio.Queue()
         self.watch_failures: list[tuple[int, dict[str, Any]]] = []
         self.list_failures: list[tuple[int, dict[str, Any]]] = []
+        self.list_pages: list[dict[str, Any]] = []  # served one per list request, if set
         self.answer_401_for: set[str] = set()  # tokens to reject
         self.reject_cns: set[str] = set()  # client certificate names to reject (401)
         # (verb, resource, subresource, namespace) the caller may do, for access reviews
@@ -142,6 +143,8 @@ class FakeApi:
         if self.list_failures:
             code, body = self.list_failures.pop(0)
             return web.json_response(body, status=code)
+        if self.list_pages:
+            return web.json_response({"kind": "PodList", **self.list_pages.pop(0)})
         return web.json_response(
             {
                 "kind": "PodList",

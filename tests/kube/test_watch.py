@@ -273,3 +273,33 @@ async def test_repeated_watch_failures_end_in_a_relist(api: FakeApi, session: Ku
         assert conn.query["resourceVersion"] == "10"
         assert len(api.lists()) == 2
         assert sum(1 for q in api.requests if q.query.get("watch")) == 4
+
+
+async def test_selectors_reach_list_and_watch(api: FakeApi, session: KubeSession) -> None:
+    options = WatchOptions(
+        label_selector="app=web", field_selector="metadata.name=p", backoff_base=0.01
+    )
+    async with watching(session, options=options) as r:
+        await r.until("RELISTED")
+        conn = await api.next_watch()
+    listed = api.lists()[0].query
+    assert (listed["labelSelector"], listed["fieldSelector"]) == ("app=web", "metadata.name=p")
+    assert (conn.query["labelSelector"], conn.query["fieldSelector"]) == (
+        "app=web",
+        "metadata.name=p",
+    )
+    assert listed["limit"] == "500"
+
+
+async def test_list_follows_continue_pages(api: FakeApi, session: KubeSession) -> None:
+    from kdebug_tui.kube.watch import list_pods
+
+    pages = [
+        {"metadata": {"continue": "page2", "resourceVersion": "7"}, "items": [pod("a", "1")]},
+        {"metadata": {"resourceVersion": "8"}, "items": [pod("b", "2")]},
+    ]
+    api.list_pages = pages
+    pods, version = await list_pods(session, "default")
+    assert [p["metadata"]["name"] for p in pods] == ["a", "b"]
+    assert version == "8"
+    assert api.lists()[1].query["continue"] == "page2"
