@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,19 @@ from kdebug_tui.kube.errors import KubeError, sanitize
 from kdebug_tui.kube.kubeconfig import ClusterSpec, ExecSpec, UserSpec
 
 log = logging.getLogger(__name__)
+
+# What a credential looks like in a plugin's chatter: JWTs, bearer headers, token fields.
+_SECRETS = re.compile(
+    r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*"
+    r"|(?i:bearer)\s+\S+"
+    r"|(?i:\"?(?:token|access_token|id_token|password)\"?\s*[:=]\s*)\"?[^\s\",]+"
+)
+
+
+def redact(text: str) -> str:
+    """Hide anything in `text` that looks like a credential."""
+    return _SECRETS.sub("[redacted]", text)
+
 
 EXEC_API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 REFRESH_MARGIN = 30.0  # seconds before expiry at which a cached credential is renewed
@@ -166,7 +180,7 @@ class ExecCredentials:
                 proc.kill()
             raise
         if proc.returncode != 0:
-            tail = sanitize(stderr.decode("utf-8", "replace")[-600:])
+            tail = sanitize(redact(stderr.decode("utf-8", "replace")[-600:]))
             raise KubeError(
                 "Credential plugin failed",
                 f"{who}: {spec.command!r} exited with code {proc.returncode}"

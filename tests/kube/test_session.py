@@ -551,3 +551,14 @@ async def test_plugin_client_certificate_is_renewed_after_a_401(
     assert [r.client_cn for r in tls_api.requests] == ["user-1", "user-2", "user-2"]
     assert all(r.authorization is None for r in tls_api.requests)
     assert runs(tmp_path) == 2
+
+
+def test_plugin_chatter_is_redacted() -> None:
+    from kdebug_tui.kube.credentials import redact
+
+    jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl"
+    text = f'got {jwt}; Authorization: Bearer abc123; {{"token": "s3cr3t"}} password=hunter2 ok'
+    cleaned = redact(text)
+    for secret in (jwt, "abc123", "s3cr3t", "hunter2"):
+        assert secret not in cleaned
+    assert cleaned.startswith("got [redacted]") and cleaned.endswith(" ok")
