@@ -166,3 +166,29 @@ async def test_kubectl_logs_follow_ends_with_the_container(
     follow = await kubectl(kubectl_path, kubeconfig, "logs", "-f", "web-distroless", "-c", "logger")
     assert follow.stdout == "line 1\nline 2\nline 3\n"
     assert follow.returncode == 0
+
+
+@pytest.mark.skipif(not CAPS.pid_namespaces, reason=f"no PID namespaces: {CAPS.reason}")
+async def test_kubectl_debug_copy_to_with_shared_processes(run_tty: Any, sandbox: Any) -> None:
+    term = run_tty("debug", "web-distroless", "-it", "--copy-to=web-copy", "--image=busybox:1.36",
+                   "--share-processes", "-c", "dbg", "--", "sh")  # fmt: skip
+    await term.expect(b"If you don't see a command prompt")
+    await term.type("ps -eo args | grep -c -e '[w]eb[.]py' -e '[p]ause[.]py'; hostname\r")
+    await term.expect(b"\r\n2\r\nweb-copy\r\n")
+    await term.type("exit\r")
+    assert await term.exit_code() == 0
+
+
+@pytest.mark.skipif(not CAPS.host_mount, reason=f"no /host bind mounts: {CAPS.reason}")
+async def test_kubectl_debug_node_sees_the_host_at_host(
+    run_tty: Any, sandbox: Any, tmp_path: Path
+) -> None:
+    marker = tmp_path / "node-marker"
+    marker.write_text("x")
+    term = run_tty("debug", "node/sandbox-node-1", "-it", "--image=busybox:1.36",
+                   "--profile=sysadmin")  # fmt: skip
+    await term.expect(b"If you don't see a command prompt")
+    await term.type(f"test -e /host{marker} && echo found-$((1+1))\r")
+    await term.expect(b"found-2")
+    await term.type("exit\r")
+    assert await term.exit_code() == 0

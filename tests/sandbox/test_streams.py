@@ -299,3 +299,38 @@ async def test_resize_signals_the_program_and_busybox_prompt(
     await ws.send_bytes(b'\x04{"Width":90,"Height":20}')
     await frames.until(1, b"got-winch")
     await ws.close()
+
+
+async def test_older_protocols(client: TestClient[Any, Any], runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("app", command=["sleep", "60"]))
+    await runtime.wait_for("uid-1", "app", is_running)
+    cmd = _command("sh", "-c", "echo v1; exit 2")
+    ws = await client.ws_connect(f"/exec/app?stdout=true&{cmd}", protocols=["channel.k8s.io"])
+    assert ws.protocol == "channel.k8s.io"
+    frames = Frames(ws)
+    await frames.to_end()
+    assert frames.by_channel[1] == b"v1\n"
+    # v1-v3 carry a failure as plain text, and nothing at all on success
+    assert frames.by_channel[3] == (
+        b"command terminated with non-zero exit code: error executing command "
+        b"[sh -c echo v1; exit 2], exit code 2"
+    )
+    ok = await client.ws_connect(f"/exec/app?stdout=true&{_command('true')}",
+                                 protocols=["v3.channel.k8s.io"])  # fmt: skip
+    assert ok.protocol == "v3.channel.k8s.io"
+    frames = Frames(ok)
+    await frames.to_end()
+    assert 3 not in frames.by_channel
+
+
+async def test_v4_has_no_close_channel(
+    client: TestClient[Any, Any], runtime: ContainerRuntime
+) -> None:
+    await runtime.start(launch("app", command=["sleep", "60"]))
+    await runtime.wait_for("uid-1", "app", is_running)
+    ws = await client.ws_connect("/exec/app?stdin=true&stdout=true&command=cat", protocols=[V4])
+    frames = Frames(ws)
+    await ws.send_bytes(b"\xff\x00")  # v5's close frame means nothing on v4
+    await ws.send_bytes(b"\x00still open\n")
+    await frames.until(1, b"still open")
+    await ws.close()
