@@ -11,6 +11,7 @@ from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.defaults import default_pod
 from kdebug_tui.sandbox.errors import ApiError, bad_request, conflict, invalid, not_found
 from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.watchio import list_response, object_response, serve_watch, with_kind
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ async def _update_pod(
         rv = (body.get("metadata") or {}).get("resourceVersion")
         if rv and rv != current["metadata"]["resourceVersion"]:
             raise conflict("pods", name, STALE)
+    check_pod(new)
     new_spec = _defaulted_spec(new, ns)
     candidate = copy.deepcopy(current)
     for key in MUTABLE_SPEC:

@@ -15,6 +15,7 @@ from kdebug_tui.sandbox.cluster import Cluster
 from kdebug_tui.sandbox.defaults import default_container, default_pod, validate_new_pod
 from kdebug_tui.sandbox.errors import ApiError, bad_request, invalid, not_found
 from kdebug_tui.sandbox.lifecycle import Lifecycle
+from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.validation import validate_ephemeral_update
 
 Obj = dict[str, Any]
@@ -32,8 +33,7 @@ class PodOps:
         return ns
 
     def create(self, namespace: str, body: Any, *, dry_run: bool = False) -> Obj:
-        if not isinstance(body, dict):
-            raise bad_request("the body of the request must be a Pod object")
+        check_pod(body)
         if body.get("kind") not in (None, "Pod"):
             raise bad_request(
                 "the API version in the data (v1) does not match the expected kind Pod: "
@@ -81,8 +81,7 @@ class PodOps:
     ) -> Obj:
         """Replace spec.ephemeralContainers of the stored pod with `new_pod`'s, if allowed."""
         old = self.cluster.require("pods", namespace, name)
-        if not isinstance(new_pod, dict) or not isinstance(new_pod.get("spec", {}), dict):
-            raise bad_request("the body of the request must be a Pod object")
+        check_pod(new_pod)
         new_list = (new_pod.get("spec") or {}).get("ephemeralContainers") or []
         if not isinstance(new_list, list):
             raise bad_request("spec.ephemeralContainers must be a list")
