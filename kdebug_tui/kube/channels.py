@@ -32,6 +32,7 @@ STDIN, STDOUT, STDERR, STATUS, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 PING_INTERVAL = 5.0
 DEAD_AFTER = 60.0
 MAX_CHUNK = 64 * 1024
+CONNECT_TIMEOUT = 30.0
 
 Explainer = Callable[[int], Awaitable[KubeError]]
 
@@ -58,8 +59,10 @@ class ChannelStream:
         ping_interval: float = PING_INTERVAL,
         dead_after: float = DEAD_AFTER,
         max_chunk: int = MAX_CHUNK,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self._session = session
+        self._connect_timeout = connect_timeout
         self._path = path
         self._query = query
         self._tty = tty
@@ -92,16 +95,19 @@ class ChannelStream:
         config = self._session.configuration
         headers: dict[str, str] = {"User-Agent": getattr(client, "user_agent", "kdebug-tui")}
         auth_query: list[tuple[str, str]] = []
-        await client.update_params_for_auth(headers, auth_query, ["BearerToken"])
-        url = websocket_url(config.host, self._path, self._query + auth_query)
         try:
-            self._ws = await client.rest_client.pool_manager.ws_connect(
-                url,
-                headers=headers,
-                protocols=PROTOCOLS,
-                autoping=False,
-                max_msg_size=0,
-                proxy=getattr(config, "proxy", None) or None,
+            await client.update_params_for_auth(headers, auth_query, ["BearerToken"])
+            url = websocket_url(config.host, self._path, self._query + auth_query)
+            ws = await asyncio.wait_for(
+                client.rest_client.pool_manager.ws_connect(
+                    url,
+                    headers=headers,
+                    protocols=PROTOCOLS,
+                    autoping=False,
+                    max_msg_size=0,
+                    proxy=getattr(config, "proxy", None) or None,
+                ),
+                self._connect_timeout,
             )
         except aiohttp.WSServerHandshakeError as exc:
             raise await self._explain(exc.status) from None
@@ -109,7 +115,8 @@ class ChannelStream:
             raise
         except Exception as exc:
             raise to_kube_error(exc, server=getattr(self._session, "server", None)) from exc
-        self.protocol = self._ws.protocol or "v4.channel.k8s.io"
+        self._ws = ws
+        self.protocol = ws.protocol or "v4.channel.k8s.io"
         loop = asyncio.get_running_loop()
         self._last_seen = loop.time()
         self._heartbeat = asyncio.create_task(self._ping_loop(), name="kdebug-ws-heartbeat")

@@ -374,3 +374,49 @@ async def test_attach_that_ends_while_the_container_runs(tmp_path: Path) -> None
         await read_all(attach)
         assert attach.exit is not None and attach.exit.reason == "closed"
         assert "is still running" in attach.exit.message
+
+
+async def test_unreachable_server_and_hung_handshake_are_clear_errors(tmp_path: Path) -> None:
+    import socket
+
+    from kdebug_tui.kube.session import KubeSession
+    from tests.kube.wsfake import write_kubeconfig
+
+    # Nobody listens on this port: a connection error, not a traceback.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    session = await KubeSession.open(
+        kubeconfig=str(write_kubeconfig(tmp_path / "kc1", f"http://127.0.0.1:{port}"))
+    )
+    try:
+        with pytest.raises(KubeError) as info:
+            await AttachSession(session, "ns", "p", "dbg").start(80, 24)
+        assert info.value.status is None and f"127.0.0.1:{port}" in str(info.value)
+    finally:
+        await session.close()
+
+    # A server that accepts the connection but never answers the upgrade: bounded wait.
+    release = asyncio.Event()
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        await release.wait()
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    session = await KubeSession.open(
+        kubeconfig=str(write_kubeconfig(tmp_path / "kc2", f"http://127.0.0.1:{port}"))
+    )
+    try:
+        attach = AttachSession(session, "ns", "p", "dbg")
+        attach._stream._connect_timeout = 0.3
+        with pytest.raises(KubeError) as info:
+            await attach.start(80, 24)
+        assert info.value.title == "Timed out"
+    finally:
+        release.set()
+        await session.close()
+        server.close()
+        await server.wait_closed()
