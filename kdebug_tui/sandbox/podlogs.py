@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from kdebug_tui.sandbox import logs
-from kdebug_tui.sandbox.errors import bad_request
+from kdebug_tui.sandbox.errors import ApiError, bad_request, invalid
 from kdebug_tui.sandbox.subresources import container_for, container_status
 
 if TYPE_CHECKING:
@@ -32,6 +32,15 @@ def _int(request: web.Request, key: str) -> int | None:
         return int(raw)
     except ValueError:
         raise bad_request(f"invalid {key}: {raw}") from None
+
+
+def invalid_log_option(pod: str, key: str, value: int, least: int) -> ApiError:
+    """422 as the API server validates PodLogOptions."""
+    bound = "greater than or equal to 0" if least == 0 else "greater than 0"
+    message = f"Invalid value: {value}: must be {bound}"
+    return invalid(
+        "PodLogOptions", pod, [{"reason": "FieldValueInvalid", "message": message, "field": key}]
+    )
 
 
 def _which_log(pod: Obj, cname: str, previous: bool) -> bool:
@@ -70,7 +79,17 @@ async def serve_log(sb: Sandbox, request: web.Request, ns: str, name: str) -> we
     since_seconds = _int(request, "sinceSeconds")
     since: float | None = time.time() - since_seconds if since_seconds is not None else None
     if request.query.get("sinceTime"):
-        since = logs.parse_timestamp(request.query["sinceTime"])
+        try:
+            since = logs.parse_timestamp(request.query["sinceTime"])
+        except ValueError:
+            raise bad_request(f"invalid sinceTime: {request.query['sinceTime']}") from None
+    for key, value, least in (
+        ("tailLines", tail, 0),
+        ("limitBytes", limit, 1),
+        ("sinceSeconds", since_seconds, 1),
+    ):
+        if value is not None and value < least:
+            raise invalid_log_option(name, key, value, least)
     follow = _flag(request, "follow") and not use_previous
     if path is None or not follow:
         data = (

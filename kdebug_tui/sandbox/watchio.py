@@ -92,9 +92,11 @@ async def serve_watch(
 ) -> web.StreamResponse:
     match = _matcher(request, resource)
     try:
-        timeout = float(request.query.get("timeoutSeconds", settings.max_timeout))
+        timeout = min(float(int(request.query.get("timeoutSeconds", 0))), settings.max_timeout)
     except ValueError:
         raise bad_request("invalid timeoutSeconds") from None
+    if timeout <= 0:
+        timeout = settings.max_timeout
     bookmarks = request.query.get("allowWatchBookmarks", "").lower() in ("true", "1")
     table = tables.wants_table(request.headers.get("Accept")) and resource in tables.PRINTERS
     include = request.query.get("includeObject", "Metadata")

@@ -170,6 +170,16 @@ async def test_log_refusals_use_the_kubelet_words(api: Api) -> None:
         status == 400
         and err["message"] == 'previous terminated container "app" in pod "multi" not found'
     )
+    for params in ({"tailLines": "-5"}, {"limitBytes": "0"}):
+        status, err = await api.get(
+            "/api/v1/namespaces/default/pods/multi/log", params={"container": "app", **params}
+        )
+        assert status == 422 and err["reason"] == "Invalid"
+    for params in ({"tailLines": "x"}, {"sinceTime": "yesterday"}):
+        status, err = await api.get(
+            "/api/v1/namespaces/default/pods/multi/log", params={"container": "app", **params}
+        )
+        assert status == 400 and err["reason"] == "BadRequest"
     status, err = await api.get("/api/v1/namespaces/default/pods/gone/log")
     assert status == 404 and err["message"] == 'pods "gone" not found'
 
