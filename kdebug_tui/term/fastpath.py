@@ -101,9 +101,16 @@ def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
     """Place every segment of `block` on virtual rows (rows keep counting past the bottom)."""
     out = Layout()
     writes = out.writes
-    if "\t" not in block and block.count("\r") == block.count("\n") == block.count("\r\n"):
-        # The common case: CRLF-terminated lines (a tty with onlcr).
-        parts = block.split("\r\n")
+    # The common case: CRLF-terminated lines (a tty with onlcr), where a chunk boundary may
+    # have split one CRLF (a lone LF first, a lone CR last).
+    body = block[1:] if block[:1] == "\n" else block
+    trailing_cr = body[-1:] == "\r"
+    if trailing_cr:
+        body = body[:-1]
+    if "\t" not in body and body.count("\r") == body.count("\n") == body.count("\r\n"):
+        if len(body) != len(block) - trailing_cr:
+            vy += 1
+        parts = body.split("\r\n")
         if parts[0]:
             x, vy = _run(writes, parts[0], x, vy, columns)
         tail = parts[1:]
@@ -127,7 +134,7 @@ def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
                 if rows[a - vy - 1]:
                     writes[a] = [(0, rows[a - vy - 1])]
             vy += len(rows)
-        out.x, out.y = x, vy
+        out.x, out.y = (0 if trailing_cr else x), vy
         return out
     first = True
     for seg in block.split("\n"):
@@ -234,6 +241,3 @@ def write_block(screen: TermScreen, block: str) -> None:
 
     cursor.x = lay.x
     cursor.y = vy - scrolls
-    last = block.rstrip("\r\n\t")
-    if last:
-        screen.last_char = last[-1]

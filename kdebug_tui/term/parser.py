@@ -53,6 +53,7 @@ _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b
 _INERT = re.compile(
     r"[\x00-\x06\x10-\x17\x19\x1c-\x1f\x7f-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+"
 )
+_PLAIN_CHAR = re.compile(rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]")
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
 _PARAMS = re.compile(r"[0-9;:]*")
@@ -176,6 +177,7 @@ class Parser:
     # ----------------------------------------------------------------- text
     def _plain(self, block: str) -> None:
         screen = self.screen
+        last = block.rstrip("\r\n\t")
         if self.fast:
             # Every pyte charset maps these characters to single-width ones (checked by a
             # test), so the translated run can still be laid out one cell per character.
@@ -191,9 +193,12 @@ class Parser:
                 if screen.cursor.y in screen.lazy:
                     screen.materialize_row(screen.cursor.y)
                 screen.draw_ascii_row(text)
+                screen.last_char = block[-1]
                 return
             if fastpath.block_ok(screen, text):
                 fastpath.write_block(screen, text)
+                if last:
+                    screen.last_char = last[-1]
                 return
         if screen.lazy:
             screen.materialize()
@@ -352,15 +357,29 @@ def _dsr(p: Parser, params: tuple[int, ...]) -> None:
 
 
 def _tabs(p: Parser, params: tuple[int, ...]) -> None:
-    for _ in range(_count(params, _cols(p))):
-        p.screen.tab()
+    """CHT: n tab stops forward in one step (pyte's ``tab`` sorts the stops every call)."""
+    c = p.screen.cursor
+    n = _count(params, _cols(p))
+    stops = sorted(t for t in p.screen.tabstops if t > c.x)
+    c.x = stops[n - 1] if n <= len(stops) else p.screen.columns - 1
 
 
 def _back_tabs(p: Parser, params: tuple[int, ...]) -> None:
     c = p.screen.cursor
-    for _ in range(_count(params, _cols(p))):
-        stops = [t for t in p.screen.tabstops if t < c.x]
-        c.x = max(stops) if stops else 0
+    n = _count(params, _cols(p))
+    stops = sorted((t for t in p.screen.tabstops if t < c.x), reverse=True)
+    c.x = stops[n - 1] if n <= len(stops) else 0
+
+
+def _rep(p: Parser, params: tuple[int, ...]) -> None:
+    """REP: repeat the last graphic character, at most one row's worth (a cost bound)."""
+    ch = p.screen.last_char
+    if not ch:
+        return
+    if _PLAIN_CHAR.fullmatch(ch):
+        p._plain(ch * _count(params, _cols(p)))
+    else:  # wide or combining: the per-character path, so keep it short
+        p.screen.draw(ch * _count(params, 16))
 
 
 def _save_or_margins(p: Parser, params: tuple[int, ...]) -> None:
@@ -404,7 +423,7 @@ _CSI: dict[str, Callable[[Parser, tuple[int, ...]], None]] = {
     "X": lambda p, a: p.screen.erase_characters(_count(a, _cols(p))),
     "Z": _back_tabs,
     "a": lambda p, a: p.screen.cursor_forward(_count(a, _cols(p))),
-    "b": lambda p, a: p.screen.repeat_last(_count(a, _cols(p) * _rows(p))),
+    "b": _rep,
     "c": _da,
     "d": lambda p, a: p.screen.cursor_to_line(_first(a, 1)),
     "e": lambda p, a: p.screen.cursor_down(_count(a, _rows(p))),

@@ -58,7 +58,7 @@ class TermScreen(Screen):
         self._last_attrs: Char | None = None
         self._glyphs_by_id: dict[int, GlyphMap] = {}
         self._last_glyphs = GlyphMap(DEFAULT_ATTRS)
-        self.last_char = ""
+        self.last_char = ""  # the last graphic character received, for REP
         self.app_cursor = False
         self.app_keypad = False
         self.bracketed_paste = False
@@ -267,6 +267,9 @@ class TermScreen(Screen):
         whole run, wide characters wrap before the last column, and combining marks are
         capped per cell.
         """
+        if not data:
+            return
+        self.last_char = data[-1]  # for REP, before charset translation (as the parser's)
         table = self.g1_charset if self.charset else self.g0_charset
         if table is not cs.LAT1_MAP:
             data = data.translate(table)
@@ -300,7 +303,6 @@ class TermScreen(Screen):
             if w == 2:
                 line[cursor.x + 1] = glyphs[""]
             cursor.x += w
-            self.last_char = ch
         dirty.add(cursor.y)
 
     def _combine(self, mark: str) -> None:
@@ -327,12 +329,7 @@ class TermScreen(Screen):
         getg = self.glyphs(cursor.attrs).__getitem__
         line.update(zip(range(x, x + n), map(getg, text), strict=False))
         cursor.x = x + n
-        self.last_char = text[-1]
         self.dirty.add(cursor.y)
-
-    def repeat_last(self, count: int) -> None:
-        if self.last_char:
-            self.draw(self.last_char * min(max(count, 1), self.columns * self.lines))
 
     # ----------------------------------------------------------- scrolling
     def next_line(self) -> None:
@@ -368,6 +365,12 @@ class TermScreen(Screen):
         top, bottom = self.margins or (0, self.lines - 1)
         if self.cursor.y == top:
             buf = self.buffer
+            if top == 0 and bottom == self.lines - 1:
+                kept = {y + 1: line for y, line in buf.items() if y < bottom}
+                buf.clear()
+                buf.update(kept)
+                self.dirty.update(range(self.lines))
+                return
             for y in range(bottom, top, -1):
                 line = buf.get(y - 1)
                 if line is None:

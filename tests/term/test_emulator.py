@@ -270,3 +270,19 @@ def test_every_charset_maps_fast_path_characters_to_single_width() -> None:
 def test_line_drawing_charset() -> None:
     emu = feed(b"\x1b(0lqqk\x1b(B ok\r\n\x0eqq\x0fx")
     assert row(emu) == "┌──┐ ok" and row(emu, 1) == "──x"
+
+
+def test_rep_repeats_the_last_character_bounded() -> None:
+    assert row(feed(b"ab\x1b[3b")) == "abbbb"
+    assert row(feed(b"\x1b(0q\x1b[2b\x1b(B")) == "───"
+    emu = feed(b"x\x1b[9999b", columns=20, lines=5)
+    assert "".join(emu.display).count("x") == 21  # at most one row's worth per REP
+    assert row(feed("漢\x1b[2b".encode())) == "漢漢漢"
+    assert row(feed(b"\x1b[5b")) == ""  # nothing to repeat
+
+
+def test_tab_stops_forward_and_back() -> None:
+    emu = feed(b"\x1b[2Ix")
+    assert emu.cursor == (17, 0)
+    emu.feed(b"\x1b[Zy\x1b[99Iz\x1b[99Zw")
+    assert row(emu) == "w" + " " * 15 + "y" + " " * 62 + "z"  # y overwrote x (CBT to 16)
