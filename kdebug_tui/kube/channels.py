@@ -91,6 +91,24 @@ class ChannelStream:
         return self._ws is not None and not self._ws.closed
 
     async def connect(self) -> None:
+        try:
+            ws = await self._handshake()
+        except aiohttp.WSServerHandshakeError as exc:
+            auth: Any = getattr(self._session.ws, "_auth", None)  # the session's token source
+            if exc.status != 401 or auth is None or not getattr(auth, "refreshable", False):
+                raise await self._explain(exc.status) from None
+            auth.invalidate()  # an expired token: fetch a fresh one and try once more
+            try:
+                ws = await self._handshake()
+            except aiohttp.WSServerHandshakeError as again:
+                raise await self._explain(again.status) from None
+        self._ws = ws
+        self.protocol = ws.protocol or "v4.channel.k8s.io"
+        loop = asyncio.get_running_loop()
+        self._last_seen = loop.time()
+        self._heartbeat = asyncio.create_task(self._ping_loop(), name="kdebug-ws-heartbeat")
+
+    async def _handshake(self) -> aiohttp.ClientWebSocketResponse:
         client = self._session.ws
         config = self._session.configuration
         headers: dict[str, str] = {"User-Agent": getattr(client, "user_agent", "kdebug-tui")}
@@ -98,7 +116,7 @@ class ChannelStream:
         try:
             await client.update_params_for_auth(headers, auth_query, ["BearerToken"])
             url = websocket_url(config.host, self._path, self._query + auth_query)
-            ws = await asyncio.wait_for(
+            ws: aiohttp.ClientWebSocketResponse = await asyncio.wait_for(
                 client.rest_client.pool_manager.ws_connect(
                     url,
                     headers=headers,
@@ -109,17 +127,11 @@ class ChannelStream:
                 ),
                 self._connect_timeout,
             )
-        except aiohttp.WSServerHandshakeError as exc:
-            raise await self._explain(exc.status) from None
-        except KubeError:
+        except (aiohttp.WSServerHandshakeError, KubeError):
             raise
         except Exception as exc:
             raise to_kube_error(exc, server=getattr(self._session, "server", None)) from exc
-        self._ws = ws
-        self.protocol = ws.protocol or "v4.channel.k8s.io"
-        loop = asyncio.get_running_loop()
-        self._last_seen = loop.time()
-        self._heartbeat = asyncio.create_task(self._ping_loop(), name="kdebug-ws-heartbeat")
+        return ws
 
     async def _ping_loop(self) -> None:
         ws = self._ws

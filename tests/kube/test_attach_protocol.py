@@ -420,3 +420,40 @@ async def test_unreachable_server_and_hung_handshake_are_clear_errors(tmp_path: 
         await session.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_expired_token_is_refreshed_once_for_the_websocket(tmp_path: Path) -> None:
+    import json as _json
+
+    token_file = tmp_path / "token"
+    token_file.write_text("old-token")
+    server = FakeServer(handler=shell, pods={"p": pod("p", stdin=True, tty=True)})
+
+    async def picky(request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Authorization") != "Bearer new-token":
+            server.requests.append(request)
+            return web.json_response({"kind": "Status", "code": 401}, status=401)
+        return await FakeServer.stream(server, request)
+
+    server.stream = picky  # type: ignore[method-assign]
+    async with fake_api(tmp_path, server):
+        # Point the session at a token file (refreshable), then let the token "expire".
+        config = _json.loads((tmp_path / "fake-kubeconfig").read_text())
+        config["users"][0]["user"] = {"tokenFile": str(token_file)}
+        (tmp_path / "fake-kubeconfig").write_text(_json.dumps(config))
+        from kdebug_tui.kube.session import KubeSession
+
+        fresh = await KubeSession.open(kubeconfig=str(tmp_path / "fake-kubeconfig"))
+        try:
+            await fresh.request_json("GET", "/api/v1/namespaces/ns/pods/p")  # caches old-token
+            token_file.write_text("new-token")
+            attach = AttachSession(fresh, "ns", "p", "dbg")
+            await attach.start(80, 24)
+            assert server.requests[-1].headers["Authorization"] == "Bearer new-token"
+            await attach.write(b"exit\r")
+            await read_all(attach)
+            assert attach.exit is not None and attach.exit.code == 0
+        finally:
+            await fresh.close()
+    rejected = [r for r in server.requests if r.headers.get("Authorization") == "Bearer old-token"]
+    assert len(rejected) == 1
