@@ -6,16 +6,13 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kdebug_tui.sandbox import kubelet_text as kt
 from kdebug_tui.sandbox.handles import OutputFan, StreamHandle
 from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.logs import LogWriter
 from kdebug_tui.sandbox.processes import Process, SpawnSpec
-
-if TYPE_CHECKING:
-    from kdebug_tui.sandbox.runtime import ContainerLaunch
+from kdebug_tui.sandbox.runtime_types import ContainerLaunch, ContainerState
 
 
 class Container:
@@ -28,8 +25,6 @@ class Container:
         logs_dir: Path,
         notify: Callable[[Container], None],
     ) -> None:
-        from kdebug_tui.sandbox.runtime import ContainerState
-
         self.launch = launch
         self.image = image
         self._notify = notify

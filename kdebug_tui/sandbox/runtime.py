@@ -15,17 +15,16 @@ import contextlib
 import logging
 import os
 import random
-import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 from kdebug_tui.sandbox import kubelet_text as kt
+from kdebug_tui.sandbox.commands import DEFAULT_PATH, environment, resolve_argv, resolve_command
 from kdebug_tui.sandbox.containers import Container, ExecSession
 from kdebug_tui.sandbox.handles import RuntimeFailure, StreamHandle
-from kdebug_tui.sandbox.images import PROGRAMS_DIR, ImageSpec, resolve, split_reference
+from kdebug_tui.sandbox.images import PROGRAMS_DIR, resolve, split_reference
 from kdebug_tui.sandbox.logs import LogWriter
 from kdebug_tui.sandbox.processes import (
     Process,
@@ -33,6 +32,13 @@ from kdebug_tui.sandbox.processes import (
     SpawnSpec,
     probe_capabilities,
     uts_namespaces,
+)
+from kdebug_tui.sandbox.runtime_types import (
+    ContainerLaunch,
+    ContainerState,
+    OnChange,
+    OnEvent,
+    RuntimeTimings,
 )
 
 __all__ = [
@@ -46,62 +52,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-SHRC = Path(__file__).resolve().parent / "data" / "shrc"
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-
-@dataclass
-class ContainerLaunch:
-    pod_uid: str
-    namespace: str
-    pod_name: str
-    node_name: str
-    name: str
-    kind: Literal["init", "regular", "ephemeral"]
-    image: str
-    command: list[str] | None = None
-    args: list[str] | None = None
-    env: dict[str, str] = field(default_factory=dict)
-    working_dir: str | None = None
-    stdin: bool = False
-    stdin_once: bool = False
-    tty: bool = False
-    target_container: str | None = None
-    share_process_namespace: bool = False
-    host_pid: bool = False
-    host_network: bool = False
-    privileged: bool = False
-    host_root_mount: str | None = None
-    run_as_user: int | None = None
-    run_as_non_root: bool | None = None
-
-
-@dataclass
-class ContainerState:
-    state: dict
-    last_state: dict
-    ready: bool
-    started: bool
-    restart_count: int
-    image: str
-    image_id: str
-    container_id: str
-
-
-@dataclass
-class RuntimeTimings:
-    """How long the fake parts of a kubelet take (tests shorten them)."""
-
-    create_delay: float = 0.05  # ContainerCreating is visible at least this long
-    pull_fail_delay: float = 0.3  # until ErrImagePull
-    pull_backoff_after: float = 1.0  # ErrImagePull -> ImagePullBackOff
-    pull_retry_initial: float = 10.0  # then retry with doubling backoff
-    pull_retry_max: float = 300.0
-
-
-OnChange = Callable[[str, str, ContainerState], None]
-OnEvent = Callable[[str, str, str, str, str], None]  # uid, container, type, reason, message
 
 
 class ContainerRuntime:
@@ -280,7 +230,7 @@ class ContainerRuntime:
         launch = c.launch
         c.container_id = kt.new_container_id()
         c.state.container_id = c.container_id
-        argv, missing = self._resolve_command(c.image, launch.command, launch.args, launch.env)
+        argv, missing = resolve_command(c.image, launch.command, launch.args, launch.env)
         self._event(c, "Normal", "Created", f"Created container {launch.name}")
         if missing is not None:
             msg = kt.start_error(missing)
@@ -304,51 +254,11 @@ class ContainerRuntime:
         self._event(c, "Normal", "Started", f"Started container {launch.name}")
         await c.wait_exit()
 
-    def _resolve_command(
-        self,
-        image: ImageSpec,
-        command: list[str] | None,
-        args: list[str] | None,
-        env: dict[str, str],
-    ) -> tuple[list[str], str | None]:
-        """(argv on this machine, None) or ([], the executable that does not exist)."""
-        if command:
-            argv = list(command) + list(args or [])
-        elif args:
-            argv = list(image.default_command[:1]) + list(args)
-        else:
-            argv = list(image.default_command)
-        return self._resolve_argv(image, argv, env)
-
-    def _resolve_argv(
-        self, image: ImageSpec, argv: list[str], env: dict[str, str]
-    ) -> tuple[list[str], str | None]:
-        if not argv or not argv[0]:
-            return [], ""
-        exe = argv[0]
-        if image.kind == "program":
-            prog = image.executables.get(exe)
-            return ([*prog, *argv[1:]], None) if prog else ([], exe)
-        path = env.get("PATH", DEFAULT_PATH)
-        found = shutil.which(exe, path=path) if "/" not in exe else (
-            exe if os.access(exe, os.X_OK) and os.path.isfile(exe) else None)  # fmt: skip
-        return ([found, *argv[1:]], None) if found else ([], exe)
-
-    def _environment(self, c: Container) -> dict[str, str]:
-        launch = c.launch
-        env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
-        if c.image.kind == "shell":
-            env["ENV"] = str(SHRC)  # busybox's "/ # " prompt in interactive shells
-        if launch.tty:
-            env["TERM"] = "xterm"
-        env.update(launch.env)
-        return env
-
     async def _spawn_spec(self, c: Container, argv: list[str]) -> SpawnSpec:
         launch, caps = c.launch, self.capabilities
         spec = SpawnSpec(
             argv=argv,
-            env=self._environment(c),
+            env=environment(c.launch, c.image),
             cwd=_existing_dir(launch.working_dir),
             tty=launch.tty,
             stdin=launch.stdin,
@@ -418,8 +328,8 @@ class ContainerRuntime:
             raise RuntimeFailure(f'container "{container}" not found', reason="NotFound")
         if not c.running:
             raise RuntimeFailure(f"container is in {c.cri_state} state", reason="BadRequest")
-        env = self._environment(c)
-        argv, missing = self._resolve_argv(c.image, list(command), env)
+        env = environment(c.launch, c.image)
+        argv, missing = resolve_argv(c.image, list(command), env)
         if missing is not None:
             raise RuntimeFailure(kt.exec_failed_status_message(missing))
         if tty:

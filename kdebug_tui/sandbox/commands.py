@@ -1,0 +1,57 @@
+"""What a container runs: its argv resolved on this machine, and its environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from kdebug_tui.sandbox.images import ImageSpec
+from kdebug_tui.sandbox.runtime_types import ContainerLaunch
+
+SHRC = Path(__file__).resolve().parent / "data" / "shrc"
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def resolve_command(
+    image: ImageSpec,
+    command: list[str] | None,
+    args: list[str] | None,
+    env: dict[str, str],
+) -> tuple[list[str], str | None]:
+    """(argv on this machine, None) or ([], the executable that does not exist)."""
+    if command:
+        argv = list(command) + list(args or [])
+    elif args:
+        argv = list(image.default_command[:1]) + list(args)
+    else:
+        argv = list(image.default_command)
+    return resolve_argv(image, argv, env)
+
+
+def resolve_argv(
+    image: ImageSpec, argv: list[str], env: dict[str, str]
+) -> tuple[list[str], str | None]:
+    """Shell images find programs on this machine's PATH (busybox-like); a distroless
+    program image has nothing but its own entrypoint."""
+    if not argv or not argv[0]:
+        return [], ""
+    exe = argv[0]
+    if image.kind == "program":
+        prog = image.executables.get(exe)
+        return ([*prog, *argv[1:]], None) if prog else ([], exe)
+    path = env.get("PATH", DEFAULT_PATH)
+    found = shutil.which(exe, path=path) if "/" not in exe else (
+        exe if os.access(exe, os.X_OK) and os.path.isfile(exe) else None)  # fmt: skip
+    return ([found, *argv[1:]], None) if found else ([], exe)
+
+
+def environment(launch: ContainerLaunch, image: ImageSpec) -> dict[str, str]:
+    """What a container process sees: the image's defaults, then the pod spec's env."""
+    env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
+    if image.kind == "shell":
+        env["ENV"] = str(SHRC)  # busybox's "/ # " prompt in interactive shells
+    if launch.tty:
+        env["TERM"] = "xterm"
+    env.update(launch.env)
+    return env

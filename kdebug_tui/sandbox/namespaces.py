@@ -1,0 +1,181 @@
+"""Namespaces and sessions: how a container's process tree is isolated and found again.
+
+Where the machine allows (root + util-linux), a container gets its own PID, mount and UTS
+namespace (`unshare`), or joins another's (`nsenter`), so `ps` in a debug container shows
+exactly what a real one would. Each container is also its own session, so every process it
+forks (even one a job-control shell moved to another process group) can be found and killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+# The namespace setup helper: a fixed script, never built from user input. Arguments:
+# hostname (or "-"), where to bind-mount / (or "-"), then the container's argv as "$@".
+_SETUP_SCRIPT = (
+    'h=$1 r=$2; shift 2; if [ "$h" != - ]; then hostname "$h" || exit 127; fi; '
+    'if [ "$r" != - ]; then mount --rbind / "$r" || exit 127; fi; exec "$@"'
+)
+_SETPRIV = shutil.which("setpriv")
+
+
+@dataclass
+class RuntimeCapabilities:
+    """What isolation this machine lets the sandbox give its containers."""
+
+    pid_namespaces: bool
+    host_mount: bool
+    reason: str = ""
+
+
+_capabilities: RuntimeCapabilities | None = None
+_uts = False  # containers get the pod's name as hostname (own UTS namespace)
+
+
+def uts_namespaces() -> bool:
+    return _uts
+
+
+def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
+    """Try the namespace tools once per process; every failure leaves a reason."""
+    global _capabilities
+    if _capabilities is not None:
+        return _capabilities
+    reasons: list[str] = []
+    pid_ok = False
+    mount_ok = False
+    if os.geteuid() != 0:
+        reasons.append("not running as root: PID namespaces and /host mounts need root")
+    elif not (shutil.which("unshare") and shutil.which("nsenter")):
+        reasons.append("unshare/nsenter (util-linux) not found")
+    else:
+        pid_ok = _probe(
+            ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true"],
+            "unshare --pid --mount-proc",
+            reasons,
+        )
+        global _uts
+        _uts = bool(shutil.which("hostname")) and _probe(
+            ["unshare", "--uts", "--", "hostname", "kdebug-probe"], "unshare --uts", reasons
+        )
+        with contextlib.suppress(OSError):
+            os.makedirs(host_root, exist_ok=True)
+        if not os.path.isdir(host_root):
+            reasons.append(f"cannot create {host_root} on this machine")
+        elif shutil.which("mount"):
+            mount_ok = _probe(
+                ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                 _SETUP_SCRIPT, "setup", "-", host_root, "true"],
+                "bind mount of / in a private mount namespace",
+                reasons,
+            )  # fmt: skip
+        else:
+            reasons.append("mount not found")
+    _capabilities = RuntimeCapabilities(pid_ok, mount_ok, "; ".join(reasons))
+    return _capabilities
+
+
+def _probe(argv: list[str], what: str, reasons: list[str]) -> bool:
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        reasons.append(f"{what} failed: {exc}")
+        return False
+    if done.returncode != 0:
+        err = done.stderr.decode(errors="replace").strip()
+        reasons.append(f"{what} failed: {err or done.returncode}")
+        return False
+    return True
+
+
+@dataclass
+class SpawnSpec:
+    """How to start one process: argv is already resolved to an executable path."""
+
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str = "/"
+    tty: bool = False
+    stdin: bool = False
+    columns: int = 80
+    lines: int = 24
+    new_pid_namespace: bool = False  # own PID + mount namespace, /proc remounted
+    join_namespaces_of: int | None = None  # host pid whose PID + mount namespaces to enter
+    host_root_mount: str | None = None  # bind-mount / here, in a private mount namespace
+    uid: int | None = None
+    hostname: str | None = None  # with new_pid_namespace: own UTS namespace, this hostname
+
+
+def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
+    """The argv with namespace tools in front; True when the real process is a child."""
+    argv = list(spec.argv)
+    if spec.uid is not None and spec.uid != 0 and os.geteuid() == 0:
+        uid = str(spec.uid)
+        argv = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--", *argv]
+    forked = False
+    if ctty_inside(spec):
+        argv = ["setsid", "--ctty", "--", *argv]
+    hostname = spec.hostname if spec.new_pid_namespace and not spec.join_namespaces_of else None
+    root = spec.host_root_mount if spec.join_namespaces_of is None else None
+    if hostname or root:
+        argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
+    if spec.join_namespaces_of is not None:
+        argv = ["nsenter", "--target", str(spec.join_namespaces_of), "--pid", "--mount",
+                "--uts", "--", *argv]  # fmt: skip
+        forked = True
+    elif spec.new_pid_namespace:
+        uts = ["--uts"] if hostname else []
+        argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
+                "--propagation", "private", "--", *argv]  # fmt: skip
+        forked = True
+    elif root:
+        argv = ["unshare", "--mount", "--propagation", "private", "--", *argv]
+    if _SETPRIV:
+        # if the sandbox dies without closing (SIGKILL, crash), its containers die with it:
+        # the kernel kills the leader, and unshare --kill-child takes the namespace along
+        argv = [_SETPRIV, "--pdeathsig", "KILL", "--", *argv]
+    return argv, forked
+
+
+def ctty_inside(spec: SpawnSpec) -> bool:
+    """Inside a PID namespace the container's own process must lead the TTY's session
+    (as runc arranges): a shell restoring the terminal's process group on exit would
+    otherwise name a group it cannot see, and fail ("Cannot set tty process group")."""
+    namespaced = spec.new_pid_namespace or spec.join_namespaces_of is not None
+    return spec.tty and spec.stdin and namespaced
+
+
+def read_text(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+def session_members(sid: int) -> list[int]:
+    """Host pids whose session id is `sid` (read from /proc)."""
+    found: list[int] = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # fields after the ")" of comm: state ppid pgrp session ...
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 3 and int(fields[3]) == sid:
+            found.append(int(entry.name))
+    return found
+
+
+def kill_session(sid: int, sig: int, *, spare: int | None = None) -> None:
+    """Signal every process in the session (except `spare`)."""
+    for pid in session_members(sid):
+        if pid == spare:
+            continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
