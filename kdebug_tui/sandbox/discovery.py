@@ -124,3 +124,34 @@ def authorization_v1() -> Obj:
             ),
         ],
     }
+
+
+def _operation(kind: str, action: str) -> Obj:
+    return {
+        "x-kubernetes-action": action,
+        "x-kubernetes-group-version-kind": {"group": "", "version": "v1", "kind": kind},
+        "parameters": [{"name": "fieldValidation", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "OK"}},
+    }
+
+
+def openapi_v3_root() -> Obj:
+    """Just enough OpenAPI v3 for kubectl to see that the server validates fields itself
+    (`fieldValidation`), so `kubectl create/apply -f` need no client-side schema."""
+    return {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=sandbox"}}}
+
+
+def openapi_v3_core() -> Obj:
+    pods = "/api/v1/namespaces/{namespace}/pods"
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "Kubernetes (kdebug-tui sandbox subset)", "version": GIT_VERSION},
+        "paths": {
+            pods: {"post": _operation("Pod", "post")},
+            pods + "/{name}": {
+                "put": _operation("Pod", "put"),
+                "patch": _operation("Pod", "patch"),
+            },
+        },
+        "components": {"schemas": {}},
+    }

@@ -168,6 +168,10 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
         return discovery.api_groups()
     if path == "/apis/authorization.k8s.io/v1":
         return discovery.authorization_v1()
+    if path == "/openapi/v3":
+        return discovery.openapi_v3_root()
+    if path == "/openapi/v3/api/v1":
+        return discovery.openapi_v3_core()
     return None
 
 

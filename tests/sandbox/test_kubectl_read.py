@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import yaml
 
@@ -140,3 +141,24 @@ async def test_logs_plain_and_follow(kubectl: Kubectl, api: Api) -> None:
     r = await kubectl("logs", "multi", "-c", "app", "--previous")
     assert r.code == 1
     assert 'previous terminated container "app" in pod "multi" not found' in r.err
+
+
+async def test_create_and_apply_from_a_file(kubectl: Kubectl, api: Api, tmp_path: Path) -> None:
+    manifest = tmp_path / "pod.yaml"
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "from-file"},
+        "spec": {"containers": [{"name": "c", "image": "busybox", "command": ["sleep", "60"]}]},
+    }
+    manifest.write_text(yaml.safe_dump(pod))
+    r = await kubectl("create", "-f", str(manifest))
+    assert r.code == 0, r.err
+    assert r.out.strip() == "pod/from-file created"
+    pod["metadata"]["labels"] = {"tier": "x"}
+    manifest.write_text(yaml.safe_dump(pod))
+    r = await kubectl("apply", "-f", str(manifest))
+    assert r.code == 0, r.err
+    stored = api.sb.cluster.get_pod("default", "from-file")
+    assert stored["metadata"]["labels"] == {"tier": "x"}
+    assert "kubectl.kubernetes.io/last-applied-configuration" in stored["metadata"]["annotations"]
