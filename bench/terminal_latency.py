@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--flood-mb", type=float, default=20.0)
     parser.add_argument("--inflight-kb", type=int, default=64)
-    parser.add_argument("--limit", type=float, default=15.0, help="max seconds per flood run")
+    parser.add_argument("--limit", type=float, default=10.0, help="max seconds per flood run")
     parser.add_argument(
         "--websocket-seconds",
         type=float,
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             await run_case(f"flood {mb} 25% SGR lines", flood_bytes=flood, inflight=inflight,
                            sliced=True, limit=args.limit, flood_data=mixed),
             await run_case("  same, unsliced baseline", flood_bytes=flood, inflight=inflight,
-                           sliced=False, limit=min(args.limit, 8.0), flood_data=mixed),
+                           sliced=False, limit=min(args.limit, 5.0), flood_data=mixed),
         ]  # fmt: skip
 
     results = asyncio.run(run_all())
