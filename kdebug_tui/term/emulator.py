@@ -67,7 +67,7 @@ class Emulator:
         finally:
             screen.clamp_cursor()
 
-    def feed_some(self, data: bytes, budget_s: float = 0.002) -> int:
+    def feed_some(self, data: bytes | bytearray | memoryview, budget_s: float = 0.002) -> int:
         """Feed a prefix of `data` taking about `budget_s` seconds; return bytes consumed.
 
         Always consumes at least one slice, so a caller looping ``n = feed_some(buf);
@@ -182,6 +182,16 @@ class Emulator:
     @property
     def scrollback_lines(self) -> int:
         return len(self._screen.scrollback)
+
+    @property
+    def scrollback_total(self) -> int:
+        """Rows ever added to scrollback; keeps counting once the oldest are evicted.
+
+        A view scrolled back by `offset` stays on the same content after new output if it
+        adds the growth of this counter to its offset (``scrollback_lines`` stops growing
+        at the limit, this does not).
+        """
+        return self._screen.scrollback.total
 
     def scrollback_text(self) -> str:
         """Everything that scrolled off the main screen, oldest first, right-trimmed rows."""

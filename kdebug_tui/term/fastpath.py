@@ -186,6 +186,7 @@ def write_block(screen: TermScreen, block: str) -> None:
         if not screen.in_alt and screen.scrollback.limit:
             pushed: list[Row | TextRow] = []
             first = max(0, scrolls - screen.scrollback.limit)
+            screen.scrollback.total += first  # rows that would be evicted at once: skipped
             for a in range(first, min(scrolls, bulk_start)):
                 row_writes = writes.get(a)
                 if a < lines:

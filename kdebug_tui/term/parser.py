@@ -87,6 +87,7 @@ class Parser:
         self.screen = screen
         self.answer_queries = answer_queries
         self.fast = True  # switchable for the property test comparing both paths
+        self.errors = 0  # tokens whose handling raised (a bug; tests assert it stays 0)
         self.pending = ""  # incomplete escape sequence, at most CSI_MAX + 2 characters
         self.string_kind: str | None = None
         self.string_parts: list[str] = []
@@ -171,6 +172,7 @@ class Parser:
                     self._begin_string(_STRING_KIND[m.group("str")[-1]])
                     end = self._string(text, end)
             except Exception:  # a bug must cost one token, never the rest of the chunk
+                self.errors += 1
                 self.screen.clamp_cursor()
             pos = end
 

@@ -12,7 +12,6 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from typing import cast
 
 from pyte.screens import Char, StaticDefaultDict
@@ -51,6 +50,7 @@ class Scrollback:
     def __init__(self, limit: int) -> None:
         self.limit = max(0, int(limit))
         self._rows: deque[Row | TextRow] = deque(maxlen=self.limit or 1)
+        self.total = 0  # rows ever added, including those evicted since
 
     def __len__(self) -> int:
         return len(self._rows) if self.limit else 0
@@ -58,10 +58,12 @@ class Scrollback:
     def push(self, row: Row | TextRow) -> None:
         if self.limit:
             self._rows.append(row)
+            self.total += 1
 
-    def extend(self, rows: Iterable[Row | TextRow]) -> None:
+    def extend(self, rows: list[Row | TextRow]) -> None:
         if self.limit:
             self._rows.extend(rows)
+            self.total += len(rows)
 
     def clear(self) -> None:
         self._rows.clear()

@@ -88,11 +88,13 @@ def chunked(data: bytes, pattern: list[int]) -> list[bytes]:
 
 def state(emu: Emulator) -> tuple[object, ...]:
     """Everything observable except `dirty` (which legitimately depends on read timing)."""
+    assert emu._parser.errors == 0  # no handler raised (the catch-all would hide bugs)
     rows = [tuple(emu.line(y)) for y in range(emu.lines)]
     back = [tuple(emu.line(0, offset=o)) for o in range(1, emu.scrollback_lines + 1)]
     return (
         rows, back, emu.cursor, emu._screen.cursor.x, emu.cursor_visible, emu.title,
         emu.in_alternate_screen, emu.modes, emu.scrollback_text(), emu.take_replies(),
+        emu.scrollback_total,
     )  # fmt: skip
 
 
@@ -119,6 +121,9 @@ def test_never_raises_and_cursor_in_bounds(data: bytes, size: tuple[int, int], p
     emu.feed(data)
     x, y = emu.cursor
     assert 0 <= x < emu.columns and 0 <= y < emu.lines
+    emu.resize(columns + 5, lines + 2)
+    emu.feed(data)
+    assert emu._parser.errors == 0
 
 
 @SETTINGS
