@@ -83,7 +83,7 @@ class TerminalLink:
         pos, total = 0, len(data)
         while pos < total:
             # ~2 ms of emulator work per slice, then keys, timers and paints get their turn.
-            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)  # type: ignore[arg-type]
+            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)
             replies = emu.take_replies()
             if replies:
                 self.post(replies)
