@@ -44,6 +44,10 @@ class InvalidDebugRequest(KubeError):
         super().__init__("Invalid debug request", message, reason="InvalidRequest", hint=hint)
 
 
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
 def is_valid_image(image: str) -> bool:
     return bool(_REFERENCE.match(image))
 
@@ -88,6 +92,19 @@ def validate(request: DebugRequest) -> None:
             raise InvalidDebugRequest(
                 f'invalid image name "{image}" for container "{name}": invalid reference format'
             )
+    if request.container_name and not (
+        len(request.container_name) <= 63 and _DNS_LABEL.match(request.container_name)
+    ):
+        raise InvalidDebugRequest(
+            f"invalid container name {request.container_name!r}: use at most 63 lower-case "
+            "letters, digits and '-', starting and ending with a letter or digit",
+        )
+    copy_to = request.copy_options.copy_to if request.mode == "copy" else None
+    if copy_to and not (len(copy_to) <= 253 and _DNS_SUBDOMAIN.match(copy_to)):
+        raise InvalidDebugRequest(
+            f"invalid pod name {copy_to!r} for the copy: use lower-case letters, digits, '-' "
+            "and '.', starting and ending with a letter or digit",
+        )
     if request.tty and not request.stdin:
         raise InvalidDebugRequest("-i/--stdin is required for containers with -t/--tty=true")
     if request.profile not in PROFILES:

@@ -407,6 +407,11 @@ def test_custom_ports_allowed_in_copy_mode() -> None:
             "you must specify an existing container or a new image",
         ),
         ({"mode": "node", "node_name": None}, "a node name is required"),
+        ({"mode": "ephemeral", "container_name": "Debug_1"}, "invalid container name 'Debug_1'"),
+        (
+            {"mode": "copy", "copy_options": CopyOptions(copy_to="Web Copy")},
+            "invalid pod name 'Web Copy' for the copy",
+        ),
     ],
 )
 def test_invalid_requests_are_refused_with_kubectl_wording(kwargs: dict, message: str) -> None:
