@@ -33,15 +33,16 @@ class TermApp(App[None]):
 
     CSS = "Button { dock: bottom; height: 3; }"
 
-    def __init__(self, backend: TerminalBackend) -> None:
+    def __init__(self, backend: TerminalBackend, scrollback: int = 10_000) -> None:
         super().__init__()
         self.backend = backend
+        self.scrollback = scrollback
         self.released: list[TerminalView] = []
         self.exits: list[BackendExit] = []
         self.titles: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield TerminalView(self.backend, TITLE, id="term")
+        yield TerminalView(self.backend, TITLE, id="term", scrollback=self.scrollback)
         yield Button("elsewhere", id="other")
 
     def on_mount(self) -> None:
@@ -500,3 +501,21 @@ async def test_clicking_the_terminal_focuses_it_and_failures_read_clearly() -> N
         assert app.exits[0].reason == "error"
         assert "forbidden: cannot get pods/attach" in view.title_text()
         assert "forbidden" in screen_text(view)
+
+
+async def test_scrolled_back_view_stays_put_when_the_scrollback_limit_evicts_rows() -> None:
+    lines = b"".join(f"row {index:03d}\r\n".encode() for index in range(200))
+    backend = FakeBackend([lines])
+    app = TermApp(backend, scrollback=50)
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: "row 199" in screen_text(view), "output")
+        assert view.emulator.scrollback_lines == 50
+        await pilot.press("shift+pageup")
+        await until(pilot, lambda: view.scrollback_offset == 23, "scrolled back")
+        top = view.screen_lines()[0]
+        backend.emit(b"".join(f"more {index}\r\n".encode() for index in range(5)))
+        await until(pilot, lambda: view.scrollback_offset == 28, "offset follows the growth")
+        assert view.screen_lines()[0] == top  # same content although the count stayed 50
+        backend.emit(b"".join(f"flood {index}\r\n".encode() for index in range(40)))
+        await until(pilot, lambda: view.scrollback_offset == 50, "clamped to what is kept")

@@ -89,11 +89,18 @@ class InputMixin(_Base):
             self.send_bytes(data)
 
     def cells_for_absolute_row(self, row: int) -> Sequence[Any]:
+        """Cells of an absolute row (numbered from the first row ever scrolled off, so the
+        numbers survive the scrollback limit evicting old rows); [] once evicted."""
         emu = self._emulator
-        base = 0 if emu.in_alternate_screen else emu.scrollback_lines
-        if row >= base:
-            return emu.line(row - base, 0)
-        return emu.line(0, base - row)
+        if emu.in_alternate_screen:
+            return emu.line(row, 0)
+        kept = emu.scrollback_lines
+        index = row - (emu.scrollback_total - kept)  # position among the rows still kept
+        if index < 0:
+            return []
+        if index >= kept:
+            return emu.line(index - kept, 0)
+        return emu.line(0, kept - index)
 
     def selected_text(self) -> str:
         """The selected cells as text: trailing blanks trimmed, rows joined by newlines."""
@@ -190,7 +197,7 @@ class InputMixin(_Base):
         offset = max(0, min(limit, self._offset - delta))
         if offset != self._offset:
             self._offset = offset
-            self._last_scrollback = emu.scrollback_lines
+            self._last_scrollback = emu.scrollback_total
             self._row_cache.clear()
             self.refresh()
 
@@ -201,7 +208,8 @@ class InputMixin(_Base):
             self.refresh()
 
     def _absolute_row(self, row: int) -> int:
-        base = 0 if self._emulator.in_alternate_screen else self._emulator.scrollback_lines
+        emu = self._emulator
+        base = 0 if emu.in_alternate_screen else emu.scrollback_total
         return base - self._offset + row
 
     # --- keys ----------------------------------------------------------------------------

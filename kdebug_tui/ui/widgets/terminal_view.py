@@ -338,19 +338,18 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         emu = self._emulator
         dirty = set(emu.dirty)
         emu.clear_dirty()
-        scrollback = emu.scrollback_lines
+        total = emu.scrollback_total  # keeps counting when the scrollback limit evicts rows
         if self._offset and emu.in_alternate_screen:
             self._offset = 0  # a full-screen program started: there is no scrollback to show
             dirty = set(range(self._term_size[1]))
             self.refresh(Region(0, 0, self.size.width, 1))
-        elif self._offset and scrollback != self._last_scrollback:
+        elif self._offset and total != self._last_scrollback:
             # Stay on the same content while new output arrives below.
-            self._offset = max(
-                0, min(scrollback, self._offset + scrollback - self._last_scrollback)
-            )
+            grown = self._offset + total - self._last_scrollback
+            self._offset = max(0, min(emu.scrollback_lines, grown))
             dirty = set(range(self._term_size[1]))
             self.refresh(Region(0, 0, self.size.width, 1))
-        self._last_scrollback = scrollback
+        self._last_scrollback = total
         x, y = emu.cursor
         cursor = (x, y, bool(emu.cursor_visible))
         if cursor != self._last_cursor:
