@@ -34,6 +34,7 @@ PROTOCOLS = (
     "channel.k8s.io",
 )
 _VERSIONS = {p: 5 - i for i, p in enumerate(PROTOCOLS)}
+MAX_FRAME = 16 << 20  # a client frame larger than this closes the stream (1009)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ async def serve_stream(
     `open_stream` is an attach/exec handle, or a coroutine factory: runtime failures it
     raises (`RuntimeFailure`, e.g. executable not found) become a Failure status on the
     stream, as the kubelet reports them after the upgrade."""
-    ws = web.WebSocketResponse(protocols=PROTOCOLS, autoping=True, max_msg_size=0)
+    ws = web.WebSocketResponse(protocols=PROTOCOLS, autoping=True, max_msg_size=MAX_FRAME)
     await ws.prepare(request)
     version = _VERSIONS.get(ws.ws_protocol or "channel.k8s.io", 1)
     session = _Session(ws, request, version, options, kind, command, hooks or StreamHooks())
@@ -161,6 +162,10 @@ class _Session:
             handle = open_stream if isinstance(open_stream, StreamHandle) else await open_stream()
         except RuntimeFailure as exc:
             await self.finish(internal_error_status(exc.message))
+            return
+        except Exception as exc:  # never a traceback to the client: a Status, as the kubelet
+            log.exception("opening the %s stream failed", self.kind)
+            await self.finish(internal_error_status(f"{self.kind} failed: {exc}"))
             return
         self.handle = handle
         reader = asyncio.create_task(self.pump_input())

@@ -5,6 +5,7 @@ attach/exec routes, wired the way the API server wires them."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -334,3 +335,19 @@ async def test_v4_has_no_close_channel(
     await ws.send_bytes(b"\x00still open\n")
     await frames.until(1, b"still open")
     await ws.close()
+
+
+async def test_oversized_frame_ends_the_stream_not_the_server(
+    client: TestClient[Any, Any], runtime: ContainerRuntime
+) -> None:
+    await shell(runtime)
+    ws = await client.ws_connect(f"/attach/sh?{Q_TTY}", protocols=[V5])
+    with contextlib.suppress(ConnectionError):  # the server may cut us off mid-frame
+        await ws.send_bytes(b"\x00" + b"x" * (17 << 20))
+        await Frames(ws).to_end()
+    # the shell is still there for the next client
+    again = await client.ws_connect(f"/attach/sh?{Q_TTY}", protocols=[V5])
+    frames = Frames(again)
+    await again.send_bytes(b"\x00echo alive-$((3*3))\n")
+    await frames.until(1, b"alive-9")
+    await again.close()
