@@ -14,7 +14,7 @@ from typing import Any
 from ..term.backend import BackendExit, TerminalBackend
 from .channels import MAX_CHUNK, STDIN, ChannelStream, pod_path
 from .errors import KubeError
-from .logs import LogsBackend, stream_logs
+from .logs import LineEndings, LogsBackend, stream_logs
 from .podstate import container_status
 from .stream_errors import explain_stream_failure
 
@@ -49,6 +49,7 @@ class _StreamBackend:
         ping_interval: float = 5.0,
         dead_after: float = 60.0,
         max_chunk: int = MAX_CHUNK,
+        crlf: bool | None = None,
     ) -> None:
         self.session = session
         self.namespace = namespace
@@ -56,6 +57,8 @@ class _StreamBackend:
         self.container = container
         self.stdin = stdin
         self.tty = tty
+        # Without a tty nobody turns LF into CRLF on the far side; a terminal must see CRLF.
+        self._endings = LineEndings() if (not tty if crlf is None else crlf) else None
         self._stream = ChannelStream(
             session,
             pod_path(namespace, pod, self._subresource),
@@ -85,7 +88,8 @@ class _StreamBackend:
             await self._stream.resize(columns, lines)
 
     async def read(self) -> bytes:
-        return await self._stream.read()
+        data = await self._stream.read()
+        return self._endings.translate(data) if self._endings is not None else data
 
     async def write(self, data: bytes) -> None:
         if data and self.stdin:
@@ -131,7 +135,7 @@ class AttachSession(_StreamBackend):
         return self._refined or self._stream.exit
 
     async def read(self) -> bytes:
-        data = await self._stream.read()
+        data = await super().read()
         if not data and self._refined is None:
             ending = self._stream.exit
             if ending is not None and ending.reason == "exited" and ending.code == 0:
@@ -226,7 +230,9 @@ async def run_command(
     session: Any, namespace: str, pod: str, container: str, command: list[str], **options: Any
 ) -> tuple[bytes, BackendExit]:
     """Run argv in the container without a tty and collect its output (e.g. /proc reads)."""
-    backend = ExecSession(session, namespace, pod, container, command, stdin=False, tty=False)
+    backend = ExecSession(
+        session, namespace, pod, container, command, stdin=False, tty=False, crlf=False, **options
+    )
     await backend.start(80, 24)
     chunks: list[bytes] = []
     try:

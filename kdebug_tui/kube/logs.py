@@ -76,6 +76,30 @@ async def stream_logs(
         resp.release()
 
 
+class LineEndings:
+    """Bare LF -> CRLF, as a terminal's output processing (onlcr) does for a program without
+    a tty; an LF already preceded by CR is left alone, across chunk boundaries too."""
+
+    def __init__(self) -> None:
+        self._last_cr = False
+
+    def translate(self, chunk: bytes) -> bytes:
+        if b"\n" not in chunk:
+            if chunk:
+                self._last_cr = chunk.endswith(b"\r")
+            return chunk
+        out = bytearray()
+        previous_cr = self._last_cr
+        for byte in chunk:
+            if byte == 0x0A and not previous_cr:
+                out += b"\r\n"
+            else:
+                out.append(byte)
+            previous_cr = byte == 0x0D
+        self._last_cr = previous_cr
+        return bytes(out)
+
+
 class LogsBackend:
     """A read-only TerminalBackend showing a container's log (bare LF become CRLF, as a real
     terminal's output processing would do); `ending` is the exit reported afterwards."""
@@ -101,7 +125,7 @@ class LogsBackend:
         self._ending = ending
         self._iter: AsyncIterator[bytes] | None = None
         self._exit: BackendExit | None = None
-        self._last_cr = False
+        self._endings = LineEndings()
 
     async def start(self, columns: int, lines: int) -> None:
         self._iter = stream_logs(*self._args, **self._kwargs)
@@ -120,16 +144,7 @@ class LogsBackend:
         return self._crlf(chunk)
 
     def _crlf(self, chunk: bytes) -> bytes:
-        out = bytearray()
-        previous_cr = self._last_cr
-        for byte in chunk:
-            if byte == 0x0A and not previous_cr:
-                out += b"\r\n"
-            else:
-                out.append(byte)
-            previous_cr = byte == 0x0D
-        self._last_cr = previous_cr
-        return bytes(out)
+        return self._endings.translate(chunk)
 
     async def write(self, data: bytes) -> None:
         return None  # logs take no input

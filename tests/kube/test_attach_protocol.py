@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from kdebug_tui.kube.attach import AttachSession, ExecSession
+from kdebug_tui.kube.attach import AttachSession, ExecSession, run_command
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.status_channel import decode_status
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
@@ -457,3 +457,19 @@ async def test_expired_token_is_refreshed_once_for_the_websocket(tmp_path: Path)
             await fresh.close()
     rejected = [r for r in server.requests if r.headers.get("Authorization") == "Bearer old-token"]
     assert len(rejected) == 1
+
+
+async def test_output_without_tty_gets_crlf_for_the_terminal(tmp_path: Path) -> None:
+    async def lines(ws: web.WebSocketResponse, request: web.Request, s: FakeServer) -> None:
+        await ws.send_bytes(b"\x01one\ntwo\r")
+        await ws.send_bytes(b"\x02\nthree\n")
+        await ws.send_bytes(SUCCESS)
+        await ws.close()
+
+    async with fake_api(tmp_path, FakeServer(handler=lines)) as session:
+        plain = AttachSession(session, "ns", "p", "dbg", stdin=True, tty=False)
+        await plain.start(80, 24)
+        assert await read_all(plain) == b"one\r\ntwo\r\nthree\r\n"
+        output, ending = await run_command(session, "ns", "p", "dbg", ["cat"])
+        assert output == b"one\ntwo\r\nthree\n"  # raw bytes for programs, not terminals
+        assert ending.code == 0
