@@ -176,6 +176,9 @@ class Sandbox:
             await self._runner.cleanup()
             self._runner = None
         if self.runtime is not None:
+            if self.lifecycle is not None:  # shutting down: a short grace, then SIGKILL
+                uids = list(self.lifecycle.runs)
+                await asyncio.gather(*(self.runtime.stop_pod(uid, 0.1) for uid in uids))
             await self.runtime.close()
         if self._tmp is not None:
             self._tmp.cleanup()
