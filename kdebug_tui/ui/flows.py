@@ -157,6 +157,25 @@ async def _open_terminal(app: Any, pane: SessionPane) -> None:
     await pane.show_terminal(backend)
 
 
+async def ended_flow(app: Any, pane: SessionPane) -> None:
+    """The terminal stream ended: say how the container ended; if it exited before showing
+    anything (a command that ran at once), show its logs, like kubectl debug does."""
+    target = pane.target
+    try:
+        pod = await app.services.get_pod(target.namespace, target.pod)
+    except Exception:
+        return  # the drop message in the pane already says what happened
+    status = container_status(pod, target.container)
+    terminated = ((status or {}).get("state") or {}).get("terminated")
+    if terminated is None:
+        return
+    header = _ended_header(status, target)
+    if pane.terminal_is_blank():
+        await logs_flow(app, pane, header)
+    else:
+        pane.set_status(header.removesuffix("; its logs:") + "; l: logs, x: close")
+
+
 async def logs_flow(app: Any, pane: SessionPane, header: str | None) -> None:
     """Show the container's logs (whole, not followed) under `header`."""
     from kdebug_tui.kube.logs import stream_logs

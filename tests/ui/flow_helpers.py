@@ -19,16 +19,17 @@ WAIT = 30.0
 
 
 async def wait_until(
-    pilot: Any, condition: Callable[[], Any], what: str, limit: float = WAIT
+    pilot: Any, condition: Callable[[], Any], what: str | Callable[[], str], limit: float = WAIT
 ) -> Any:
-    """Poll `condition` between frames; fail with `what` after `limit` seconds."""
+    """Poll `condition` between frames; fail with `what` (or what it returns) after `limit`."""
     deadline = time.monotonic() + limit
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {limit:.0f} s waiting for {what}")
+            described = what() if callable(what) else what
+            raise AssertionError(f"timed out after {limit:.0f} s waiting for {described}")
         await pilot.pause(0.02)
 
 

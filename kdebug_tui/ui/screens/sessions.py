@@ -153,9 +153,15 @@ class SessionsScreen(Screen[None]):
 
     @on(SessionPane.Ended)
     def _pane_ended(self, event: SessionPane.Ended) -> None:
-        if self.focused is None or not self.focused.is_attached:
-            event.pane.focus()
-        self._offer_delete(event.pane)
+        from kdebug_tui.ui import flows
+
+        pane = event.pane
+        if self.focused is None or not self.focused.is_attached or self.focused is pane.terminal:
+            pane.focus()
+        if pane.target.kind not in ("exec", "logs"):
+            self.run_flow(pane, lambda: flows.ended_flow(self.app, pane), "how it ended")
+        if event.exit is None or event.exit.reason == "exited":  # not after a mere drop
+            self._offer_delete(pane)
 
     def _offer_delete(self, pane: SessionPane) -> None:
         from kdebug_tui.ui.session_actions import offer_cleanup

@@ -219,6 +219,16 @@ class SessionPane(Vertical, can_focus=True):
         self.mark_dropped(exit_)
         self.post_message(self.Ended(self, exit_))
 
+    def terminal_is_blank(self) -> bool:
+        """Nothing but the exit line was ever shown (the program ended before output)."""
+        if self.terminal is None:
+            return True
+        emulator = self.terminal.emulator
+        if emulator.scrollback_lines:
+            return False
+        shown = [line for line in emulator.display if line.strip()]
+        return len(shown) <= 1
+
     def screen_text(self) -> str:
         """What the pane shows now, as plain text (for tests and the benchmark)."""
         parts = [str(self.query_one("#pane-status", Static).render())]
