@@ -33,6 +33,7 @@ PING_INTERVAL = 5.0
 DEAD_AFTER = 60.0
 MAX_CHUNK = 64 * 1024
 CONNECT_TIMEOUT = 30.0
+YIELD_EVERY = 8
 
 Explainer = Callable[[int], Awaitable[KubeError]]
 
@@ -81,6 +82,7 @@ class ChannelStream:
         self._send_lock = asyncio.Lock()
         self.protocol = ""
         self.bytes_out = 0
+        self._reads = 0
 
     @property
     def exit(self) -> BackendExit | None:
@@ -177,6 +179,11 @@ class ChannelStream:
             if channel in (STDOUT, STDERR):
                 self.bytes_out += len(payload)
                 self._pending = payload
+                self._reads += 1
+                if self._reads % YIELD_EVERY == 0:
+                    # receive() does not suspend while frames are buffered: let keys and
+                    # paints run during a flood even if the consumer reads in a tight loop.
+                    await asyncio.sleep(0)
                 return self._take_pending()
             if channel == STATUS and self._status is None:
                 self._status = decode_status(payload, protocol=self.protocol)
