@@ -1,7 +1,9 @@
 """Parity with the real `kubectl debug` (1.32): for each mode and profile, kubectl and our
 builder debug the same sandbox pod, and what the API server stored for each is compared
 field by field. Only generated names are normalised; deliberate differences are listed
-below with their reason."""
+below with their reason. The comparisons with what kubectl produced on a real cluster (the
+recorded fixtures: pod-with-ephemeral-containers, copy-pod, copy-pod-set-image,
+node-debug-pods) are in test_debug_build.py, with the same canonical forms (canon.py)."""
 
 from __future__ import annotations
 
