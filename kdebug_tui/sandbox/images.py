@@ -121,7 +121,7 @@ def resolve(image: str) -> ImageSpec:
     resolved = normalize(image)
     if registry == DEMO_REGISTRY and repo in _PROGRAMS:
         filename, entry = _PROGRAMS[repo]
-        argv = [sys.executable, "-u", str(PROGRAMS_DIR / filename)]
+        argv = [sys.executable, "-S", "-u", str(PROGRAMS_DIR / filename)]
         return ImageSpec(
             ref=image,
             resolved=resolved,

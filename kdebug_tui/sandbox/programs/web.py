@@ -2,62 +2,101 @@
 
 Serves on 127.0.0.1 (PORT, default an ephemeral port), logs every request in a common log
 format and a heartbeat every HEARTBEAT_SECONDS, and shuts down cleanly on SIGTERM, as a
-well-behaved service in a pod does. Standard library only: it starts in ~30 ms.
+well-behaved service in a pod does. A sandbox runs many of these at once, so it is one
+thread around `select` with only light standard-library imports (~10 MB, ~10 ms of CPU to
+start) rather than http.server.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import signal
+import socket
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_REQUEST = 8192
 
 
 def stamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "distroless-web/1.0"
+def log(line: str) -> None:
+    sys.stdout.write(f"{stamp()} {line}\n")
+    sys.stdout.flush()
 
-    def do_GET(self) -> None:
-        if self.path.startswith("/healthz"):
-            body = b"ok\n"
-        else:
-            body = f"hello from {os.environ.get('HOSTNAME', 'web')}\n".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        print(f"{stamp()} {self.address_string()} {format % args}", flush=True)
+def respond(conn: socket.socket, peer: str) -> None:
+    """Read one request (bounded), answer it, log it like a web server's access log."""
+    conn.settimeout(2.0)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data and b"\n\n" not in data and len(data) < MAX_REQUEST:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    request_line = data.split(b"\n", 1)[0].strip().decode("latin-1")
+    parts = request_line.split()
+    if len(parts) < 2:
+        status, body = 400, b"bad request\n"
+    elif parts[1].startswith("/healthz"):
+        status, body = 200, b"ok\n"
+    else:
+        host = os.environ.get("HOSTNAME", "web")
+        status, body = 200, f"hello from {host}\n".encode()
+    reason = "OK" if status == 200 else "Bad Request"
+    head = (
+        f"HTTP/1.0 {status} {reason}\r\nServer: distroless-web/1.0\r\n"
+        f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    try:
+        conn.sendall(head.encode() + body)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+    log(f'{peer} "{request_line}" {status} {len(body)}')
 
 
 def main() -> int:
     port = int(os.environ.get("PORT", "0"))
     interval = float(os.environ.get("HEARTBEAT_SECONDS", "5"))
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    stop = threading.Event()
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(16)
+    stopping: list[int] = []
 
     def on_term(signum: int, _frame: object) -> None:
-        print(f"{stamp()} received signal {signum}, shutting down", flush=True)
-        stop.set()
+        stopping.append(signum)
 
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, bound = str(server.server_address[0]), server.server_address[1]
-    print(f"{stamp()} listening on http://{host}:{bound}", flush=True)
+    host, bound = server.getsockname()
+    log(f"listening on http://{host}:{bound}")
     beats = 0
-    while not stop.wait(interval):
-        beats += 1
-        print(f"{stamp()} heartbeat {beats}: healthy", flush=True)
-    server.shutdown()
-    print(f"{stamp()} bye", flush=True)
+    next_beat = time.monotonic() + interval
+    while not stopping:
+        wait = max(0.0, next_beat - time.monotonic())
+        try:
+            ready, _, _ = select.select([server], [], [], wait)
+        except InterruptedError:
+            continue
+        if ready:
+            conn, addr = server.accept()
+            respond(conn, addr[0])
+        if time.monotonic() >= next_beat:
+            beats += 1
+            log(f"heartbeat {beats}: healthy")
+            next_beat += interval
+    log(f"received signal {stopping[0]}, shutting down")
+    server.close()
+    log("bye")
     return 0
 
 
