@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from pyte.screens import Char
 
-from .parser import Parser
+from .parser import INERT_C0_BYTES, Parser
 from .screen import TermScreen
+from .scrollback import row_from_cells
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,10 @@ class Modes:
 
     app_cursor: bool = False
     bracketed_paste: bool = False
-    mouse_tracking: int = 0  # 0, 1000 (clicks), 1002 (drag), 1003 (any motion); 9 = X10
+    mouse_tracking: int = 0  # 0, 1000 (clicks), 1002 (drag), 1003 (any motion)
     mouse_sgr: bool = False
     app_keypad: bool = False
+    focus_events: bool = False  # 1004: the program wants ESC[I / ESC[O on focus changes
 
 
 class Emulator:
@@ -57,7 +59,7 @@ class Emulator:
         """Parse `data`; never raises, the rest of a chunk survives any bad sequence."""
         screen = self._screen
         try:
-            text = self._decoder.decode(bytes(data))
+            text = self._decoder.decode(bytes(data).translate(None, INERT_C0_BYTES))
             if text:
                 self._parser.feed(text)
         except Exception:  # pragma: no cover - the parser already contains per-token errors
@@ -131,7 +133,7 @@ class Emulator:
             if line is None:
                 out.append(" " * columns)
             else:
-                out.append("".join(line[x].data for x in range(columns)))
+                out.append("".join([c.data for c in row_from_cells(line, columns)]))
         return out
 
     @property
@@ -164,6 +166,7 @@ class Emulator:
             mouse_tracking=max(s.mouse_modes, default=0),
             mouse_sgr=s.mouse_sgr,
             app_keypad=s.app_keypad,
+            focus_events=s.focus_events,
         )
 
     @property
@@ -224,4 +227,4 @@ class Emulator:
         line = screen.buffer.get(index - len(sb))
         if line is None:
             return [screen.default_char] * columns
-        return [line[x] for x in range(columns)]
+        return list(row_from_cells(line, columns))

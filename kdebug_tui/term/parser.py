@@ -47,12 +47,13 @@ _PREFIX = re.compile(
     rf"(?:(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b[\x20-\x2f]{{0,4}})\Z"
 )
 _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b[\x20-\x2f]{{0,4}}")
-# Controls that do nothing anywhere (not even inside a sequence): removed up front so they
-# neither split text runs nor cost a token each. Kept: BEL BS HT LF VT FF CR SO SI CAN SUB ESC
-# and the C1 controls we act on (IND NEL HTS RI DCS SOS CSI ST OSC PM APC).
-_INERT = re.compile(
-    r"[\x00-\x06\x10-\x17\x19\x1c-\x1f\x7f-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+"
-)
+# Controls that do nothing anywhere (not even inside a sequence) are removed up front, so they
+# neither split text runs nor cost a token each. C0 ones are removed from the bytes (see
+# INERT_C0_BYTES: cheap, and never part of a UTF-8 sequence); the C1 ones here from the text.
+# Kept: BEL BS HT LF VT FF CR SO SI CAN SUB ESC and the C1 controls we act on (IND NEL HTS RI
+# DCS SOS CSI ST OSC PM APC).
+INERT_C0_BYTES = bytes([*range(0x00, 0x07), *range(0x10, 0x18), 0x19, *range(0x1C, 0x20), 0x7F])
+_INERT_C1 = re.compile(r"[\x80-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+")
 _PLAIN_CHAR = re.compile(rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]")
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
@@ -105,8 +106,8 @@ class Parser:
 
     # ------------------------------------------------------------------ feed
     def feed(self, text: str) -> None:
-        if not text.isascii() and _INERT.search(text):  # (isascii is O(1) on str)
-            text = _INERT.sub("", text)
+        if not text.isascii() and _INERT_C1.search(text):  # (isascii is O(1) on str)
+            text = _INERT_C1.sub("", text)
         if self.pending:
             text = self.pending + text
             self.pending = ""

@@ -64,6 +64,7 @@ class TermScreen(Screen):
         self.bracketed_paste = False
         self.mouse_modes: set[int] = set()
         self.mouse_sgr = False
+        self.focus_events = False
         self.bell_count = 0
         columns = min(max(1, columns), MAX_COLUMNS)
         lines = min(max(1, lines), MAX_LINES)
@@ -137,6 +138,7 @@ class TermScreen(Screen):
         self.bracketed_paste = False
         self.mouse_modes = set()
         self.mouse_sgr = False
+        self.focus_events = False
         self.last_char = ""
 
     def soft_reset(self) -> None:
@@ -492,10 +494,12 @@ class TermScreen(Screen):
                     self.save_cursor()
                 else:
                     self.restore_cursor()
-            elif p in (9, 1000, 1002, 1003):
+            elif p in (1000, 1002, 1003):
                 (self.mouse_modes.add if on else self.mouse_modes.discard)(p)
             elif p == 1006:
                 self.mouse_sgr = on
+            elif p == 1004:
+                self.focus_events = on
             elif p == 2004:
                 self.bracketed_paste = on
             else:

@@ -114,6 +114,18 @@ def test_split_utf8_and_escape_sequences() -> None:
         assert emu.line(0) == whole.line(0)
 
 
+def test_inert_controls_inside_sequences_do_not_depend_on_chunks() -> None:
+    """Found by bench/fuzz_emulator.py: a NUL-like control between ESC and its final byte."""
+    data = b"\xc4\x1b\x01d" + "é\x1b[3\x001mred".encode()
+    whole = feed(data)
+    for i in range(len(data) + 1):
+        emu = Emulator(80, 24)
+        emu.feed(data[:i])
+        emu.feed(data[i:])
+        assert emu.display == whole.display and emu.line(0) == whole.line(0), i
+    assert row(whole) == "\ufffdéred" and whole.line(0)[2].fg == "red"
+
+
 def test_overlong_csi_is_skipped_without_unbounded_pending() -> None:
     emu = Emulator(80, 24)
     emu.feed(b"\x1b[" + b"1;" * 10)
@@ -175,9 +187,13 @@ def test_scrollback_keeps_attributes() -> None:
 def test_modes() -> None:
     emu = Emulator()
     assert emu.modes.mouse_tracking == 0 and emu.cursor_visible
-    emu.feed(b"\x1b[?1h\x1b[?2004h\x1b[?1002h\x1b[?1006h\x1b[?25l")
+    emu.feed(b"\x1b[?1h\x1b[?2004h\x1b[?1002h\x1b[?1006h\x1b[?25l\x1b[?1004h\x1b=")
     m = emu.modes
     assert m.app_cursor and m.bracketed_paste and m.mouse_tracking == 1002 and m.mouse_sgr
+    assert m.focus_events and m.app_keypad
+    emu.feed(b"\x1b[?1003h")
+    assert emu.modes.mouse_tracking == 1003
+    emu.feed(b"\x1b[?1003l\x1b[?1004l\x1b>")
     assert not emu.cursor_visible
     emu.feed(b"\x1b[?1l\x1b[?2004l\x1b[?1002l\x1b[?1006l\x1b[?25h")
     assert emu.modes == type(m)()

@@ -99,7 +99,8 @@ def test_ls_colours_directories() -> None:
 
 def test_vi_uses_the_alternate_screen() -> None:
     emu = upto("vi", b":q!")
-    assert emu.in_alternate_screen and emu.modes.app_cursor
+    assert emu.in_alternate_screen and emu.modes.app_cursor and emu.modes.focus_events
+    assert emu.modes.bracketed_paste and emu.modes.app_keypad
     assert emu.display[0].startswith('PRETTY_NAME="Debian')
     assert emu.display[2].rstrip() == 'VERSION_ID="12hello "'
     assert emu.display[10].rstrip() == "~"

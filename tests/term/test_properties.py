@@ -16,7 +16,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 _VOCAB = [
     b"\x1b", b"\x1b[", b"[", b"]", b";", b"?", b">", b"\x07", b"\x1b\\", b"\x9c", b"\x9b",
-    b"\x9d", b"\x90", b"\r", b"\n", b"\r\n", b"\t", b"\x08", b"\x00", b"\x7f", b"\x18",
+    b"\x9d", b"\x90", b"\r", b"\n", b"\r\n", b"\t", b"\x08", b"\x00", b"\x01", b"\x7f", b"\x18",
     b"\x1b[0m", b"\x1b[1;31m", b"\x1b[38;5;200m", b"\x1b[48;2;1;2;3m", b"\x1b[38:2::1:2:3m",
     b"\x1b[H", b"\x1b[5;10H", b"\x1b[2J", b"\x1b[3J", b"\x1b[K", b"\x1b[1K", b"\x1b[4J",
     b"\x1b[?1049h", b"\x1b[?1049l", b"\x1b[?47h", b"\x1b[?47l", b"\x1b[?1047h", b"\x1b[?1047l",
