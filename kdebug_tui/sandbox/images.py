@@ -83,12 +83,14 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _is_shell_repo(registry: str, repo: str) -> bool:
-    # mirrors keep the name: registry.example/jdk or gcr.io/x/openjdk count too
+def _is_shell_repo(repo: str) -> bool:
+    """busybox, alpine, ... by name, also behind a mirror (gcr.io/x/openjdk), and */jdk*."""
     short = repo.removeprefix("library/")
-    if any(short == r or short.startswith(r) for r in _SHELL_REPOS):
-        return True
-    return "/jdk" in "/" + short or short.split("/")[-1].startswith("jdk")
+    last = short.rsplit("/", 1)[-1]
+    for known in _SHELL_REPOS:
+        if short.startswith(known) or ("/" not in known and last.startswith(known)):
+            return True
+    return "/jdk" in "/" + short
 
 
 def pull_error_message(image: str) -> str:
@@ -131,7 +133,7 @@ def resolve(image: str) -> ImageSpec:
             executables={entry: argv, entry.rsplit("/", 1)[-1]: argv},
             user=NONROOT_UID,
         )
-    if registry != DEMO_REGISTRY and _is_shell_repo(registry, repo):
+    if registry != DEMO_REGISTRY and _is_shell_repo(repo):
         return ImageSpec(
             ref=image,
             resolved=resolved,

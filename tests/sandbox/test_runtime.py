@@ -121,8 +121,10 @@ def test_pull_error_text_matches_the_recorded_kubelet() -> None:
     )
     assert pull_error_message(bad["image"]) == bad["state"]["waiting"]["message"]
     assert resolve("busybox").resolved == "docker.io/library/busybox:latest"
-    for shell in ["alpine:3.20", "nicolaka/netshoot", "ubuntu", "debian:12", "openjdk:21",
-                  "eclipse-temurin:21", "registry.example/team/jdk-tools:1"]:  # fmt: skip
+    shells = ["alpine:3.20", "nicolaka/netshoot", "ubuntu", "debian:12", "openjdk:21",
+              "eclipse-temurin:21", "registry.example/team/jdk-tools:1",
+              "gcr.io/mirror/openjdk:17", "mcr.microsoft.com/openjdk/jdk:21-ubuntu"]  # fmt: skip
+    for shell in shells:
         assert resolve(shell).kind == "shell", shell
     assert resolve("kdebug.local/distroless-web:1.0").kind == "program"
     assert resolve("kdebug.local/nothing").kind == "missing"
