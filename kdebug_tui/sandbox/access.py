@@ -24,6 +24,8 @@ def _not_found() -> ApiError:
 
 
 async def access_review(request: web.Request, info: RequestInfo) -> web.StreamResponse:
+    if info.resource == "selfsubjectreviews" and info.verb == "create":
+        return _whoami(request[USER_KEY])
     if info.resource not in ("selfsubjectaccessreviews", "selfsubjectrulesreviews"):
         raise _not_found()
     if info.verb != "create":
@@ -75,6 +77,20 @@ async def access_review(request: web.Request, info: RequestInfo) -> web.StreamRe
         "status": status,
     }
     return web.json_response(result, status=201)
+
+
+def _whoami(user: User) -> web.StreamResponse:
+    """authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`); the body is unused."""
+    info = {"username": user.name, "groups": list(user.groups)}
+    return web.json_response(
+        {
+            "kind": "SelfSubjectReview",
+            "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "status": {"userInfo": info},
+        },
+        status=201,
+    )
 
 
 def _rules_review(user: User, spec: Obj) -> web.StreamResponse:

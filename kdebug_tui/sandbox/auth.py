@@ -44,7 +44,7 @@ def allowed(user: User, verb: str, resource: str, subresource: str = "") -> bool
     """Whether RBAC would let `user` do `verb` on `resource[/subresource]`."""
     if user.admin:
         return True
-    if resource == "selfsubjectaccessreviews" or resource == "selfsubjectrulesreviews":
+    if resource in ("selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"):
         return verb == "create"
     if subresource in PRIVATE_SUBRESOURCES:
         return False

@@ -98,7 +98,7 @@ def api_groups() -> Obj:
     return {
         "kind": "APIGroupList",
         "apiVersion": "v1",
-        "groups": [_group("authorization.k8s.io", "v1")],
+        "groups": [_group("authorization.k8s.io", "v1"), _group("authentication.k8s.io", "v1")],
     }
 
 
@@ -121,6 +121,23 @@ def authorization_v1() -> Obj:
                 ["create"],
                 namespaced=False,
                 singular="selfsubjectrulesreview",
+            ),
+        ],
+    }
+
+
+def authentication_v1() -> Obj:
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": "authentication.k8s.io/v1",
+        "resources": [
+            _res(
+                "selfsubjectreviews",
+                "SelfSubjectReview",
+                ["create"],
+                namespaced=False,
+                singular="selfsubjectreview",
             ),
         ],
     }

@@ -27,7 +27,7 @@ def _not_found() -> ApiError:
 
 
 async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
-    if info.group == "authorization.k8s.io":
+    if info.group in ("authorization.k8s.io", "authentication.k8s.io"):
         from kdebug_tui.sandbox.access import access_review
 
         return await access_review(request, info)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/version", "/healthz", "/livez", "/readyz"}
+API_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
 NOT_FOUND_TEXT = "the server could not find the requested resource"
 # The authenticated user of a request (a typed key where aiohttp offers one).
 USER_KEY: Any = web.RequestKey("user", User) if hasattr(web, "RequestKey") else "user"
@@ -47,13 +48,8 @@ def _parse(request: web.Request) -> RequestInfo | None:
     parts = [p for p in request.path.split("/") if p]
     if len(parts) >= 2 and parts[0] == "api" and parts[1] == "v1":
         rest, group = parts[2:], ""
-    elif (
-        len(parts) >= 3
-        and parts[0] == "apis"
-        and parts[1] == "authorization.k8s.io"
-        and parts[2] == "v1"
-    ):
-        rest, group = parts[3:], "authorization.k8s.io"
+    elif len(parts) >= 3 and parts[0] == "apis" and parts[1] in API_GROUPS and parts[2] == "v1":
+        rest, group = parts[3:], parts[1]
     else:
         return None
     if not rest:
@@ -168,6 +164,8 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
         return discovery.api_groups()
     if path == "/apis/authorization.k8s.io/v1":
         return discovery.authorization_v1()
+    if path == "/apis/authentication.k8s.io/v1":
+        return discovery.authentication_v1()
     if path == "/openapi/v3":
         return discovery.openapi_v3_root()
     if path == "/openapi/v3/api/v1":

@@ -95,6 +95,18 @@ async def test_debug_node_creates_a_running_privileged_pod(kubectl: Kubectl, api
     assert spec["tolerations"] == [{"operator": "Exists"}]
 
 
+async def test_auth_can_i_and_whoami(kubectl: Kubectl) -> None:
+    r = await kubectl("auth", "can-i", "patch", "pods", "--subresource=ephemeralcontainers")
+    assert r.out.strip() == "yes"
+    viewer = ("--context", "sandbox-viewer")
+    r = await kubectl(*viewer, "auth", "can-i", "patch", "pods", "--subresource=ephemeralcontainers")
+    assert r.out.strip() == "no" and r.code == 1
+    r = await kubectl(*viewer, "auth", "can-i", "list", "pods")
+    assert r.out.strip() == "yes"
+    r = await kubectl(*viewer, "auth", "whoami")
+    assert r.code == 0 and "system:serviceaccount:default:sandbox-viewer" in r.out
+
+
 async def test_viewer_cannot_debug(kubectl: Kubectl, api: Api) -> None:
     r = await kubectl(
         "--context", "sandbox-viewer", "debug", "multi", "--image=busybox", "--", "true"
