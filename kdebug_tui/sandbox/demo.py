@@ -6,6 +6,8 @@ import os
 import platform
 from typing import Any
 
+from kdebug_tui.sandbox.cluster import now_iso
+
 Obj = dict[str, Any]
 NODES = ["sandbox-node-1", "sandbox-node-2"]
 WEB_IMAGE = "kdebug.local/distroless-web:1.0"
@@ -32,7 +34,7 @@ def node(name: str, index: int) -> Obj:
         "memory": "8148204Ki",
         "pods": "110",
     }
-    ready_since = "2026-01-01T00:00:00Z"
+    ready_since = now_iso()
     conditions = [
         (
             "MemoryPressure",
