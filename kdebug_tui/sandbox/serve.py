@@ -51,7 +51,15 @@ async def _serve(args: argparse.Namespace, workdir: Path) -> int:
         sandbox = Sandbox(https_port=args.port, workdir=workdir / "state", demo=not args.no_demo)
         async with sandbox as sb:
             kubeconfig = args.kubeconfig or workdir / "kubeconfig"
-            path = sb.write_kubeconfig(kubeconfig, namespace=args.namespace)
+            try:
+                path = sb.write_kubeconfig(kubeconfig, namespace=args.namespace)
+            except OSError as exc:
+                print(
+                    f"kdebug-tui sandbox: cannot write the kubeconfig {kubeconfig}: "
+                    f"{exc.strerror or exc}",
+                    file=sys.stderr,
+                )
+                return 1
             print(BANNER.format(url=sb.https_url or sb.url, kubeconfig=path), flush=True)
             await stop.wait()
             print("kdebug-tui sandbox: stopping...", flush=True)
