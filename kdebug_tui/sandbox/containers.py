@@ -45,6 +45,7 @@ class Container:
         self.fan = OutputFan()
         self.execs: set[ExecSession] = set()
         self.stdin_open = False
+        self._logs: dict[str, Path] = {}  # container ID -> that instance's log file
         self._changed = asyncio.Event()
 
     # -- state ------------------------------------------------------------------------
@@ -89,16 +90,25 @@ class Container:
         return "CONTAINER_CREATED" if self.container_id else "CONTAINER_UNKNOWN"
 
     # -- logs -------------------------------------------------------------------------
-    def current_log_path(self) -> Path:
-        return self._dir / f"{self.restart_count}.log"
+    def current_log_path(self) -> Path | None:
+        """The kubelet's choice for `logs`: the live or last-ended instance; while waiting
+        to restart (CrashLoopBackOff), the instance that ended last."""
+        state = self.state.state
+        if "running" in state or "terminated" in state:
+            return self._logs.get(self.container_id)
+        return self._logs.get(self.last_state.get("terminated", {}).get("containerID", ""))
 
     def previous_log_path(self) -> Path | None:
-        return self._dir / f"{self.restart_count - 1}.log" if self.restart_count else None
+        """`logs --previous`: the instance in lastState (the one before the current)."""
+        return self._logs.get(self.last_state.get("terminated", {}).get("containerID", ""))
 
     def open_log(self) -> None:
+        """A new file per instance (`<restart>.log`, as the kubelet keeps them)."""
         if self.log is not None:
             self.log.close()
-        self.log = LogWriter(self.current_log_path())
+        path = self._dir / f"{self.restart_count}.log"
+        self.log = LogWriter(path)
+        self._logs[self.container_id] = path
 
     def _tap(self, channel: int, data: bytes) -> None:
         if self.log is not None:

@@ -153,6 +153,9 @@ async def test_restart_keeps_last_state_and_previous_log(runtime: ContainerRunti
     assert backoff.state["waiting"]["message"] == (
         "back-off 200ms restarting failed container=worker pod=demo_default(uid-1)"
     )
+    # while backing off, both `logs` and `logs --previous` mean the run that just ended
+    assert runtime.log_path("uid-1", "worker") == first_log
+    assert runtime.log_path("uid-1", "worker", previous=True) == first_log
     second = await runtime.wait_for(
         "uid-1", "worker", lambda s: is_terminated(s) and s.restart_count == 1
     )
