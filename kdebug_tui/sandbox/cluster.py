@@ -71,13 +71,15 @@ class Watcher:
 class Cluster:
     """Every object of the sandbox, keyed by resource then (namespace, name)."""
 
-    def __init__(self, history: int = 10_000) -> None:
+    def __init__(self, history: int = 4_000) -> None:
         self._rv = 100
         self._objects: dict[str, dict[tuple[str, str], Obj]] = {r: {} for r in NAMESPACED}
         self._history: deque[Change] = deque(maxlen=history)
         self._too_old_below = 0
         self.watchers: set[Watcher] = set()
         self.listeners: list[Callable[[Change], None]] = []
+        # The copy last handed to watchers per object: the next change's "old" (no re-copy).
+        self._emitted: dict[tuple[str, str, str], Obj] = {}
 
     # -- versions -------------------------------------------------------------------------
     @property
@@ -150,7 +152,9 @@ class Cluster:
         rv = self._bump()
         meta["resourceVersion"] = str(rv)
         self._objects[resource][key] = obj
-        self._emit(Change(rv, resource, "ADDED", None, copy.deepcopy(obj)))
+        emitted = copy.deepcopy(obj)
+        self._emitted[(resource, *key)] = emitted
+        self._emit(Change(rv, resource, "ADDED", None, emitted))
         return obj
 
     def replace(self, resource: str, obj: Obj) -> Obj:
@@ -163,7 +167,10 @@ class Cluster:
         rv = self._bump()
         meta["resourceVersion"] = str(rv)
         self._objects[resource][key] = obj
-        self._emit(Change(rv, resource, "MODIFIED", copy.deepcopy(old), copy.deepcopy(obj)))
+        before = self._emitted.get((resource, *key)) or copy.deepcopy(old)
+        emitted = copy.deepcopy(obj)
+        self._emitted[(resource, *key)] = emitted
+        self._emit(Change(rv, resource, "MODIFIED", before, emitted))
         return obj
 
     def delete(self, resource: str, namespace: str, name: str) -> Obj:
@@ -173,7 +180,9 @@ class Cluster:
             raise not_found(resource, name)
         rv = self._bump()
         obj["metadata"]["resourceVersion"] = str(rv)
-        self._emit(Change(rv, resource, "DELETED", copy.deepcopy(obj), copy.deepcopy(obj)))
+        self._emitted.pop((resource, *key), None)
+        emitted = copy.deepcopy(obj)
+        self._emit(Change(rv, resource, "DELETED", emitted, emitted))
         return obj
 
     # -- watch ----------------------------------------------------------------------------
