@@ -172,7 +172,9 @@ class Container:
             self.process.resize(columns, lines)
 
     async def handle_wait(self) -> int | None:
-        return None if self.process is None else await self.process.wait()
+        # never blocks: by the time an attach's output has ended its process has exited,
+        # and the container may already run a new instance that this client never saw
+        return None if self.process is None else self.process.exit_code
 
     async def handle_detach(self, handle: StreamHandle) -> None:
         # stdinOnce: the container's stdin closes when the first attached client leaves

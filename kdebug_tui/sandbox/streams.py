@@ -180,8 +180,7 @@ class _Session:
             return
         if handle.closed:  # the client left
             return
-        code = await handle.wait()
-        if self.kind == "exec" and code is not None:
+        if self.kind == "exec" and (code := await handle.wait()) is not None:
             status = exit_status(code, self.command)
         else:
             status = success_status()  # attach: the kubelet reports Success on exit

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,12 @@ FAST = RuntimeTimings(
 @dataclass
 class Recorder:
     changes: list[tuple[str, str, ContainerState]] = field(default_factory=list)
+    hooks: list[Callable[[str, str, ContainerState], None]] = field(default_factory=list)
 
     def __call__(self, uid: str, name: str, state: ContainerState) -> None:
         self.changes.append((uid, name, state))
+        for hook in self.hooks:  # e.g. a restart policy, as the API server has
+            hook(uid, name, state)
 
     def states(self, name: str) -> list[dict[str, Any]]:
         return [s.state for _, n, s in self.changes if n == name]

@@ -18,7 +18,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from kdebug_tui.sandbox.runtime import ContainerRuntime
 from kdebug_tui.sandbox.streams import StreamHooks, StreamOptions, serve_stream
-from tests.sandbox.runtime_support import is_running, is_terminated, launch, recorder, runtime
+from tests.sandbox.runtime_support import (
+    Recorder,
+    is_running,
+    is_terminated,
+    launch,
+    recorder,
+    runtime,
+)
 
 __all__ = ["recorder", "runtime"]
 
@@ -351,3 +358,24 @@ async def test_oversized_frame_ends_the_stream_not_the_server(
     await again.send_bytes(b"\x00echo alive-$((3*3))\n")
     await frames.until(1, b"alive-9")
     await again.close()
+
+
+async def test_attach_ends_with_its_instance_when_the_container_restarts(
+    client: TestClient[Any, Any], runtime: ContainerRuntime, recorder: Recorder
+) -> None:
+    tasks: list[asyncio.Task[None]] = []
+
+    def always_restart(uid: str, name: str, state: Any) -> None:
+        if name == "app" and "terminated" in state.state and state.restart_count == 0:
+            tasks.append(asyncio.get_running_loop().create_task(runtime.restart(uid, name)))
+
+    recorder.hooks.append(always_restart)
+    await runtime.start(launch("app", command=["sh", "-c", "read x; exit 1"], stdin=True))
+    await runtime.wait_for("uid-1", "app", is_running)
+    ws = await client.ws_connect("/attach/app?stdin=true&stdout=true", protocols=[V5])
+    frames = Frames(ws)
+    await ws.send_bytes(b"\x00go\n")
+    await frames.to_end()
+    assert frames.status() == {"metadata": {}, "status": "Success"}
+    again = await runtime.wait_for("uid-1", "app", lambda s: is_running(s) and s.restart_count == 1)
+    assert again.last_state["terminated"]["exitCode"] == 1
