@@ -61,7 +61,7 @@ class ProbedLink(TerminalLink):
     async def feed(self, data: bytes) -> None:
         # Echo chunks are tiny and separate from the flood: stamp them as feeding starts
         # (the slices below yield, and a frame may run before this coroutine resumes).
-        if self.probe.posted and max(data, default=0) >= 0x80:
+        if self.probe.posted and not data.isascii():
             now = perf_counter()
             for token in data.decode("utf-8", "ignore"):
                 if token in self.probe.posted and token not in self.probe.fed:
@@ -107,7 +107,7 @@ class ProbedTerminal(TerminalView):
             # Painted = drawn by a frame issued after the emulator consumed the echo.
             if token not in probe.painted and fed_at <= self.frame_at:
                 probe.painted[token] = now
-        if y >= 1 and max(strip.text, default=" ") >= chr(FIRST_TOKEN):
+        if y >= 1 and not strip.text.isascii():
             probe.seen_on_screen.update(ch for ch in strip.text if ch in probe.posted)
         return strip
 

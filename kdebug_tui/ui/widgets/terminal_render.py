@@ -64,11 +64,29 @@ def _runs(cells: Sequence[Any]) -> Iterable[tuple[tuple[Any, ...], str]]:
         yield key, "".join(map(_DATA, group))
 
 
+_BLANK_STYLE = Style()
+
+
 def row_strip(cells: Sequence[Any], width: int) -> Strip:
-    """One emulator row as a Strip exactly `width` cells wide."""
-    segments = [Segment(safe_text(text), cell_style(*key)) for key, text in _runs(cells) if text]
-    strip = Strip(segments)
-    return strip.adjust_cell_length(width) if strip.cell_length != width else strip
+    """One emulator row as a Strip exactly `width` cells wide.
+
+    Built once per dirty row, so it avoids Strip's own measuring: ASCII runs are as wide as
+    they are long, and only non-ASCII runs are measured.
+    """
+    segments = []
+    length = 0
+    for key, raw in _runs(cells):
+        if not raw:
+            continue
+        text = safe_text(raw)
+        segments.append(Segment(text, cell_style(*key)))
+        length += len(text) if text.isascii() else cell_len(text)
+    if length < width:
+        segments.append(Segment(" " * (width - length), _BLANK_STYLE))
+        return Strip(segments, width)
+    if length > width:
+        return Strip(segments, length).crop(0, width)
+    return Strip(segments, width)
 
 
 def row_text(cells: Sequence[Any], start: int = 0, end: int | None = None) -> str:

@@ -123,6 +123,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             columns=80, lines=24, scrollback=scrollback, answer_queries=True
         )
         self._term_size = (80, 24)
+        self._width = 0  # the widget's width, kept from Resize (`size` is costly per row)
         self._started = False
         self._exit: BackendExit | None = None
         self._reader: Worker[None] | None = None
@@ -245,6 +246,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             self._start_io()
 
     def on_resize(self, event: events.Resize) -> None:
+        self._width = self.size.width
         self._apply_size()
         if not self._started:
             self._start_io()
@@ -372,7 +374,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             self.refresh(*(Region(0, row + 1, width, 1) for row in sorted(dirty)))
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width or self.size.width
         if y == 0:
             return self._title_line(width)
         row = y - 1
