@@ -185,7 +185,12 @@ async def follow_log(
             await writer.wait_change(event)
             continue
         raw = _read_from(path, offset)
-        end = raw.rfind(b"\n") + 1
+        end = _last_full_entry_end(raw)
+        if end == 0:  # only partial (P) pieces of a long line so far: wait for its end
+            if writer.closed:
+                return
+            await writer.wait_change(event)
+            continue
         offset += end
         data = b"".join(render_entries(raw[:end], timestamps=timestamps, since=since))
         if limit_bytes is not None:
@@ -193,6 +198,18 @@ async def follow_log(
         if data:
             sent += len(data)
             yield data
+
+
+def _last_full_entry_end(raw: bytes) -> int:
+    """Where the last complete (F) entry ends: P pieces after it stay for the next read."""
+    end = 0
+    pos = 0
+    for entry in raw.splitlines(keepends=True):
+        pos += len(entry)
+        parsed = _parse_entry(entry) if entry.endswith(b"\n") else None
+        if parsed is not None and parsed[2]:
+            end = pos
+    return end
 
 
 def _read_from(path: Path, offset: int) -> bytes:

@@ -351,3 +351,29 @@ async def test_kubelet_events(tmp_path: Path) -> None:
         ("Normal", "BackOff", 'Back-off pulling image "nope"'),
         ("Warning", "Failed", "Error: ImagePullBackOff"),
     ]
+
+
+async def test_long_lines_are_split_and_rejoined(runtime: ContainerRuntime) -> None:
+    """Lines longer than 16 KiB become partial (P) entries, as containerd writes them;
+    reading and following put them back together."""
+    script = "read go; head -c 40000 /dev/zero | tr '\\0' a; echo; echo after"
+    await runtime.start(launch("app", command=["sh", "-c", script], stdin=True))
+    await runtime.wait_for("uid-1", "app", is_running)
+    writer = runtime.log_writer("uid-1", "app")
+    assert writer is not None
+    handle = await runtime.attach("uid-1", "app")
+    got: list[bytes] = []
+
+    async def follow() -> None:
+        async for chunk in follow_log(writer):
+            got.append(chunk)
+
+    task = asyncio.create_task(follow())
+    await handle.write(b"\n")
+    await asyncio.wait_for(task, 10)
+    assert b"".join(got) == b"a" * 40000 + b"\nafter\n"
+    path = runtime.log_path("uid-1", "app")
+    assert path is not None
+    tags = [line.split(b" ")[2] for line in path.read_bytes().splitlines()]
+    assert tags == [b"P", b"P", b"F", b"F"]
+    assert read_log(path) == b"a" * 40000 + b"\nafter\n"
