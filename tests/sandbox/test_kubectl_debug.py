@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from tests.sandbox.helpers import Api, container_state, running, wait_pod
 from tests.sandbox.kubectl import Kubectl
+
+pytestmark = pytest.mark.kubectl
 
 
 async def test_delete_returns_once_the_pod_is_gone(kubectl: Kubectl, api: Api) -> None:
@@ -99,7 +103,9 @@ async def test_auth_can_i_and_whoami(kubectl: Kubectl) -> None:
     r = await kubectl("auth", "can-i", "patch", "pods", "--subresource=ephemeralcontainers")
     assert r.out.strip() == "yes"
     viewer = ("--context", "sandbox-viewer")
-    r = await kubectl(*viewer, "auth", "can-i", "patch", "pods", "--subresource=ephemeralcontainers")
+    r = await kubectl(
+        *viewer, "auth", "can-i", "patch", "pods", "--subresource=ephemeralcontainers"
+    )
     assert r.out.strip() == "no" and r.code == 1
     r = await kubectl(*viewer, "auth", "can-i", "list", "pods")
     assert r.out.strip() == "yes"

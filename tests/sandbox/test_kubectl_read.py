@@ -6,10 +6,13 @@ import asyncio
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.sandbox.helpers import Api, running, wait_pod
 from tests.sandbox.kubectl import Kubectl
+
+pytestmark = pytest.mark.kubectl
 
 
 async def test_get_pods_all_namespaces(kubectl: Kubectl, api: Api) -> None:
