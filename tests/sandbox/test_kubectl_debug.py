@@ -217,3 +217,33 @@ async def test_debug_it_with_a_terminal(kubectl: Kubectl, api: Api) -> None:
             proc.kill()
             await proc.wait()
     assert proc.returncode == 0, output.decode(errors="replace")
+
+
+async def test_pod_security_refuses_general_and_admits_restricted(
+    kubectl: Kubectl, api: Api
+) -> None:
+    r = await kubectl(
+        "debug", "vault-0", "-n", "secure", "--image=busybox", "--profile=general", "--", "true"
+    )
+    assert r.code == 1
+    assert (
+        'Error from server (Forbidden): pods "vault-0" is forbidden: '
+        'violates PodSecurity "restricted:latest": ' in r.err
+    )
+    assert "allowPrivilegeEscalation != false" in r.err
+    r = await kubectl(
+        "debug", "vault-0", "-n", "secure", "--image=busybox", "--profile=restricted",
+        "--target=vault", "--", "id",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    pod = api.sb.cluster.get_pod("secure", "vault-0")
+    name = pod["spec"]["ephemeralContainers"][0]["name"]
+    pod = await wait_pod(
+        api.sb,
+        "secure",
+        "vault-0",
+        lambda p: "terminated" in container_state(p, name).get("state", {}),
+        what="id ran",
+    )
+    logs = await kubectl("logs", "-n", "secure", "vault-0", "-c", name)
+    assert "uid=1000" in logs.out, logs.out + logs.err
