@@ -58,10 +58,10 @@ async def wait_pod(
     sb: Any,
     namespace: str,
     name: str,
-    predicate: Callable[[dict[str, Any] | None], bool],
+    predicate: Callable[[Any], bool],
     within: float = 15.0,
     what: str = "condition",
-) -> dict[str, Any] | None:
+) -> Any:
     """Wait for the stored pod to satisfy `predicate`, woken by every store change."""
     changed = asyncio.Event()
 

@@ -169,7 +169,7 @@ async def test_viewer_reads_but_is_forbidden_to_write(api: Api) -> None:
 
 
 async def test_self_subject_access_review(api: Api) -> None:
-    review = {
+    review: dict[str, Any] = {
         "apiVersion": "authorization.k8s.io/v1",
         "kind": "SelfSubjectAccessReview",
         "spec": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -148,7 +149,7 @@ async def test_logs_plain_and_follow(kubectl: Kubectl, api: Api) -> None:
 
 async def test_create_and_apply_from_a_file(kubectl: Kubectl, api: Api, tmp_path: Path) -> None:
     manifest = tmp_path / "pod.yaml"
-    pod = {
+    pod: dict[str, Any] = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": "from-file"},
