@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import pytest_asyncio
 
 from tests.sandbox.helpers import Api
 from tests.sandbox.kubectl import Kubectl
@@ -23,3 +25,27 @@ async def api(sandbox: Any) -> AsyncIterator[Api]:
 def kubectl(kubectl_path: str, kubeconfig: Path, tmp_path: Path) -> Kubectl:
     """The real kubectl with `--kubeconfig` and a private HOME (no shared discovery cache)."""
     return Kubectl(kubectl_path, kubeconfig, tmp_path / "home")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
+    """One sandbox for a whole module of tests that only read or add uniquely named pods."""
+    from kdebug_tui.sandbox import Sandbox
+
+    async with Sandbox(port=0, workdir=tmp_path_factory.mktemp("sandbox"), demo=True) as sb:
+        yield sb
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_api(shared_sandbox: Any) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as session:
+        yield Api(shared_sandbox, session)
+
+
+@pytest.fixture(scope="module")
+def shared_kubectl(shared_sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> Kubectl:
+    path = shutil.which("kubectl")
+    if path is None:
+        pytest.skip("kubectl is not installed on this machine")
+    home = tmp_path_factory.mktemp("kubectl-home")
+    return Kubectl(path, shared_sandbox.write_kubeconfig(home / "kubeconfig"), home)

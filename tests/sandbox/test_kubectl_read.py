@@ -13,7 +13,17 @@ import yaml
 from tests.sandbox.helpers import Api, running, wait_pod
 from tests.sandbox.kubectl import Kubectl
 
-pytestmark = pytest.mark.kubectl
+pytestmark = [pytest.mark.kubectl, pytest.mark.asyncio(loop_scope="module")]
+
+
+@pytest.fixture
+def api(shared_api: Api) -> Api:
+    return shared_api
+
+
+@pytest.fixture
+def kubectl(shared_kubectl: Kubectl) -> Kubectl:
+    return shared_kubectl
 
 
 async def test_get_pods_all_namespaces(kubectl: Kubectl, api: Api) -> None:
@@ -43,7 +53,7 @@ async def test_get_pods_all_namespaces(kubectl: Kubectl, api: Api) -> None:
         "AGE",
     ]
     rows = {tuple(line.split()[:2]): line.split() for line in lines[1:]}
-    assert len(rows) == 9
+    assert len(rows) >= 9
     assert rows[("default", "multi")][2:4] == ["2/2", "Running"]
     assert rows[("default", "completed")][2:4] == ["0/1", "Completed"]
     assert rows[("secure", "vault-0")][1] == "vault-0"
