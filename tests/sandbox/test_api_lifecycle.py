@@ -7,8 +7,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kdebug_tui.sandbox import Sandbox
 from tests.sandbox.helpers import Api, container_state, running, wait_pod
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def api(shared_api: Api) -> Api:
+    return shared_api
 
 
 def _state(pod: Any, name: str) -> dict[str, Any]:
