@@ -12,12 +12,13 @@ from __future__ import annotations
 import copy as _copy
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import yaml
 
 from .custom_spec import CustomSpecError, merge_into_container, validate_custom_spec
+from .debug_options import apply_triage_options
 from .debug_validate import (
     LEGACY_WARNING,
     MODES,
@@ -28,6 +29,7 @@ from .debug_validate import (
     is_valid_image,
     validate,
 )
+from .identity import TargetIdentity
 from .names import (
     SuffixFunc,
     copy_pod_name,
@@ -122,6 +124,12 @@ class DebugRequest:
     custom: Mapping[str, Any] | None = None
     copy_options: CopyOptions = field(default_factory=CopyOptions)
     session_id: str = field(default_factory=new_session_id)
+    # Beyond kubectl (CONTRACTS.md 2b); all off by default so kubectl's flags send kubectl's body.
+    run_as_target_user: bool = False
+    target_identity: TargetIdentity | None = None  # from resolve/probe; else read from the spec
+    share_target_mounts: bool = False
+    share_target_env: bool = False
+    wrap_for_stop: bool = False  # the form's default: stopping.default_wrap_for_stop(image)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "command", tuple(self.command))
@@ -147,6 +155,8 @@ class BuiltDebug:
     name_generated: bool = False  # the pod name may be regenerated on a collision
     node_name: str | None = None
     image: str | None = None
+    notes: tuple[str, ...] = ()  # what the triage options chose and why
+    stop_file: str | None = None  # set when the command is wrapped for stop_debugger
 
     @property
     def creates_pod(self) -> bool:
@@ -160,8 +170,6 @@ class BuiltDebug:
 
 
 def _replace(built: BuiltDebug, **changes: Any) -> BuiltDebug:
-    from dataclasses import replace
-
     updated = replace(built, **changes)
     return replace(updated, preview_yaml=render_preview(updated))
 
@@ -234,6 +242,8 @@ def _build_ephemeral(
     scratch: dict[str, Any] = {"metadata": {}, "spec": {"ephemeralContainers": [container]}}
     apply_profile(request.profile, scratch, name, "ephemeral")
     container = scratch["spec"]["ephemeralContainers"][0]
+    notes: list[str] = []
+    container, stop_file = apply_triage_options(request, pod, container, warnings, notes)
     if custom:
         container = merge_into_container(container, custom)
     path = f"/api/v1/namespaces/{request.namespace}/pods/{request.pod_name}/ephemeralcontainers"
@@ -249,6 +259,8 @@ def _build_ephemeral(
         namespace=request.namespace,
         session_id=request.session_id,
         image=request.image,
+        notes=tuple(notes),
+        stop_file=stop_file,
     )
 
 
@@ -308,9 +320,17 @@ def _build_copy(
     _set_flag(existing, "stdin", request.stdin)
     _set_flag(existing, "tty", request.tty)
     apply_profile(request.profile, copied, name, "copy", opts.keep_flags())
+    notes: list[str] = []
+    if request.wrap_for_stop:
+        warnings.append("stoppable applies to ephemeral debuggers: delete the copy to stop it")
+    if request.run_as_target_user or request.share_target_mounts or request.share_target_env:
+        plain = replace(request, wrap_for_stop=False)
+        containers = spec["containers"]
+        index = next(i for i, c in enumerate(containers) if c.get("name") == name)
+        containers[index], _ = apply_triage_options(plain, pod, containers[index], warnings, notes)
     if custom:
         _merge_custom(spec, name, custom)
-    return _copy_built(request, copied, name, warnings)
+    return replace(_copy_built(request, copied, name, warnings), notes=tuple(notes))
 
 
 def _copy_built(
@@ -359,6 +379,10 @@ def _build_node(
         },
     }
     apply_profile(request.profile, debug_pod, name, "node")
+    if request.run_as_target_user or request.share_target_mounts or request.share_target_env:
+        raise InvalidDebugRequest("node debugging has no target container to share from")
+    if request.wrap_for_stop:
+        warnings.append("stoppable applies to ephemeral debuggers: delete the node pod to stop it")
     if custom:
         _merge_custom(debug_pod["spec"], name, custom)
     _label(debug_pod, request.session_id)
@@ -419,5 +443,22 @@ def render_preview(built: BuiltDebug) -> str:
             f"# then DELETE /api/v1/namespaces/{built.namespace}/pods/{built.delete_original}"
             " (only after the copy exists)"
         )
-    text = yaml.safe_dump(built.body, sort_keys=False, default_flow_style=False, width=100)
+    for note in built.notes:
+        lines.append(f"# {note}")
+    text = yaml.dump(
+        built.body, Dumper=_PreviewDumper, sort_keys=False, default_flow_style=False, width=100
+    )
     return "\n".join(lines) + "\n" + text
+
+
+class _PreviewDumper(yaml.SafeDumper):
+    """Multi-line strings (the stop wrapper's script) as literal blocks, readable as code."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value and all(line == line.rstrip() for line in value.split("\n")):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_PreviewDumper.add_representer(str, _str_presenter)

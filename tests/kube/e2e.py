@@ -83,7 +83,7 @@ def shared_sandbox_fixtures() -> tuple[Any, Any]:
 
         path = shared_sandbox.write_kubeconfig(tmp_path_factory.mktemp("kc") / "kubeconfig")
         session = await KubeSession.open(kubeconfig=str(path))
-        session.kubeconfig_path = path
+        session.kubeconfig_path = path  # type: ignore[attr-defined]
         try:
             yield session
         finally:

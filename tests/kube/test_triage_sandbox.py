@@ -1,0 +1,104 @@
+"""Shared env/volumes and the stoppable debugger, end to end on the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from kdebug_tui.kube.attach import AttachSession, run_command
+from kdebug_tui.kube.errors import KubeError
+from kdebug_tui.kube.inject import wait_for_container
+from kdebug_tui.kube.podstate import container_status
+from kdebug_tui.kube.session import KubeSession
+from kdebug_tui.kube.stopping import stop_debugger, stop_note
+from tests.kube.e2e import drain, read_until, shared_sandbox_fixtures
+from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_sandbox, shared_kube = shared_sandbox_fixtures()
+
+
+async def test_shared_env_and_mounts_are_accepted_and_visible(shared_kube: KubeSession) -> None:
+    await shared_kube.request_json(
+        "POST",
+        "/api/v1/namespaces/default/pods",
+        body={
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "share"},
+            "spec": {
+                "volumes": [{"name": "data", "emptyDir": {}}, {"name": "conf", "emptyDir": {}}],
+                "containers": [
+                    {
+                        "name": "app",
+                        "image": "busybox:1.36",
+                        "command": ["sh", "-c", "while true; do sleep 3600; done"],
+                        "env": [{"name": "MODE", "value": "prod-42"}],
+                        "volumeMounts": [
+                            {"name": "data", "mountPath": "/data"},
+                            {"name": "conf", "mountPath": "/etc/x.yaml", "subPath": "x.yaml"},
+                        ],
+                    }
+                ],
+            },
+        },
+    )
+    await wait_for_container(shared_kube, "default", "share", "app", timeout=20)
+    pod = await get_pod(shared_kube, "default", "share")
+    built, pod = await start_debugger(
+        shared_kube, pod, share_target_env=True, share_target_mounts=True
+    )
+    assert any("subPath" in w for w in built.warnings)
+    [entry] = [c for c in pod["spec"]["ephemeralContainers"] if c["name"] == built.container_name]
+    assert entry["volumeMounts"] == [{"name": "data", "mountPath": "/data"}]
+    out, ending = await run_command(
+        shared_kube, "default", "share", built.container_name, ["printenv", "MODE"]
+    )
+    assert (out.strip(), ending.code) == (b"prod-42", 0)
+
+
+async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) -> None:
+    pod = await make_pod(shared_kube, "stop-me", {})
+    built, _ = await start_debugger(
+        shared_kube, pod, command=["sh"], stdin=True, tty=True, wrap_for_stop=True
+    )
+    attach = AttachSession(shared_kube, "default", "stop-me", built.container_name)
+    await attach.start(80, 24)
+    try:
+        # the user's shell owns the terminal: it reads what we type and is the main process
+        await attach.write(b"echo tty-$((6*7)) $(tty)\r")
+        seen = await read_until(attach, b"tty-42 /dev/pts/")
+        assert b"not a tty" not in seen
+        await attach.write(b"echo $KDEBUG_STOP_FILE\r")
+        await read_until(attach, built.stop_file.encode())  # type: ignore[union-attr]
+        outcome = await stop_debugger(shared_kube, "default", "stop-me", built.container_name)
+        assert outcome.state == "terminated"
+        assert outcome.exit_code == 129, outcome  # SIGHUP: the shell left at once
+        await drain(attach)
+    finally:
+        await attach.close()
+    assert "stays in pod stop-me" in stop_note("stop-me", built.container_name)
+    again = await stop_debugger(shared_kube, "default", "stop-me", built.container_name)
+    assert again.state == "terminated"  # stopping a stopped debugger is harmless
+
+
+async def test_exit_still_ends_a_wrapped_container_normally(shared_kube: KubeSession) -> None:
+    pod = await make_pod(shared_kube, "exit-me", {})
+    built, _ = await start_debugger(
+        shared_kube, pod, command=["sh"], stdin=True, tty=True, wrap_for_stop=True
+    )
+    attach = AttachSession(shared_kube, "default", "exit-me", built.container_name)
+    await attach.start(80, 24)
+    await attach.write(b"exit 3\r")
+    await drain(attach)
+    assert attach.exit is not None and attach.exit.code == 3, attach.exit
+    pod = await get_pod(shared_kube, "default", "exit-me")
+    state = (container_status(pod, built.container_name) or {})["state"]
+    assert state["terminated"]["exitCode"] == 3
+
+
+async def test_stopping_an_unwrapped_debugger_is_refused(shared_kube: KubeSession) -> None:
+    pod = await make_pod(shared_kube, "plain", {})
+    built, _ = await start_debugger(shared_kube, pod)
+    with pytest.raises(KubeError, match="not started as stoppable") as info:
+        await stop_debugger(shared_kube, "default", "plain", built.container_name)
+    assert info.value.hint
