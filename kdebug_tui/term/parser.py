@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pyte import charsets as cs
 
 from . import fastpath
+from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
 from .screen import TermScreen
 from .sgr import apply_sgr, apply_sgr_sequence
@@ -33,10 +34,15 @@ STRING_MAX = 4096
 
 _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abort it
 
+# SGR sequences (ncurses' sgr0 interleaves ESC ( B) and the text they colour.
+_SGR_SEQ = rf"(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m|\x1b\(B){{1,16}}"
+_SGR_TEXT = rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]*"
+_SGR_PAIR = re.compile(rf"({_SGR_SEQ})({_SGR_TEXT})")
+
 TOKEN = re.compile(
     rf"(?P<plain>[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]+)"
-    rf"|(?P<sgr>(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m|\x1b\(B){{1,16}})"
-    rf"(?P<sgrtext>[\x20-\x7e{SINGLE_WIDTH_CLASS}]*)"
+    rf"|(?P<sgrrun>(?:{_SGR_SEQ}{_SGR_TEXT}){{2,}})"
+    rf"|(?P<sgr>{_SGR_SEQ})(?P<sgrtext>{_SGR_TEXT})"
     rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}]+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}})(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
@@ -54,7 +60,7 @@ _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b
 # DCS SOS CSI ST OSC PM APC).
 INERT_C0_BYTES = bytes([*range(0x00, 0x07), *range(0x10, 0x18), 0x19, *range(0x1C, 0x20), 0x7F])
 _INERT_C1 = re.compile(r"[\x80-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+")
-_PLAIN_CHAR = re.compile(rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]")
+_NO_LAYOUT = re.compile(r"[\t\r\n]").search
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
 _PARAMS = re.compile(r"[0-9;:]*")
@@ -63,30 +69,14 @@ _STRING_KIND = {
     "]": "osc", "\x9d": "osc", "P": "dcs", "\x90": "dcs",
     "X": "sos", "\x98": "sos", "^": "pm", "\x9e": "pm", "_": "apc", "\x9f": "apc",
 }  # fmt: skip
-_PARAM_CACHE: dict[str, tuple[int, ...]] = {}
-
-
-def parse_params(body: str) -> tuple[int, ...]:
-    """``"1;;25"`` -> ``(1, 0, 25)``; sub-parameters after ``:`` are ignored; capped at 9999."""
-    hit = _PARAM_CACHE.get(body)
-    if hit is not None:
-        return hit
-    out = []
-    for part in body.split(";")[:32]:
-        head = part.split(":", 1)[0]
-        out.append(min(int(head), 9999) if head.isdigit() else 0)
-    result = tuple(out)
-    if len(_PARAM_CACHE) < 4096:
-        _PARAM_CACHE[body] = result
-    return result
 
 
 class Parser:
     """Feeds decoded text into a :class:`TermScreen`; holds the state that spans chunks."""
 
     def __init__(self, screen: TermScreen, answer_queries: bool = True) -> None:
-        self.screen = screen
-        self.answer_queries = answer_queries
+        self.screen: TermScreen = screen
+        self.answer_queries: bool = answer_queries
         self.fast = True  # switchable for the property test comparing both paths
         self.errors = 0  # tokens whose handling raised (a bug; tests assert it stays 0)
         self.pending = ""  # incomplete escape sequence, at most CSI_MAX + 2 characters
@@ -142,15 +132,11 @@ class Parser:
                     continue
                 if lazy:
                     screen.materialize()
-                if kind == "sgrtext":  # SGR sequences and the text they colour, in one go
-                    cursor = screen.cursor
-                    seq = m.group("sgr")
-                    if "(" in seq:  # ncurses' sgr0 is ESC(B ESC[m: G0 back to ASCII
-                        screen.g0_charset = cs.LAT1_MAP
-                    cursor.attrs = apply_sgr_sequence(cursor.attrs, seq)
-                    run = m.group("sgrtext")
-                    if run:
-                        self._plain(run)
+                if kind == "sgrrun":  # several coloured words in a row (ls, grep, logs)
+                    for seq, run in _SGR_PAIR.findall(m.group("sgrrun")):
+                        self._sgr_text(seq, run)
+                elif kind == "sgrtext":  # SGR sequences and the text they colour, in one go
+                    self._sgr_text(m.group("sgr"), m.group("sgrtext"))
                 elif kind == "final":  # (lastgroup of a CSI match)
                     self._csi(m.group("csi"), m.group("final"))
                 elif kind == "text":
@@ -178,28 +164,51 @@ class Parser:
             pos = end
 
     # ----------------------------------------------------------------- text
+    def _sgr_text(self, seq: str, run: str) -> None:
+        screen = self.screen
+        cursor = screen.cursor
+        if "(" in seq:  # ncurses' sgr0 is ESC(B ESC[m: G0 back to ASCII
+            screen.g0_charset = cs.LAT1_MAP
+        attrs = cursor.attrs = apply_sgr_sequence(cursor.attrs, seq)
+        if not run:
+            return
+        x = cursor.x
+        width = len(run)
+        if (
+            x + width <= screen.columns
+            and self.fast
+            and (screen.g1_charset if screen.charset else screen.g0_charset) is cs.LAT1_MAP
+            and 4 not in screen.mode
+        ):  # the usual case, inlined: a coloured word on the cursor row
+            getg = screen.glyphs(attrs).__getitem__
+            screen.buffer[cursor.y].update(zip(range(x, x + width), map(getg, run), strict=False))
+            cursor.x = x + width
+            screen.last_char = run[-1]
+            screen.dirty.add(cursor.y)
+        else:
+            self._plain(run)
+
     def _plain(self, block: str) -> None:
         screen = self.screen
-        last = block.rstrip("\r\n\t")
         if self.fast:
             # Every pyte charset maps these characters to single-width ones (checked by a
             # test), so the translated run can still be laid out one cell per character.
             table = screen.g1_charset if screen.charset else screen.g0_charset
             text = block if table is cs.LAT1_MAP else block.translate(table)
+            cursor = screen.cursor
             if (
-                "\n" not in text
-                and "\r" not in text
-                and "\t" not in text
-                and screen.cursor.x + len(text) <= screen.columns
+                cursor.x + len(text) <= screen.columns
+                and _NO_LAYOUT(text) is None
                 and 4 not in screen.mode
             ):
-                if screen.cursor.y in screen.lazy:
-                    screen.materialize_row(screen.cursor.y)
+                if cursor.y in screen.lazy:
+                    screen.materialize_row(cursor.y)
                 screen.draw_ascii_row(text)
                 screen.last_char = block[-1]
                 return
             if fastpath.block_ok(screen, text):
                 fastpath.write_block(screen, text)
+                last = block.rstrip("\r\n\t")
                 if last:
                     screen.last_char = last[-1]
                 return
@@ -242,17 +251,17 @@ class Parser:
             if final in "hl":
                 screen.set_private_modes(params, final == "h")
             elif final == "J":
-                screen.erase_in_display(_first(params, 0))
+                screen.erase_in_display(first_param(params, 0))
             elif final == "K":
-                screen.erase_in_line(_first(params, 0))
+                screen.erase_in_line(first_param(params, 0))
             return
         if marker == ">":
-            if final == "c" and _first(params, 0) == 0 and self.answer_queries:
+            if final == "c" and first_param(params, 0) == 0 and self.answer_queries:
                 screen.reply("\x1b[>1;10;0c")
             return
         if marker:
             return
-        action = _CSI.get(final)
+        action = CSI_ACTIONS.get(final)
         if action is not None:
             action(self, params)
 
@@ -261,7 +270,7 @@ class Parser:
         screen = self.screen
         final = seq[-1]
         if len(seq) == 1:
-            handler = _ESC.get(final)
+            handler = ESC_ACTIONS.get(final)
             if handler is not None:
                 handler(screen)
             return
@@ -330,123 +339,3 @@ class Parser:
             self.screen.title = sanitize_title(value)
         if code in ("0", "1"):
             self.screen.icon_name = sanitize_title(value)
-
-
-def _first(params: tuple[int, ...], default: int) -> int:
-    return params[0] if params else default
-
-
-def _count(params: tuple[int, ...], limit: int) -> int:
-    """A count parameter: missing or 0 means 1, and never more than the screen can show."""
-    return min(max(params[0] if params else 1, 1), limit)
-
-
-def _rows(p: Parser) -> int:
-    return p.screen.lines
-
-
-def _cols(p: Parser) -> int:
-    return p.screen.columns
-
-
-def _da(p: Parser, params: tuple[int, ...]) -> None:
-    if _first(params, 0) == 0 and p.answer_queries:
-        p.screen.report_device_attributes(0)
-
-
-def _dsr(p: Parser, params: tuple[int, ...]) -> None:
-    if p.answer_queries:
-        p.screen.report_device_status(_first(params, 0))
-
-
-def _tabs(p: Parser, params: tuple[int, ...]) -> None:
-    """CHT: n tab stops forward in one step (pyte's ``tab`` sorts the stops every call)."""
-    c = p.screen.cursor
-    n = _count(params, _cols(p))
-    stops = sorted(t for t in p.screen.tabstops if t > c.x)
-    c.x = stops[n - 1] if n <= len(stops) else p.screen.columns - 1
-
-
-def _back_tabs(p: Parser, params: tuple[int, ...]) -> None:
-    c = p.screen.cursor
-    n = _count(params, _cols(p))
-    stops = sorted((t for t in p.screen.tabstops if t < c.x), reverse=True)
-    c.x = stops[n - 1] if n <= len(stops) else 0
-
-
-def _rep(p: Parser, params: tuple[int, ...]) -> None:
-    """REP: repeat the last graphic character, at most one row's worth (a cost bound)."""
-    ch = p.screen.last_char
-    if not ch:
-        return
-    if _PLAIN_CHAR.fullmatch(ch):
-        p._plain(ch * _count(params, _cols(p)))
-    else:  # wide or combining: the per-character path, so keep it short
-        p.screen.draw(ch * _count(params, 16))
-
-
-def _save_or_margins(p: Parser, params: tuple[int, ...]) -> None:
-    if not params:
-        p.screen.save_cursor()
-
-
-def _margins(p: Parser, params: tuple[int, ...]) -> None:
-    p.screen.set_margins(*params[:2])
-
-
-def _su(p: Parser, params: tuple[int, ...]) -> None:
-    p.screen.scroll_up(_count(params, _rows(p)))
-
-
-def _sd(p: Parser, params: tuple[int, ...]) -> None:
-    if len(params) <= 1:  # with more parameters it is xterm's mouse highlight tracking
-        p.screen.scroll_down(_count(params, _rows(p)))
-
-
-_CSI: dict[str, Callable[[Parser, tuple[int, ...]], None]] = {
-    "@": lambda p, a: p.screen.insert_characters(_count(a, _cols(p))),
-    "A": lambda p, a: p.screen.cursor_up(_count(a, _rows(p))),
-    "B": lambda p, a: p.screen.cursor_down(_count(a, _rows(p))),
-    "C": lambda p, a: p.screen.cursor_forward(_count(a, _cols(p))),
-    "D": lambda p, a: p.screen.cursor_back(_count(a, _cols(p))),
-    "E": lambda p, a: p.screen.cursor_down1(_count(a, _rows(p))),
-    "F": lambda p, a: p.screen.cursor_up1(_count(a, _rows(p))),
-    "G": lambda p, a: p.screen.cursor_to_column(_first(a, 1)),
-    "`": lambda p, a: p.screen.cursor_to_column(_first(a, 1)),
-    "H": lambda p, a: p.screen.cursor_position(*a[:2]),
-    "f": lambda p, a: p.screen.cursor_position(*a[:2]),
-    "I": _tabs,
-    "J": lambda p, a: p.screen.erase_in_display(_first(a, 0)),
-    "K": lambda p, a: p.screen.erase_in_line(_first(a, 0)),
-    "L": lambda p, a: p.screen.insert_lines(_count(a, _rows(p))),
-    "M": lambda p, a: p.screen.delete_lines(_count(a, _rows(p))),
-    "P": lambda p, a: p.screen.delete_characters(_count(a, _cols(p))),
-    "S": _su,
-    "T": _sd,
-    "X": lambda p, a: p.screen.erase_characters(_count(a, _cols(p))),
-    "Z": _back_tabs,
-    "a": lambda p, a: p.screen.cursor_forward(_count(a, _cols(p))),
-    "b": _rep,
-    "c": _da,
-    "d": lambda p, a: p.screen.cursor_to_line(_first(a, 1)),
-    "e": lambda p, a: p.screen.cursor_down(_count(a, _rows(p))),
-    "g": lambda p, a: p.screen.clear_tab_stop(_first(a, 0)),
-    "h": lambda p, a: p.screen.set_ansi_modes(a, True),
-    "l": lambda p, a: p.screen.set_ansi_modes(a, False),
-    "n": _dsr,
-    "r": _margins,
-    "s": _save_or_margins,
-    "u": lambda p, a: p.screen.restore_cursor() if not a else None,
-}
-
-_ESC: dict[str, Callable[[TermScreen], None]] = {
-    "7": TermScreen.save_cursor,
-    "8": TermScreen.restore_cursor,
-    "D": TermScreen.index,
-    "E": TermScreen.next_line,
-    "M": TermScreen.reverse_index,
-    "H": TermScreen.set_tab_stop,
-    "c": TermScreen.reset,
-    "=": lambda s: setattr(s, "app_keypad", True),
-    ">": lambda s: setattr(s, "app_keypad", False),
-}

@@ -10,17 +10,15 @@ from __future__ import annotations
 import copy
 import unicodedata
 from collections import defaultdict
-from itertools import repeat
 
 from pyte import charsets as cs
 from pyte import modes as mo
-from pyte.screens import Char, Savepoint, Screen, StaticDefaultDict
+from pyte.screens import Char, Savepoint
 
+from .editing import EditingScreen, Line
 from .sanitize import MAX_COMBINING, char_width
 from .scrollback import Scrollback, TextRow, row_from_cells
 from .sgr import DEFAULT_ATTRS, apply_sgr
-
-Line = StaticDefaultDict[int, Char]
 
 MAX_COLUMNS = 1000
 MAX_LINES = 500
@@ -44,7 +42,7 @@ class GlyphMap(dict[str, Char]):
         return cell
 
 
-class TermScreen(Screen):
+class TermScreen(EditingScreen):
     """pyte ``Screen`` with the fixes and extensions the emulator needs."""
 
     def __init__(self, columns: int, lines: int, scrollback: int = 10_000) -> None:
@@ -109,9 +107,6 @@ class TermScreen(Screen):
             text, attrs = row
             getg = self.glyphs(attrs).__getitem__
             self.buffer[y].update(zip(range(len(text)), map(getg, text), strict=False))
-
-    def blank_line(self, attrs: Char | None = None) -> Line:
-        return StaticDefaultDict[int, Char](attrs or DEFAULT_ATTRS)
 
     def clamp_cursor(self) -> None:
         """x may equal ``columns`` (a pending wrap, as in pyte); y is always on screen."""
@@ -333,139 +328,7 @@ class TermScreen(Screen):
         cursor.x = x + n
         self.dirty.add(cursor.y)
 
-    # ----------------------------------------------------------- scrolling
-    def next_line(self) -> None:
-        """NEL: carriage return + index."""
-        self.carriage_return()
-        self.index()
-
-    def index(self) -> None:
-        top, bottom = self.margins or (0, self.lines - 1)
-        cursor = self.cursor
-        if cursor.y == bottom:
-            buf = self.buffer
-            if top == 0 and not self.in_alt and self.scrollback.limit:
-                self.scrollback.push(row_from_cells(buf.get(0), self.columns))
-            if top == 0 and bottom == self.lines - 1:  # whole screen: one comprehension
-                kept = {y - 1: line for y, line in buf.items() if y > 0}
-                buf.clear()
-                buf.update(kept)
-                self.dirty.update(range(self.lines))
-                return
-            for y in range(top, bottom):
-                line = buf.get(y + 1)
-                if line is None:
-                    buf.pop(y, None)
-                else:
-                    buf[y] = line
-            buf.pop(bottom, None)
-            self.dirty.update(range(top, bottom + 1))
-        elif cursor.y < self.lines - 1:
-            cursor.y += 1
-
-    def reverse_index(self) -> None:
-        top, bottom = self.margins or (0, self.lines - 1)
-        if self.cursor.y == top:
-            buf = self.buffer
-            if top == 0 and bottom == self.lines - 1:
-                kept = {y + 1: line for y, line in buf.items() if y < bottom}
-                buf.clear()
-                buf.update(kept)
-                self.dirty.update(range(self.lines))
-                return
-            for y in range(bottom, top, -1):
-                line = buf.get(y - 1)
-                if line is None:
-                    buf.pop(y, None)
-                else:
-                    buf[y] = line
-            buf.pop(top, None)
-            self.dirty.update(range(top, bottom + 1))
-        elif self.cursor.y > 0:
-            self.cursor.y -= 1
-
-    def scroll_up(self, count: int) -> None:
-        """SU: move the scrolling region's contents up (no scrollback, as xterm for SU)."""
-        top, bottom = self.margins or (0, self.lines - 1)
-        self._scroll_region(top, bottom, min(max(count, 1), bottom - top + 1))
-
-    def scroll_down(self, count: int) -> None:
-        top, bottom = self.margins or (0, self.lines - 1)
-        self._scroll_region(top, bottom, -min(max(count, 1), bottom - top + 1))
-
-    def _scroll_region(self, top: int, bottom: int, n: int) -> None:
-        buf = self.buffer
-        rows = {y: buf[y] for y in range(top, bottom + 1) if y in buf}
-        for y in range(top, bottom + 1):
-            src = rows.get(y + n)
-            if src is not None and top <= y + n <= bottom:
-                buf[y] = src
-            else:
-                buf.pop(y, None)
-        self.dirty.update(range(top, bottom + 1))
-
-    # ------------------------------------------------------------- erasing
-    def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
-        attrs = self.cursor.attrs
-        y = self.cursor.y
-        if how == 0:
-            rows = range(y + 1, self.lines)
-        elif how == 1:
-            rows = range(y)
-        elif how in (2, 3):
-            rows = range(self.lines)
-            if how == 3:
-                self.scrollback.clear()
-        else:
-            return
-        buf = self.buffer
-        for row in rows:
-            if attrs == DEFAULT_ATTRS:
-                buf.pop(row, None)
-            else:
-                buf[row] = self.blank_line(attrs)
-        self.dirty.update(rows)
-        if how in (0, 1):
-            self.erase_in_line(how)
-
-    def erase_in_line(self, how: int = 0, private: bool = False) -> None:
-        c = self.cursor
-        if how == 0:
-            cols = range(min(c.x, self.columns), self.columns)
-        elif how == 1:
-            cols = range(min(c.x + 1, self.columns))
-        elif how == 2:
-            self.buffer[c.y] = self.blank_line(c.attrs)
-            self.dirty.add(c.y)
-            return
-        else:
-            return
-        self.buffer[c.y].update(zip(cols, repeat(c.attrs)))
-        self.dirty.add(c.y)
-
-    def erase_characters(self, count: int | None = None) -> None:
-        c = self.cursor
-        end = min(c.x + max(count or 1, 1), self.columns)
-        self.buffer[c.y].update(zip(range(c.x, end), repeat(c.attrs)))
-        self.dirty.add(c.y)
-
-    def alignment_display(self) -> None:
-        """DECALN: every cell an "E" -- one row object each, not one dict write per cell."""
-        e = DEFAULT_ATTRS._replace(data="E")
-        self.margins = None
-        for y in range(self.lines):
-            self.buffer[y] = self.blank_line(e)
-        self.cursor_position()
-        self.dirty.update(range(self.lines))
-
     # -------------------------------------------------------------- modes
-    def cursor_to_line(self, line: int | None = None) -> None:
-        """VPA; pyte asserts when origin mode is on without margins."""
-        self.cursor.y = (line or 1) - 1
-        if mo.DECOM in self.mode and self.margins is not None:
-            self.cursor.y += self.margins.top
-        self.ensure_vbounds()
-
     def set_ansi_modes(self, params: tuple[int, ...], on: bool) -> None:
         for p in params:
             if p in (4, 20):  # IRM, LNM

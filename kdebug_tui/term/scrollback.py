@@ -12,6 +12,7 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 from __future__ import annotations
 
 from collections import deque
+from itertools import repeat
 from typing import cast
 
 from pyte.screens import Char, StaticDefaultDict
@@ -33,15 +34,13 @@ def is_text_row(row: Row | TextRow) -> bool:
 def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> Row:
     """Freeze a screen row (a pyte ``StaticDefaultDict``) into a tuple of cells.
 
-    Done with C-level dict operations only: no per-cell Python call, even for sparse rows.
+    Done with C-level calls only: no per-cell Python frame (``__missing__``), even when sparse.
     """
     if line is None:
         return ()
     if len(line) == columns:  # a full row: no key is missing, no __missing__ call
         return tuple(map(line.__getitem__, range(columns)))
-    cells = dict.fromkeys(range(columns), line.default)
-    cells.update(line)
-    return tuple(cells.values())
+    return tuple(map(line.get, range(columns), repeat(line.default, columns)))
 
 
 class Scrollback:

@@ -74,26 +74,28 @@ def apply_sgr(attrs: Char, params: str) -> Char:
     return result
 
 
-_SEQ_CACHE: dict[tuple[Char, str], Char] = {}
+_SEQ_CACHE: dict[tuple[int, str], tuple[Char, Char]] = {}
 
 
 def apply_sgr_sequence(attrs: Char, seq: str) -> Char:
     """Apply back-to-back SGR sequences (``"\\x1b[0m\\x1b[01;34m"``) to `attrs`.
 
     ``ESC ( B`` pieces may be interleaved (ncurses' ``sgr0``); the caller applies their
-    charset effect, they do not change attributes.
+    charset effect, they do not change attributes. Cached by the identity of `attrs` (results
+    are cached objects, so the same ones come back; an entry keeps its `attrs` alive, so the
+    id cannot be reused while the entry exists): no 9-field tuple hash per sequence.
     """
-    key = (attrs, seq)
+    key = (id(attrs), seq)
     hit = _SEQ_CACHE.get(key)
-    if hit is not None:
-        return hit
+    if hit is not None and hit[0] is attrs:
+        return hit[1]
     result = attrs
     for piece in seq.split("\x1b")[1:]:
         if piece[0] == "[":  # (the other kind of piece is "(B", a charset designation)
             result = apply_sgr(result, piece[1:-1])
     if len(_SEQ_CACHE) >= _CACHE_MAX:
         _SEQ_CACHE.clear()
-    _SEQ_CACHE[key] = result
+    _SEQ_CACHE[key] = (attrs, result)
     return result
 
 
