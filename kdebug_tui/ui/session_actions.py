@@ -31,8 +31,12 @@ def sessions_screen(app: Any) -> SessionsScreen:
     return screen
 
 
-async def show_sessions(app: Any) -> SessionsScreen:
-    """Bring the sessions screen to the front (mounted) without stacking it twice."""
+async def show_sessions(app: Any, *, replace: Any = None) -> SessionsScreen:
+    """Bring the sessions screen to the front (mounted) without stacking it twice.
+
+    `replace`: a screen on top (the debug form) that the sessions screen takes the place
+    of, so what lies between (the pod list) is not repainted for nothing.
+    """
     install(app)
     screen = sessions_screen(app)
     if app.screen is screen:
@@ -41,7 +45,10 @@ async def show_sessions(app: Any) -> SessionsScreen:
         while app.screen is not screen:
             app.pop_screen()
         return screen
-    await app.push_screen(screen)
+    if replace is not None and app.screen is replace:
+        await app.switch_screen(screen)
+    else:
+        await app.push_screen(screen)
     return screen
 
 
@@ -73,7 +80,13 @@ async def inject_built(app: Any, built: Any) -> dict[str, Any]:
 
 
 async def after_inject(
-    app: Any, request: Any, built: Any, result: dict[str, Any], early: Any = None
+    app: Any,
+    request: Any,
+    built: Any,
+    result: dict[str, Any],
+    early: Any = None,
+    *,
+    form: Any = None,
 ) -> SessionPane:
     """The container (or pod) exists: remember it, open its pane and wait for it there."""
     install(app)
@@ -84,7 +97,7 @@ async def after_inject(
     # Wait and connect while the screen and the pane are being built.
     if early is None and built.container_name:
         early = flows.early_start(app, built)
-    screen = await show_sessions(app)
+    screen = await show_sessions(app, replace=form)
     owned = built.mode in ("copy", "node")
     if owned:
         kind = "node" if built.mode == "node" else "copy"

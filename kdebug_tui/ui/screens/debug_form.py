@@ -198,10 +198,26 @@ class DebugFormScreen(Screen[None]):
         if not self.pod_name:  # node mode only: there is no pod to copy or to inject into
             for key in ("ephemeral", "copy"):
                 self.query_one(f"#mode-{key}").disabled = True
+        self._apply_prefill()
         self._mode_changed()
         self._load_nodes()
         self._rebuild()
         self.query_one("#image", Input).focus()
+        self.call_after_refresh(_warm_up)
+
+    def _apply_prefill(self) -> None:
+        """`kubectl kdebug ...` flags that compose() does not cover."""
+        pre = self.prefill
+        if pre is None:
+            return
+        if getattr(pre, "set_image", ()):
+            self.query_one("#set-image", Input).value = ", ".join(pre.set_image)
+        if getattr(pre, "share_processes", None) is not None:
+            self.query_one("#share-processes", Checkbox).value = bool(pre.share_processes)
+        if getattr(pre, "replace", False):
+            self.query_one("#replace", Checkbox).value = True
+        self.query_one("#stdin", Checkbox).value = bool(getattr(pre, "stdin", True))
+        self.query_one("#tty", Checkbox).value = bool(getattr(pre, "tty", True))
 
     # --- reading the inputs --------------------------------------------------------------
 
@@ -500,13 +516,13 @@ class DebugFormScreen(Screen[None]):
             early = early_start(self.app, built)
         self.query_one("#submit-error", Static).update("")
         # The pane's flow must outlive this screen (dismissing it cancels its workers).
+        # The sessions screen takes this form's place (see show_sessions).
         self.app.run_worker(
-            after_inject(self.app, request, built, result, early),
+            after_inject(self.app, request, built, result, early, form=self),
             group="after-inject",
             exit_on_error=False,
             description=f"open the session for {built.container_name}",
         )
-        self.dismiss(None)
 
     def _show_submit_error(self, error: KubeError, request: DebugRequest) -> None:
         lines, offer = F.explain_error(error, namespace=request.namespace, mode=request.mode)
@@ -525,6 +541,12 @@ class _Note:
     hint: str | None = None
     code: str = "ui"
     confirm: bool = False
+
+
+def _warm_up() -> None:
+    """Import what submit needs while the user fills in the form, not after Submit."""
+    import kdebug_tui.kube.attach
+    import kdebug_tui.ui.session_actions  # noqa: F401
 
 
 def _quote(argv: Any) -> list[str]:

@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from kdebug_tui.ui.cleanup import CleanupRegistry
@@ -34,6 +34,12 @@ _EMPTY = (
 )
 
 
+_KEYS = (
+    " |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release  r reattach"
+    "  c cancel  l logs  D debug pods  esc pods  ? help"
+)
+
+
 class SessionsScreen(Screen[None]):
     """Installed once by the app under the name "sessions"; keeps its panes across visits."""
 
@@ -41,6 +47,8 @@ class SessionsScreen(Screen[None]):
     SessionsScreen #sessions-empty { width: 1fr; height: 1fr; content-align: center middle;
         color: $text-muted; }
     SessionsScreen.-has-panes #sessions-empty { display: none; }
+    SessionsScreen #sessions-keys { dock: bottom; height: 1; background: $footer-background;
+        color: $footer-foreground; }
     """
 
     BINDINGS = [
@@ -70,7 +78,9 @@ class SessionsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_EMPTY, id="sessions-empty")
         yield PaneGrid(id="panes")
-        yield Footer()
+        # A fixed hint line, not a Footer: a Footer rebuilds its keys on every focus change,
+        # which costs tens of milliseconds per change here, where focus moves a lot.
+        yield Static(_KEYS, id="sessions-keys", markup=False)
 
     @property
     def grid(self) -> PaneGrid:
