@@ -117,6 +117,7 @@ class Parser:
                 pos = self._string(text, 0)
         screen = self.screen
         lazy = screen.lazy
+        controls = self._controls
         match = TOKEN.match
         while pos < n:
             m = match(text, pos)
@@ -132,16 +133,7 @@ class Parser:
                     continue
                 if lazy:
                     screen.materialize()
-                if kind == "sgrrun":  # several coloured words in a row (ls, grep, logs)
-                    for seq, run in _SGR_PAIR.findall(m.group("sgrrun")):
-                        self._sgr_text(seq, run)
-                elif kind == "sgrtext":  # SGR sequences and the text they colour, in one go
-                    self._sgr_text(m.group("sgr"), m.group("sgrtext"))
-                elif kind == "final":  # (lastgroup of a CSI match)
-                    self._csi(m.group("csi"), m.group("final"))
-                elif kind == "text":
-                    screen.draw(m.group("text"))
-                elif kind == "ctl":
+                if kind == "ctl":
                     ch = text[pos]
                     if ch == "\x1b" or ch == "\x9b":
                         if _PREFIX.match(text, pos):
@@ -150,9 +142,18 @@ class Parser:
                         skip = _SKIP.match(text, pos)
                         end = skip.end() if skip else pos + 1
                     else:
-                        handler = self._controls.get(ch)
+                        handler = controls.get(ch)
                         if handler is not None:
                             handler()
+                elif kind == "sgrrun":  # several coloured words in a row (ls, grep, logs)
+                    for seq, run in _SGR_PAIR.findall(m.group("sgrrun")):
+                        self._sgr_text(seq, run)
+                elif kind == "sgrtext":  # SGR sequences and the text they colour, in one go
+                    self._sgr_text(m.group("sgr"), m.group("sgrtext"))
+                elif kind == "final":  # (lastgroup of a CSI match)
+                    self._csi(m.group("csi"), m.group("final"))
+                elif kind == "text":
+                    screen.draw(m.group("text"))
                 elif kind == "esc":
                     self._esc(m.group("esc"))
                 elif kind == "str":
