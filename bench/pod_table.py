@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kdebug_tui.kube.watch import WatchState, WatchUpdate  # noqa: E402
-from kdebug_tui.ui.app import KdebugApp  # noqa: E402
+from kdebug_tui.kube.watch import WatchState, WatchUpdate
+from kdebug_tui.ui.app import KdebugApp
 
 NOW = 1_795_291_200.0
 LIVE = WatchState("live")
@@ -134,7 +134,8 @@ def main() -> int:
     print(__doc__.split("Run:")[0].strip())
     print()
     print(
-        f"{'pods':>6} {'first table':>12} {'burst':>9} {'per event':>10} {'reconciles':>11} {'peak mem':>9}"
+        f"{'pods':>6} {'first table':>12} {'burst':>9} {'per event':>10} "
+        f"{'reconciles':>11} {'peak mem':>9}"
     )
     for n, mem in ((50, mem50), (5000, mem5k)):
         r = results[n]

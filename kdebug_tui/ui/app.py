@@ -56,6 +56,8 @@ class KdebugApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("2,ctrl+t", "show_sessions", "Sessions", id="app.sessions"),
         Binding("q", "request_quit", "Quit", id="app.quit"),
+        # Textual's ctrl+q would quit without asking about open sessions and debug pods.
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, id="app.ctrl_q"),
         Binding("ctrl+e", "last_error", "Last error in full", show=False, id="app.last_error"),
     ]
 
@@ -91,15 +93,18 @@ class KdebugApp(App[None]):
             self.update_keymap(self.settings.keymap)
         if self.options.demo:
             self.sub_title = "kdebug sandbox (not a Kubernetes cluster)"
+        # After the first frame: both import the Kubernetes client (~0.8 s).
+        self.call_after_refresh(self._install_sessions)
+        if self._connect_on_mount:
+            self.call_after_refresh(self._connect)
+
+    def _install_sessions(self) -> None:
+        """UI-2's quit warnings and cleanup hooks (CONTRACTS.md section 4)."""
         try:
             from kdebug_tui.ui import session_actions
         except ImportError:
-            pass
-        else:
-            session_actions.install(self)
-        if self._connect_on_mount:
-            # After the first frame: connecting imports the Kubernetes client (~0.8 s).
-            self.call_after_refresh(self._connect)
+            return
+        session_actions.install(self)
 
     @work(
         group="connect", exclusive=True, exit_on_error=False, description="connect to the cluster"
