@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pyte
 import pytest
 
 from kdebug_tui.term import Emulator
@@ -72,6 +73,19 @@ def test_final_screen_matches_reviewed_snapshot(name: str) -> None:
     assert expected[24] == f"cursor {emu.cursor[0]} {emu.cursor[1]}"
 
 
+@pytest.mark.parametrize(
+    "name", ["shell", "shell_regions", "ls_color", "ls_long", "top", "top_batch"]
+)
+def test_matches_raw_pyte_where_pyte_copes(name: str) -> None:
+    """An independent oracle: on these recordings raw pyte neither raises nor drops text."""
+    screen = pyte.Screen(80, 24)
+    pyte.ByteStream(screen).feed(load(name))
+    emu = replay(load(name))
+    for y in range(24):
+        assert emu.line(y) == [screen.buffer[y][x] for x in range(80)], y
+    assert emu.cursor == (screen.cursor.x, screen.cursor.y)
+
+
 def upto(name: str, marker: bytes) -> Emulator:
     data = load(name)
     return replay(data[: data.index(marker)])
@@ -128,8 +142,23 @@ def test_top_batch_scrolls_into_scrollback() -> None:
 
 
 def test_less_pages_and_restores() -> None:
+    data = load("less")
+    screen = pyte.Screen(80, 24)
+    pyte.ByteStream(screen).feed(data[: data.index(b"\x1b[?1049l")])
     emu = upto("less", b"\x1b[?1049l")
+    assert emu.display == screen.display  # pyte copes with less (it only lacks 1049)
     assert emu.in_alternate_screen
     assert emu.display[0].startswith("# Network services, Internet style")
     emu = replay(load("less"))
     assert not emu.in_alternate_screen and all(row.strip() == "" for row in emu.display)
+
+
+def test_scroll_region_insert_mode_and_erase_colour() -> None:
+    emu = replay(load("shell_regions"))
+    rows = [row.rstrip() for row in emu.display]
+    assert rows[:7] == [str(n) for n in range(19, 26)]  # scrolled inside rows 4..11 first
+    assert "é 漢 wide       tab" in rows
+    y = rows.index("INSblue bg")
+    cells = emu.line(y)
+    assert cells[3].bg == "blue" and cells[3].bold and cells[0].bg == "default"
+    assert all(c.bg == "blue" for c in cells[10:])  # EL paints with the current background

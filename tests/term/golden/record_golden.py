@@ -36,6 +36,13 @@ SESSIONS: dict[str, tuple[list[str], list[bytes]]] = {
         [b"echo hello world\r", b"printf '\\033[1;32mgreen\\033[0m tab\\there\\n'\r",
          b"seq 1 40\r", b"echo \xc3\xa9t\xc3\xa9 \xe6\xbc\xa2\xe5\xad\x97 done\r", b"exit\r"],
     ),
+    "shell_regions": (
+        ["bash", "--norc", "--noprofile", "-i"],
+        [b"tput csr 3 10; tput cup 10 0; seq 1 25; tput csr 0 23; tput cup 20 0\r",
+         b"printf 'e\\xcc\\x81 \\xe6\\xbc\\xa2 wide\\ttab\\n'\r",
+         b"printf '\\033[4hINS\\033[4l\\033[1;44mblue bg\\033[K\\033[0m\\n'\r",
+         b"exit\r"],
+    ),
     "ls_color": (["ls", "--color=always", "-F", "/usr/lib/python3", "/etc"], []),
     "ls_long": (["ls", "--color=always", "-la", "/etc"], []),
     "vi": (["vim", "-N", "-u", "NONE", "-i", "NONE", "/etc/os-release"],
