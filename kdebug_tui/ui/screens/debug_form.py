@@ -34,21 +34,17 @@ from textual.widgets import (
     TextArea,
 )
 
-from kdebug_tui.kube.custom_spec import CustomSpecError, parse_custom_spec
-from kdebug_tui.kube.debug import BuiltDebug, CopyOptions, DebugRequest, EnvVar, build
+from kdebug_tui.kube.debug import BuiltDebug, DebugRequest, build
 from kdebug_tui.kube.errors import KubeError, to_kube_error
-from kdebug_tui.kube.inject import PartialInjectError
 from kdebug_tui.kube.names import debugger_container_name, pod_container_names, seeded_suffixes
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from kdebug_tui.ui.widgets import debug_fields as F
+from kdebug_tui.ui.widgets.debug_inputs import apply_prefill, field_value, form_mode, read_request
 from kdebug_tui.ui.widgets.debug_sections import (
-    NEW_CONTAINER,
-    NONE_TARGET,
-    PULL_DEFAULT,
     compose_common,
     compose_copy,
     compose_node,
 )
+from kdebug_tui.ui.widgets.debug_submit import DebugSubmitMixin
 from kdebug_tui.ui.widgets.safe_text import clean
 
 PREVIEW_DELAY = 0.15
@@ -60,7 +56,7 @@ LEVEL_ICONS = {
 }
 
 
-class DebugFormScreen(Screen[None]):
+class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     """Opened by `d` on the pod list (pod + container) or a node; refuses in read-only mode."""
 
     DEFAULT_CSS = """
@@ -198,94 +194,28 @@ class DebugFormScreen(Screen[None]):
         if not self.pod_name:  # node mode only: there is no pod to copy or to inject into
             for key in ("ephemeral", "copy"):
                 self.query_one(f"#mode-{key}").disabled = True
-        self._apply_prefill()
+        apply_prefill(self, self.prefill)
         self._mode_changed()
         self._load_nodes()
         self._rebuild()
         self.query_one("#image", Input).focus()
         self.call_after_refresh(_warm_up)
 
-    def _apply_prefill(self) -> None:
-        """`kubectl kdebug ...` flags that compose() does not cover."""
-        pre = self.prefill
-        if pre is None:
-            return
-        if getattr(pre, "set_image", ()):
-            self.query_one("#set-image", Input).value = ", ".join(pre.set_image)
-        if getattr(pre, "share_processes", None) is not None:
-            self.query_one("#share-processes", Checkbox).value = bool(pre.share_processes)
-        if getattr(pre, "replace", False):
-            self.query_one("#replace", Checkbox).value = True
-        self.query_one("#stdin", Checkbox).value = bool(getattr(pre, "stdin", True))
-        self.query_one("#tty", Checkbox).value = bool(getattr(pre, "tty", True))
-
     # --- reading the inputs --------------------------------------------------------------
 
     @property
     def mode(self) -> str:
-        pressed = self.query_one("#mode", RadioSet).pressed_button
-        return (pressed.id or "mode-ephemeral").removeprefix("mode-") if pressed else "ephemeral"
+        return form_mode(self)
 
     def _value(self, selector: str) -> Any:
-        widget = self.query_one(selector)
-        if isinstance(widget, Input):
-            return widget.value.strip()
-        if isinstance(widget, Checkbox):
-            return widget.value
-        if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Select):
-            return None if widget.value is Select.BLANK else widget.value
-        raise TypeError(selector)
+        return field_value(self, selector)
 
     def collect(self) -> DebugRequest:
         """The DebugRequest for what the form shows; FieldError names a bad field."""
-        mode = self.mode
-        try:
-            custom = parse_custom_spec(self._value("#custom"))
-        except CustomSpecError as exc:
-            raise F.FieldError("custom", "; ".join(exc.problems)) from None
-        self.query_one("#custom-error", Static).update("")
-        command = F.parse_command(self._value("#command"))
-        env = [EnvVar(k, v) for k, v in F.parse_env(self._value("#env"))]
-        pull = self._value("#pull")
-        target = self._value("#target")
-        change = self._value("#change-container")
-        copy_options = CopyOptions(
-            copy_to=self._value("#copy-name") or None,
-            set_image=F.parse_set_image(self._value("#set-image")),
-            share_processes=self._value("#share-processes"),
-            same_node=self._value("#same-node"),
-            replace=self._value("#replace"),
-            keep_labels=self._value("#keep-labels"),
-            keep_annotations=self._value("#keep-annotations"),
-            keep_liveness=self._value("#keep-liveness"),
-            keep_readiness=self._value("#keep-readiness"),
-            keep_startup=self._value("#keep-startup"),
-            keep_init_containers=self._value("#keep-init"),
-            change_container=None if change in (None, NEW_CONTAINER) else change,
-        )
         session = getattr(self.services, "session", None)
         namespace = self.namespace or getattr(session, "namespace", None) or "default"
-        return DebugRequest(
-            mode=mode,  # type: ignore[arg-type]
-            namespace=namespace or "default",
-            pod_name=self.pod_name,
-            node_name=self._value("#node") if mode == "node" else None,
-            image=self._value("#image") or None,
-            image_pull_policy=None if pull in (None, PULL_DEFAULT) else pull,
-            container_name=(self._value("#name") or None)
-            if not copy_options.change_container
-            else None,
-            target=None if mode != "ephemeral" or target in (None, NONE_TARGET) else target,
-            command=command,
-            stdin=self._value("#stdin"),
-            tty=self._value("#tty"),
-            env=env,
-            profile=self._value("#profile") or "general",
-            custom=custom or None,
-            copy_options=copy_options,
-            session_id=self.session_id,
+        return read_request(
+            self, namespace=namespace, pod_name=self.pod_name, session_id=self.session_id
         )
 
     # --- reacting to changes -------------------------------------------------------------
@@ -451,85 +381,6 @@ class DebugFormScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def action_submit(self) -> None:
-        if self.readonly:
-            self.notify("Read-only mode: debugging is disabled.", severity="warning")
-            return
-        if self._preview_timer is not None:  # inputs changed: send what they say now
-            self._preview_timer.stop()
-            self._rebuild()
-        if self.query_one("#submit", Button).disabled or self.built is None:
-            return
-        built, request = self.built, self.request
-        assert request is not None
-        privileges = F.privileged_choices(
-            mode=request.mode,
-            profile=request.profile,
-            replace=request.copy_options.replace,
-            custom=dict(request.custom or {}),
-        )
-        lines = [f"• {p.grants}" for p in privileges]
-        # Pre-flight's own confirm findings (K2) that our list does not already cover.
-        lines += [
-            f"• {clean(f.message, 300)}"
-            for f in self.findings
-            if getattr(f, "confirm", False) and f.code not in ("privileged", "node-access")
-        ]
-        if len(lines) == 0:
-            self._submit(request, built)
-            return
-        lines.append("Only continue if this is what the incident needs.")
-
-        def answered(ok: bool | None) -> None:
-            if ok:
-                self._submit(request, built)
-
-        self.app.push_screen(
-            ConfirmScreen("This debug session is privileged", lines, yes_label="Grant and debug"),
-            answered,
-        )
-
-    @work(exclusive=True, group="debug-submit", exit_on_error=False)
-    async def _submit(self, request: DebugRequest, built: BuiltDebug) -> None:
-        from kdebug_tui.ui.flows import early_start
-        from kdebug_tui.ui.session_actions import after_inject, inject_built
-
-        self.submitting = True
-        self._update_submit()
-        self.query_one("#submit-error", Static).update("Sending…")
-        try:
-            result = await inject_built(self.app, built)
-        except PartialInjectError as exc:  # the copy exists; only --replace's delete failed
-            self.app.notify(exc.describe(), severity="warning", timeout=10, markup=False)
-            result = exc.pod
-        except Exception as exc:
-            self._show_submit_error(to_kube_error(exc), request)
-            return
-        finally:
-            self.submitting = False
-            self._update_submit()
-        # Start waiting for the container at once, before any screen work.
-        actual = str((result.get("metadata") or {}).get("name") or built.pod_name)
-        early = None
-        if built.container_name and actual == built.pod_name:
-            early = early_start(self.app, built)
-        self.query_one("#submit-error", Static).update("")
-        # The pane's flow must outlive this screen (dismissing it cancels its workers).
-        # The sessions screen takes this form's place (see show_sessions).
-        self.app.run_worker(
-            after_inject(self.app, request, built, result, early, form=self),
-            group="after-inject",
-            exit_on_error=False,
-            description=f"open the session for {built.container_name}",
-        )
-
-    def _show_submit_error(self, error: KubeError, request: DebugRequest) -> None:
-        lines, offer = F.explain_error(error, namespace=request.namespace, mode=request.mode)
-        self.query_one("#submit-error", Static).update(
-            Text(clean("\n".join(lines), 4000, multiline=True))
-        )
-        self.query_one("#switch-copy").display = offer == "copy"
 
 
 @dataclass(frozen=True)
