@@ -110,11 +110,8 @@ class Lifecycle:
         self.runs[run.uid] = run
         for kind, key in (("init", "initContainers"), ("regular", "containers")):
             for c in spec.get(key) or []:
-                reason = (
-                    "PodInitializing"
-                    if kind == "regular" and spec.get("initContainers")
-                    else "ContainerCreating"
-                )
+                # the kubelet's default state before a container exists
+                reason = "PodInitializing" if spec.get("initContainers") else "ContainerCreating"
                 run.containers[c["name"]] = Tracked(kind, waiting(reason), image=c.get("image", ""))
         if not spec.get("nodeName"):
             counts = {n: 0 for n in self.nodes}
