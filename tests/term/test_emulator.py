@@ -302,3 +302,30 @@ def test_tab_stops_forward_and_back() -> None:
     assert emu.cursor == (17, 0)
     emu.feed(b"\x1b[Zy\x1b[99Iz\x1b[99Zw")
     assert row(emu) == "w" + " " * 15 + "y" + " " * 62 + "z"  # y overwrote x (CBT to 16)
+
+
+def test_memory_stays_bounded_under_floods() -> None:
+    """Measured with tracemalloc: unterminated strings, endless CSI, and a long scrollback."""
+    import gc
+    import tracemalloc
+
+    emu = Emulator(80, 24, scrollback=1000)
+    emu.feed(b"warm up\r\n" * 2000)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        emu.feed(b"\x1b]0;")
+        for _ in range(8):
+            emu.feed(b"A" * 65536)  # 512 KiB of OSC payload: kept at most 4 KiB
+        emu.feed(b"\x07\x1bP")
+        for _ in range(8):
+            emu.feed(b"\x1b[1;" * 16384)  # DCS payload that even contains CSI starts
+        emu.feed(b"\x1b\\")
+        for _ in range(3):  # 64-column lines with colours: 1000 rows kept
+            emu.feed(b"\x1b[32m" + (b"x" * 64 + b"\r\n") * 1000)
+        grown = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert emu.scrollback_lines == 1000
+    assert grown < 1_000_000, grown  # (1000 text rows ~ 0.2 MB)
