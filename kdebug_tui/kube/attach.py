@@ -91,6 +91,10 @@ class _StreamBackend:
         data = await self._stream.read()
         return self._endings.translate(data) if self._endings is not None else data
 
+    async def read_channel(self) -> tuple[int, bytes] | None:
+        """Raw (channel, bytes) from stdout (1) or stderr (2), None at the end (no CRLF)."""
+        return await self._stream.read_channel()
+
     async def write(self, data: bytes) -> None:
         if data and self.stdin:
             await self._stream.send(STDIN, data)

@@ -186,12 +186,32 @@ class ChannelStream:
                     await asyncio.sleep(0)
                 return self._take_pending()
             if channel == STATUS and self._status is None:
-                self._status = decode_status(payload, protocol=self.protocol)
-                self._finish(self._exit_from_status(self._status))
-                await self._shutdown()
+                await self._on_status(payload)
                 break
             # resize echoes, v5 close frames and unknown channels carry nothing for us
         return b""
+
+    async def read_channel(self) -> tuple[int, bytes] | None:
+        """The next stdout (1) or stderr (2) payload with its channel, None once ended.
+
+        For transfers, where diagnostics on stderr must never mix into the data."""
+        while self._exit is None:
+            frame = await self._next_frame()
+            if frame is None:
+                break
+            channel, payload = frame
+            if channel in (STDOUT, STDERR) and payload:
+                self.bytes_out += len(payload)
+                return channel, payload
+            if channel == STATUS and self._status is None:
+                await self._on_status(payload)
+                break
+        return None
+
+    async def _on_status(self, payload: bytes) -> None:
+        self._status = decode_status(payload, protocol=self.protocol)
+        self._finish(self._exit_from_status(self._status))
+        await self._shutdown()
 
     def _take_pending(self) -> bytes:
         chunk, self._pending = self._pending[: self._max_chunk], self._pending[self._max_chunk :]

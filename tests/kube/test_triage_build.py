@@ -11,6 +11,7 @@ import yaml
 
 from kdebug_tui.kube.debug import DebugRequest, InvalidDebugRequest, build
 from kdebug_tui.kube.errors import KubeError
+from kdebug_tui.kube.files import clean_path, parse_listing
 from kdebug_tui.kube.identity import TargetIdentity, identity_from_spec
 from kdebug_tui.kube.proctable import ProcTable, parse_proc_table, pick_target
 
@@ -200,3 +201,22 @@ def test_kubectl_shaped_requests_are_unchanged_by_the_new_options() -> None:
     built = build(request, _target_pod())
     [container] = built.body["spec"]["ephemeralContainers"]
     assert "command" not in container and "env" not in container and not built.notes
+
+
+def test_listing_parser_takes_any_name_and_skips_noise() -> None:
+    data = (
+        b"81a4 12 1700000000 0 0\n/d/a b\nc\0"
+        b"41ed 4096 1700000001 1000 1000\n/d/sub\0"
+        b"garbage\n/d/x\0"
+        b"a1ff 3 1700000002 0 0\n/d/l\0"
+    )
+    entries = parse_listing(data, "/d")
+    assert [(e.name, e.kind) for e in entries] == [
+        ("sub", "dir"),
+        ("a b\nc", "file"),
+        ("l", "link"),
+    ]
+    assert entries[1].mode == 0o644 and entries[1].size == 12 and entries[0].uid == 1000
+    assert clean_path("a/../../etc//passwd") == "/etc/passwd"
+    with pytest.raises(KubeError):
+        clean_path("bad\0path")

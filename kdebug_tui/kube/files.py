@@ -1,0 +1,360 @@
+"""Files in and out of a target container that has no shell (distroless), via a debugger.
+
+A debugger that shares the target's PID namespace reaches the target's filesystem at
+`/proc/<pid>/root` (the kernel allows it with the same uid or CAP_SYS_PTRACE). Everything
+here is an exec into that debugger with an argv list; paths are arguments, never part of a
+shell string. Only small, portable tools are used (busybox and GNU alike):
+
+- list:     find DIR -mindepth 1 -maxdepth 1 -exec stat -c '%f %s %Y %u %g' {} ; -print0
+            (per entry one metadata line, then the path NUL-terminated: any name parses)
+- download: cat -- FILE over the exec's stdout channel (stderr kept apart), then
+            sha256sum -- FILE remotely, compared with the local hash
+- upload:   stdin into `sh -c 'cat > "$1"'` (v5: half-close ends it; v4: `head -c SIZE`),
+            then sha256sum remotely
+
+Note that absolute symlinks inside the target resolve against the *debugger's* root when
+followed through /proc/<pid>/root; listings show links as links and do not follow them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import posixpath
+import stat as statmod
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..term.backend import BackendExit
+from .attach import ExecSession
+from .errors import KubeError
+from .podstate import container_spec, container_status
+from .proctable import container_id, parse_proc_table, pick_target, proc_table_argv
+
+Progress = Callable[[int, int | None], None]
+CHUNK = 64 * 1024
+USERNS_MESSAGE = (
+    "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
+    "lacks SYS_PTRACE; use the general or sysadmin profile"
+)
+_KINDS = {
+    statmod.S_IFREG: "file",
+    statmod.S_IFDIR: "dir",
+    statmod.S_IFLNK: "link",
+    statmod.S_IFIFO: "fifo",
+    statmod.S_IFSOCK: "socket",
+    statmod.S_IFCHR: "char",
+    statmod.S_IFBLK: "block",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str  # file dir link fifo socket char block other
+    size: int
+    mode: int  # permission bits (0o7777)
+    mtime: int  # epoch seconds
+    uid: int | None = None
+    gid: int | None = None
+
+
+def parse_listing(data: bytes, directory: str = "") -> list[Entry]:
+    """find+stat output: "<hex mode> <size> <mtime> <uid> <gid>\\n<path>\\0" per entry."""
+    entries: list[Entry] = []
+    pos = 0
+    while pos < len(data):
+        newline = data.find(b"\n", pos)
+        if newline < 0:
+            break
+        end = data.find(b"\0", newline + 1)
+        if end < 0:
+            break
+        meta = data[pos:newline].split()
+        path = data[newline + 1 : end].decode("utf-8", "replace")
+        pos = end + 1
+        try:
+            raw_mode = int(meta[0], 16)
+            size, mtime = int(meta[1]), int(meta[2])
+        except (IndexError, ValueError):
+            continue  # a line that is not ours (noise); its path is skipped with it
+        uid = int(meta[3]) if len(meta) > 3 and meta[3].isdigit() else None
+        gid = int(meta[4]) if len(meta) > 4 and meta[4].isdigit() else None
+        kind = _KINDS.get(statmod.S_IFMT(raw_mode), "other")
+        name = posixpath.basename(path.rstrip("/")) if directory or "/" in path else path
+        entries.append(Entry(name, kind, size, raw_mode & 0o7777, mtime, uid, gid))
+    return sorted(entries, key=lambda e: (e.kind != "dir", e.name))
+
+
+def clean_path(path: str) -> str:
+    """An absolute, normalised path inside the target (no '..' ever sent)."""
+    if not path or "\0" in path:
+        raise KubeError("Invalid path", f"invalid path {path!r}", reason="InvalidPath")
+    return posixpath.normpath("/" + path.lstrip("/")).replace("//", "/")
+
+
+class TargetFiles:
+    """The target's filesystem as seen from `debugger`; make one with `await open(...)`."""
+
+    def __init__(self, session: Any, namespace: str, pod: str, debugger: str, pid: int) -> None:
+        self.session = session
+        self.namespace = namespace
+        self.pod = pod
+        self.debugger = debugger
+        self.pid = pid
+
+    @property
+    def root(self) -> str:
+        return f"/proc/{self.pid}/root"
+
+    def remote(self, path: str) -> str:
+        cleaned = clean_path(path)
+        return self.root + ("" if cleaned == "/" else cleaned)
+
+    @classmethod
+    async def open(
+        cls,
+        session: Any,
+        namespace: str,
+        pod: str,
+        debugger: str,
+        *,
+        target: str | None = None,
+        pid: int | None = None,
+    ) -> TargetFiles:
+        """Find the target's main process from the debugger and check its root is readable."""
+        obj = await session.request_json(
+            "GET", f"/api/v1/namespaces/{quote(namespace)}/pods/{quote(pod)}", resource="pods"
+        )
+        spec, kind = container_spec(obj, debugger)
+        if spec is None:
+            raise KubeError(
+                "No such container", f"{debugger} is not in pod {pod}", reason="NotFound"
+            )
+        if "running" not in ((container_status(obj, debugger) or {}).get("state") or {}):
+            raise KubeError(
+                "Debugger not running", f"{debugger} is not running", reason="NotRunning"
+            )
+        target = target or spec.get("targetContainerName")
+        pod_spec = obj.get("spec") or {}
+        shared = pod_spec.get("shareProcessNamespace") or pod_spec.get("hostPID")
+        if kind == "ephemeral" and not spec.get("targetContainerName") and not shared:
+            raise KubeError(
+                "No shared PID namespace",
+                f"{debugger} was started without a target container (--target), so it cannot "
+                "see the target's processes or files",
+                reason="NoSharedPidNamespace",
+                hint="start a debugger with a target container",
+            )
+        files = cls(session, namespace, pod, debugger, pid or 0)
+        if pid is None:
+            cid = container_id(obj, target) if target else ""
+            out, _err, ending = await files._run(proc_table_argv(cid))
+            if ending.code != 0:
+                raise _exec_error(ending, "reading /proc")
+            files.pid = pick_target(parse_proc_table(out.decode("utf-8", "replace"))).pid
+        _out, err, ending = await files._run(["stat", "-L", "-c", "%i", files.root + "/"])
+        if ending.code != 0:
+            if b"ermission denied" in err or b"ermission denied" in _out:
+                raise KubeError(
+                    "Target filesystem not accessible",
+                    USERNS_MESSAGE.format(pid=files.pid),
+                    reason="Forbidden",
+                )
+            raise _fs_error(err, ending, "/", "open")
+        return files
+
+    async def _run(
+        self, argv: list[str], stdin: bytes | None = None
+    ) -> tuple[bytes, bytes, BackendExit]:
+        backend = ExecSession(
+            self.session, self.namespace, self.pod, self.debugger, argv,
+            stdin=False, tty=False, crlf=False,
+        )  # fmt: skip
+        await backend.start(80, 24)
+        out, err = bytearray(), bytearray()
+        try:
+            while (frame := await backend.read_channel()) is not None:
+                (out if frame[0] == 1 else err).extend(frame[1])
+        finally:
+            await backend.close()
+        return bytes(out), bytes(err), backend.exit or BackendExit(None, "dropped", "no status")
+
+    async def stat(self, path: str) -> Entry:
+        remote = self.remote(path)
+        out, err, ending = await self._run(["stat", "-c", "%f %s %Y %u %g", remote])
+        if ending.code != 0:
+            raise _fs_error(err, ending, clean_path(path), "stat")
+        [entry] = parse_listing(out.rstrip(b"\n") + b"\n" + clean_path(path).encode() + b"\0")
+        return entry
+
+    async def list_dir(self, path: str) -> list[Entry]:
+        """The entries of directory `path` in the target (links are not followed)."""
+        remote = self.remote(path)
+        argv = ["find", remote + "/", "-mindepth", "1", "-maxdepth", "1",
+                "-exec", "stat", "-c", "%f %s %Y %u %g", "{}", ";", "-print0"]  # fmt: skip
+        out, err, ending = await self._run(argv)
+        entries = parse_listing(out, remote)
+        if ending.code != 0 and not entries:
+            raise _fs_error(err, ending, clean_path(path), "list")
+        if not entries:
+            info = await self.stat(path)
+            if info.kind != "dir":
+                raise KubeError(
+                    "Not a directory",
+                    f"{clean_path(path)} is a {info.kind}",
+                    reason="NotADirectory",
+                )
+        return entries
+
+    async def sha256(self, path: str) -> str:
+        out, err, ending = await self._run(["sha256sum", "--", self.remote(path)])
+        if ending.code != 0:
+            raise _fs_error(err, ending, clean_path(path), "checksum")
+        # GNU sha256sum escapes odd names and then starts the line with a backslash
+        return out.lstrip(b"\\").split(b" ", 1)[0].decode("ascii", "replace")
+
+    async def download(
+        self, remote_path: str, local_path: str | Path, on_progress: Progress | None = None
+    ) -> str:
+        """Copy a target file here; returns its sha256, verified against a remote sha256sum."""
+        info = await self.stat(remote_path)
+        if info.kind != "file":
+            raise KubeError("Not a file", f"{clean_path(remote_path)} is a {info.kind}")
+        local = Path(local_path)
+        partial = local.with_name(local.name + ".part")
+        digest = hashlib.sha256()
+        done, err = 0, bytearray()
+        backend = ExecSession(
+            self.session, self.namespace, self.pod, self.debugger,
+            ["cat", "--", self.remote(remote_path)], stdin=False, tty=False, crlf=False,
+        )  # fmt: skip
+        await backend.start(80, 24)
+        try:
+            sink = await asyncio.to_thread(partial.open, "wb")
+            with sink:
+                while (frame := await backend.read_channel()) is not None:
+                    if frame[0] != 1:
+                        err.extend(frame[1])
+                        continue
+                    await asyncio.to_thread(sink.write, frame[1])
+                    digest.update(frame[1])
+                    done += len(frame[1])
+                    if on_progress is not None:
+                        on_progress(done, info.size)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            await backend.close()
+        ending = backend.exit or BackendExit(None, "dropped", "no status")
+        if ending.code != 0:
+            partial.unlink(missing_ok=True)
+            raise _fs_error(bytes(err), ending, clean_path(remote_path), "download")
+        local_hash = digest.hexdigest()
+        remote_hash = await self.sha256(remote_path)
+        if remote_hash != local_hash:
+            partial.unlink(missing_ok=True)
+            raise KubeError(
+                "Download not verified",
+                f"{clean_path(remote_path)}: sha256 differs ({done} bytes received); the file "
+                "may have changed while it was copied",
+                reason="ChecksumMismatch",
+            )
+        os.replace(partial, local)
+        return local_hash
+
+    async def upload(
+        self, local_path: str | Path, remote_path: str, on_progress: Progress | None = None
+    ) -> str:
+        """Copy a local file into the target; returns its sha256, verified remotely."""
+        local = Path(local_path)
+        size = (await asyncio.to_thread(local.stat)).st_size
+        remote = self.remote(remote_path)
+        backend = ExecSession(
+            self.session, self.namespace, self.pod, self.debugger,
+            ["sh", "-c", 'cat > "$1"', "kdebug-upload", remote], stdin=True, tty=False, crlf=False,
+        )  # fmt: skip
+        await backend.start(80, 24)
+        if not backend.protocol.startswith("v5."):
+            # no half-close before v5: a command that stops after SIZE bytes
+            await backend.close()
+            backend = ExecSession(
+                self.session, self.namespace, self.pod, self.debugger,
+                ["sh", "-c", 'head -c "$2" > "$1"', "kdebug-upload", remote, str(size)],
+                stdin=True, tty=False, crlf=False,
+            )  # fmt: skip
+            await backend.start(80, 24)
+        digest = hashlib.sha256()
+        done, err = 0, bytearray()
+        try:
+            source = await asyncio.to_thread(local.open, "rb")
+            with source:
+                while chunk := await asyncio.to_thread(source.read, CHUNK):
+                    if backend.exit is not None:
+                        break  # the far side failed (e.g. permission denied): read why below
+                    await backend.write(chunk)
+                    digest.update(chunk)
+                    done += len(chunk)
+                    if on_progress is not None:
+                        on_progress(done, size)
+            await backend.close_stdin()
+            while (frame := await backend.read_channel()) is not None:
+                if frame[0] == 2:
+                    err.extend(frame[1])
+        finally:
+            await backend.close()
+        ending = backend.exit or BackendExit(None, "dropped", "no status")
+        if ending.code != 0:
+            raise _fs_error(bytes(err), ending, clean_path(remote_path), "upload")
+        local_hash = digest.hexdigest()
+        remote_hash = await self.sha256(remote_path)
+        if remote_hash != local_hash:
+            raise KubeError(
+                "Upload not verified",
+                f"{clean_path(remote_path)}: the copy's sha256 differs from the local file's",
+                reason="ChecksumMismatch",
+            )
+        return local_hash
+
+
+def _exec_error(ending: BackendExit, what: str) -> KubeError:
+    if "executable file not found" in ending.message:
+        return KubeError(
+            "Debugger lacks the tools",
+            f"{what}: {ending.message}",
+            reason="ToolMissing",
+            hint="use a debug image with sh, find, stat, cat and sha256sum (busybox, netshoot)",
+        )
+    return KubeError("Command failed", f"{what}: {ending.message}", reason="ExecFailed")
+
+
+def _fs_error(err: bytes, ending: BackendExit, path: str, op: str) -> KubeError:
+    text = err.decode("utf-8", "replace")
+    if ending.code is None:
+        return _exec_error(ending, op)
+    if "ermission denied" in text:
+        return KubeError(
+            "Permission denied",
+            f"{op} {path}: permission denied in the target's filesystem",
+            status=403,
+            reason="Forbidden",
+            hint="run the debugger as the target's user, or with the sysadmin profile",
+        )
+    if "No such file" in text or "can't open" in text or "nonexistent" in text:
+        return KubeError("Not found", f"{path} does not exist in the target", status=404,
+                         reason="NotFound")  # fmt: skip
+    if "Not a directory" in text:
+        return KubeError("Not a directory", f"{path} is not a directory", reason="NotADirectory")
+    if "Read-only file system" in text:
+        return KubeError(
+            "Read-only", f"{op} {path}: the filesystem is read-only", reason="ReadOnly"
+        )
+    if "Is a directory" in text:
+        return KubeError("Is a directory", f"{path} is a directory", reason="IsADirectory")
+    detail = text.strip().splitlines()[-1] if text.strip() else ending.message
+    return KubeError("File operation failed", f"{op} {path}: {detail}", reason="FileError")

@@ -1,0 +1,139 @@
+"""Files out of (and into) a distroless target through a debugger, on the sandbox.
+
+The sandbox's containers see this machine's filesystem, so what the debugger reads through
+/proc/<pid>/root is checked against the files as this test wrote them (an independent path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from kdebug_tui.kube.errors import KubeError
+from kdebug_tui.kube.files import TargetFiles
+from kdebug_tui.kube.identity import TargetIdentity
+from kdebug_tui.kube.session import KubeSession
+from tests.kube.e2e import shared_sandbox_fixtures
+from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_sandbox, shared_kube = shared_sandbox_fixtures()
+AS_1234 = ["setpriv", "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
+ODD_NAME = "a b\nc|d é"
+
+
+@pytest.fixture
+def tree() -> Iterator[Path]:
+    """A world-traversable directory (pytest's tmp dirs are 0700: uid 1234 could not enter)."""
+    root = Path(tempfile.mkdtemp(prefix="kdebug-files-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "sub").mkdir()
+    (root / "data.bin").write_bytes(os.urandom(300_000) + b"\r\n\0end")
+    (root / ODD_NAME).write_text("odd\n")
+    (root / "link").symlink_to("data.bin")
+    secret = root / "root-only"
+    secret.write_text("no")
+    secret.chmod(0o600)
+    (root / "drop").mkdir()
+    (root / "drop").chmod(0o777)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def distroless_files(shared_kube: KubeSession) -> TargetFiles:
+    pod = await get_pod(shared_kube, "default", "web-distroless")
+    built, _ = await start_debugger(shared_kube, pod)
+    return await TargetFiles.open(shared_kube, "default", "web-distroless", built.container_name)
+
+
+async def test_list_download_upload_in_a_distroless_target(
+    distroless_files: TargetFiles, tree: Path, tmp_path: Path
+) -> None:
+    files = distroless_files
+    assert files.pid == 1  # --target: the distroless program is pid 1 of the shared namespace
+    entries = {e.name: e for e in await files.list_dir(str(tree))}
+    assert set(entries) == {"sub", "data.bin", ODD_NAME, "link", "root-only", "drop"}
+    assert entries["sub"].kind == "dir" and entries["link"].kind == "link"
+    assert entries["data.bin"].size == (tree / "data.bin").stat().st_size
+    assert entries["root-only"].mode == 0o600
+    assert entries["data.bin"].mtime == int((tree / "data.bin").stat().st_mtime)
+
+    seen: list[tuple[int, int | None]] = []
+    local = tmp_path / "copy.bin"
+    digest = await files.download(
+        f"{tree}/data.bin", local, lambda done, total: seen.append((done, total))
+    )
+    original = (tree / "data.bin").read_bytes()
+    assert local.read_bytes() == original
+    assert digest == hashlib.sha256(original).hexdigest()
+    assert seen[-1] == (len(original), len(original))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+    assert (await files.download(f"{tree}/{ODD_NAME}", tmp_path / "odd")) == hashlib.sha256(
+        b"odd\n"
+    ).hexdigest()
+
+    payload = tmp_path / "upload.bin"
+    payload.write_bytes(os.urandom(200_000) + b"\n\0\r")
+    up = await files.upload(payload, f"{tree}/sub/uploaded.bin")
+    assert (tree / "sub" / "uploaded.bin").read_bytes() == payload.read_bytes()
+    assert up == hashlib.sha256(payload.read_bytes()).hexdigest()
+
+
+async def test_clear_errors(distroless_files: TargetFiles, tree: Path, tmp_path: Path) -> None:
+    files = distroless_files
+    with pytest.raises(KubeError, match="does not exist") as missing:
+        await files.list_dir(f"{tree}/nope")
+    assert missing.value.status == 404
+    with pytest.raises(KubeError, match="does not exist"):
+        await files.download(f"{tree}/nope", tmp_path / "x")
+    assert not (tmp_path / "x").exists() and not (tmp_path / "x.part").exists()
+    with pytest.raises(KubeError, match="is not a directory"):
+        await files.list_dir(f"{tree}/data.bin")
+    with pytest.raises(KubeError, match="does not exist"):
+        await files.upload(tree / "data.bin", f"{tree}/nope/deeper/x")
+
+
+async def test_permission_denied_and_user_namespace_message(
+    shared_kube: KubeSession, tree: Path, tmp_path: Path
+) -> None:
+    # A target running as uid 1234 and a debugger as the same user: the root is readable,
+    # a root-only file is not.
+    pod = await make_pod(shared_kube, "files-1234", {"command": AS_1234})
+    same = TargetIdentity(1234, 1234, "process", "test")
+    built, _ = await start_debugger(shared_kube, pod, run_as_target_user=True, target_identity=same)
+    files = await TargetFiles.open(shared_kube, "default", "files-1234", built.container_name)
+    assert any(e.name == "data.bin" for e in await files.list_dir(str(tree)))
+    with pytest.raises(KubeError, match="permission denied") as denied:
+        await files.download(f"{tree}/root-only", tmp_path / "r")
+    assert denied.value.status == 403
+    with pytest.raises(KubeError, match="permission denied"):
+        await files.upload(tree / "data.bin", f"{tree}/not-writable")
+    await files.upload(tree / ODD_NAME, f"{tree}/drop/ok")  # a world-writable dir is fine
+
+    # A debugger as another user without SYS_PTRACE cannot enter a root target's filesystem.
+    root_pod = await make_pod(shared_kube, "files-root", {})
+    other = TargetIdentity(4321, 4321, "process", "test")
+    built, _ = await start_debugger(
+        shared_kube, root_pod, run_as_target_user=True, target_identity=other
+    )
+    with pytest.raises(KubeError, match="is not accessible: the target runs in a user namespace"):
+        await TargetFiles.open(shared_kube, "default", "files-root", built.container_name)
+
+
+async def test_a_debugger_without_target_is_refused(shared_kube: KubeSession) -> None:
+    pod = await make_pod(shared_kube, "files-notarget", {})
+    built, _ = await start_debugger(shared_kube, pod, target=None)
+    with pytest.raises(KubeError, match="without a target container") as info:
+        await TargetFiles.open(shared_kube, "default", "files-notarget", built.container_name)
+    assert info.value.reason == "NoSharedPidNamespace"
