@@ -128,7 +128,7 @@ class KdebugApp(App[None]):
 
     def on_cluster_changed(self, message: ClusterChanged) -> None:
         ns = message.ns or "all namespaces"
-        prefix = "SANDBOX · " if self.options.demo else ""
+        prefix = "SANDBOX · " if self.services.is_sandbox else ""
         self.sub_title = f"{prefix}{message.context} · {ns}"
 
     # ---- errors -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from kdebug_tui.ui.launch import LaunchOptions
 
+SANDBOX_CLUSTER = "kdebug-sandbox"  # the cluster name in kubeconfigs the sandbox writes
 MAX_LOG = 200_000  # change-log entries kept; a consumer further behind does a full resync
 
 
@@ -110,6 +111,18 @@ class ClusterServices:
         if self.session is not None:
             return str(self.session.context)
         return self._offline[0] if self._offline else ""
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Connected to the kdebug sandbox (ours in --demo, or a `kdebug-tui sandbox` server)."""
+        if self.options.demo or self.sandbox is not None:
+            return True
+        if self.session is None:
+            return False
+        try:
+            return str(self.session.context_info.cluster) == SANDBOX_CLUSTER
+        except Exception:
+            return False
 
     @property
     def server(self) -> str:

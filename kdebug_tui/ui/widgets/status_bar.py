@@ -54,7 +54,7 @@ class ClusterHeader(_Subscriber):
         services: Any = getattr(self.app, "services", None)
         text = Text()
         text.append("kdebug-tui", style="bold")
-        if services is not None and services.options.demo:
+        if services is not None and services.is_sandbox:
             text.append("  ")
             text.append(" SANDBOX ", style="bold black on yellow")
             text.append(" kdebug sandbox, not a Kubernetes cluster", style="yellow")

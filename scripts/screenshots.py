@@ -1,0 +1,155 @@
+"""Screenshots of the real app on the sandbox, for the README: `screenshots/*.svg` (+ a PNG).
+
+Runs KdebugApp headless (`run_test`, 140x40) against an in-process sandbox, drives it with
+keys like a user, and saves SVGs with `app.save_screenshot`: the pods screen, the triage
+view, the debug form with its preview, and two shells split side by side. Steps whose
+screens are not available are skipped with a message. If `rsvg-convert` exists, the pods
+screenshot is also converted to PNG.
+
+Run: .venv/bin/python scripts/screenshots.py [--out screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kdebug_tui.sandbox import Sandbox  # noqa: E402
+from kdebug_tui.ui.app import KdebugApp  # noqa: E402
+from kdebug_tui.ui.launch import LaunchOptions  # noqa: E402
+
+SIZE = (140, 40)
+
+
+async def until(pilot: Any, predicate: Callable[[], object], what: str, limit: float = 20) -> bool:
+    for _ in range(int(limit / 0.1)):
+        try:
+            if predicate():
+                return True
+        except Exception:
+            pass
+        await pilot.pause(0.1)
+    print(f"  (gave up waiting for {what})")
+    return False
+
+
+def names(app: Any) -> list[str]:
+    table = app.screen.table
+    return [table.row_of(uid).name for uid in table.uids()]
+
+
+def uid_of(app: Any, name: str) -> str:
+    table = app.screen.table
+    return next(uid for uid in table.uids() if table.row_of(uid).name == name)
+
+
+async def shoot(out: Path) -> list[Path]:
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kdebug-shots-") as tmp:
+        async with Sandbox(port=0, workdir=Path(tmp) / "sandbox", demo=True) as sandbox:
+            kubeconfig = sandbox.write_kubeconfig(Path(tmp) / "kubeconfig")
+            options = LaunchOptions(kubeconfig=str(kubeconfig), all_namespaces=True)
+            app = KdebugApp(options)
+
+            def save(name: str) -> None:
+                path = out / f"{name}.svg"
+                app.save_screenshot(filename=path.name, path=str(out))
+                saved.append(path)
+                print(f"  saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: "vault-0" in names(app), "the demo pods")
+                await until(
+                    pilot,
+                    lambda: (
+                        app.screen.table.row_of(uid_of(app, "crashloop")).status
+                        == "CrashLoopBackOff"
+                    ),
+                    "crashloop to back off",
+                )
+                await until(pilot, lambda: app.services.access_summary, "the permission summary")
+                app.screen.table.select_uid(uid_of(app, "already-debugged"))
+                await pilot.pause(0.3)
+                save("pods")
+
+                await pilot.press("t")
+                await pilot.pause(0.5)
+                save("triage")
+                await pilot.press("escape")
+
+                try:
+                    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+                except ImportError:
+                    print("  skipped debug form and sessions: ui/screens/debug_form.py is missing")
+                    return saved
+                app.screen.table.select_uid(uid_of(app, "web-distroless"))
+                await pilot.press("d")
+                await until(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
+                await pilot.pause(1.0)
+                save("debug-form")
+
+                await pilot.press("ctrl+s")
+                ok = await until(
+                    pilot,
+                    lambda: (
+                        type(app.screen).__name__ == "SessionsScreen"
+                        and app.screen.panes
+                        and app.screen.panes[0].state == "terminal"
+                    ),
+                    "the first shell",
+                )
+                if not ok:
+                    save("sessions")
+                    return saved
+                await pilot.press("enter")
+                await pilot.press(*"ps", "enter")
+                await pilot.pause(1.0)
+                await pilot.press("ctrl+right_square_bracket")
+                await pilot.press("|")
+                await until(
+                    pilot,
+                    lambda: len(app.screen.panes) == 2 and app.screen.panes[1].state == "terminal",
+                    "the second shell",
+                )
+                await pilot.press("enter")
+                await pilot.press(*"ls /", "enter")
+                await pilot.pause(1.0)
+                save("sessions-split")
+    return saved
+
+
+def to_png(svg: Path) -> Path | None:
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        print("  (rsvg-convert not found: no PNG; apt-get install librsvg2-bin)")
+        return None
+    png = svg.with_suffix(".png")
+    subprocess.run([converter, str(svg), "-o", str(png)], check=True)
+    print(f"  converted {png.name}")
+    return png
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots of kdebug-tui on the sandbox -> {args.out}")
+    saved = asyncio.run(shoot(args.out))
+    if saved:
+        to_png(saved[0])
+    return 0 if saved else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
