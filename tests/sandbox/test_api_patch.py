@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kdebug_tui.sandbox.errors import ApiError
 from kdebug_tui.sandbox.patch import JSON_PATCH, MERGE, STRATEGIC, apply_patch
 from kdebug_tui.sandbox.selectors import parse_field_selector, parse_label_selector
 
-POD = {
+POD: dict[str, Any] = {
     "metadata": {"name": "p", "labels": {"a": "1", "b": "2"}},
     "spec": {
         "containers": [{"name": "app", "image": "x", "env": [{"name": "A", "value": "1"}]}],
