@@ -31,6 +31,9 @@ def is_text_row(row: Row | TextRow) -> bool:
     return len(row) == 2 and type(row[0]) is str
 
 
+_ORDER: dict[int, list[int]] = {}
+
+
 def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> Row:
     """Freeze a screen row (a pyte ``StaticDefaultDict``) into a tuple of cells.
 
@@ -39,6 +42,11 @@ def row_from_cells(line: StaticDefaultDict[int, Char] | None, columns: int) -> R
     if line is None:
         return ()
     if len(line) == columns:  # a full row: no key is missing, no __missing__ call
+        order = _ORDER.get(columns)
+        if order is None:
+            order = _ORDER[columns] = list(range(columns))
+        if list(line) == order:  # written left to right (the usual case): values as they are
+            return tuple(line.values())
         return tuple(map(line.__getitem__, range(columns)))
     return tuple(map(line.get, range(columns), repeat(line.default, columns)))
 
