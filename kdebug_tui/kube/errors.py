@@ -18,6 +18,8 @@ from typing import Any
 import aiohttp
 from kubernetes_asyncio.client.exceptions import ApiException
 
+from .rbac import rbac_snippet
+
 MAX_TEXT = 300
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -32,6 +34,11 @@ _RBAC = re.compile(
     r'(?: in API group "(?P<group>[^"]*)")?'
     r'(?: in the namespace "(?P<namespace>[^"]+)"| at the cluster scope)?'
 )
+_PSA_LEVEL = re.compile(r'violates PodSecurity "(?P<level>[a-z]+)(?::[^"]*)?"')
+_WEBHOOK = re.compile(r'admission webhook "(?P<name>[^"]+)" denied the request:?\s*(?P<why>.*)')
+# kubectl debug profiles that fit each Pod Security level (general adds SYS_PTRACE, which
+# baseline refuses; restricted also needs non-root and no capabilities).
+PSA_PROFILES = {"baseline": "baseline", "restricted": "restricted"}
 
 
 def sanitize(text: object, limit: int | None = MAX_TEXT, *, keep_newlines: bool = False) -> str:
@@ -79,6 +86,7 @@ class KubeError(Exception):
         kind: str = "",
         name: str = "",
         retry_after: float | None = None,
+        snippet: str | None = None,
     ) -> None:
         self.title = sanitize(title, 120)
         self.message = sanitize(message, None, keep_newlines=True)
@@ -91,6 +99,7 @@ class KubeError(Exception):
         self.kind = kind
         self.name = name
         self.retry_after = retry_after
+        self.snippet = snippet  # text to copy (a Role granting a refused verb), or None
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -193,14 +202,34 @@ def from_status(
             "(e.g. re-run your cloud provider's login) and retry",
             **common,
         )
+    webhook = _WEBHOOK.search(raw_message)
+    if webhook is not None and (code is None or code < 500):
+        why = sanitize(webhook["why"], None) or "no reason given"
+        return KubeError(
+            f"Denied by admission webhook {sanitize(webhook['name'], 80)}",
+            why,
+            hint="a policy of this cluster refused the request: change what it names, "
+            "or ask the policy's owners for an exception",
+            **common,
+        )
     if code == 403:
         if "violates PodSecurity" in raw_message:
             detail = raw_message.split("violates PodSecurity", 1)[1]
+            level_match = _PSA_LEVEL.search(raw_message)
+            level = level_match["level"] if level_match else ""
+            profile = PSA_PROFILES.get(level)
+            where_ns = f"namespace {namespace}" if namespace else "this namespace"
+            hint = (
+                f'{where_ns} enforces the "{level}" Pod Security level: use the {profile} '
+                f"profile, which fits it, or debug in another namespace"
+                if profile
+                else "this namespace enforces a Pod Security level: choose a less "
+                "privileged profile (e.g. restricted or baseline) or another namespace"
+            )
             return KubeError(
                 "Blocked by Pod Security admission",
-                "violates PodSecurity" + sanitize(detail, None),
-                hint="this namespace enforces a Pod Security level: choose a less "
-                "privileged profile (e.g. restricted or baseline) or another namespace",
+                "violates PodSecurity " + sanitize(detail, None),
+                hint=hint,
                 **common,
             )
         match = _RBAC.search(raw_message)
@@ -213,7 +242,11 @@ def from_status(
             return KubeError(
                 "Forbidden",
                 f"you may not {verb} {sanitize(res_text, 120)} {scope}",
-                hint="ask a cluster admin for this permission (RBAC), or switch context",
+                hint="ask a cluster admin for this permission (RBAC; a Role granting it is "
+                "in the details), or switch context",
+                snippet=rbac_snippet(
+                    verb, sanitize(res_text, 120), sanitize(ns, 63) if ns else None
+                ),
                 **common,
             )
         return KubeError("Forbidden", short, **common)

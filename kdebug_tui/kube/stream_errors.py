@@ -12,6 +12,7 @@ from typing import Any
 from .channels import pod_path
 from .errors import KubeError, from_status, to_kube_error
 from .podstate import container_spec, container_status, describe_state
+from .rbac import rbac_snippet
 
 
 async def explain_stream_failure(
@@ -37,6 +38,7 @@ async def explain_stream_failure(
             status=status,
             reason="Forbidden" if status == 403 else "Unauthorized",
             hint="ask a cluster admin for this permission (RBAC), or switch context",
+            snippet=rbac_snippet(verb, f"pods/{subresource}", namespace) if status == 403 else None,
         )
     try:
         obj = await session.request_json(

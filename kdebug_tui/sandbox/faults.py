@@ -18,6 +18,7 @@ class _Failure:
     message: str | None
     namespace: str | None
     name: str | None
+    bare: bool = False
 
 
 @dataclass
@@ -50,9 +51,12 @@ class Faults:
         message: str | None = None,
         namespace: str | None = None,
         name: str | None = None,
+        bare: bool = False,
     ) -> None:
+        """`bare`: a Status with empty details, as the API server answers for a route it
+        does not have (e.g. no pods/ephemeralcontainers) instead of for a missing object."""
         self._failures.append(
-            _Failure(verb, resource, status, times, reason, message, namespace, name)
+            _Failure(verb, resource, status, times, reason, message, namespace, name, bare)
         )
 
     def delay(self, verb: str, resource: str, seconds: float, *, times: int = 1) -> None:
@@ -91,11 +95,13 @@ class Faults:
                 self._failures.remove(f)
             base = resource.split("/")[0]
             default = f'{base} "{name}" injected failure' if name else f"{base} injected failure"
+            if f.bare:
+                default = "the server could not find the requested resource"
             return ApiError(
                 f.status,
                 f.message or default,
                 reason=f.reason if f.reason is not None else REASONS.get(f.status, "Unknown"),
-                details={"name": name or "", "kind": base},
+                details={} if f.bare else {"name": name or "", "kind": base},
             )
         return None
 
