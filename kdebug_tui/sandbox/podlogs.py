@@ -67,7 +67,7 @@ def _which_log(pod: Obj, cname: str, previous: bool) -> bool:
 
 async def serve_log(sb: Sandbox, request: web.Request, ns: str, name: str) -> web.StreamResponse:
     pod = sb.cluster.require("pods", ns, name)
-    cname, _ = container_for(pod, request.query.get("container"), for_logs=True)
+    cname, _ = container_for(pod, request.query.get("container"))
     use_previous = _which_log(pod, cname, _flag(request, "previous"))
     uid = pod["metadata"]["uid"]
     path: Path | None = (

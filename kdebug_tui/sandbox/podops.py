@@ -13,7 +13,7 @@ from typing import Any
 from kdebug_tui.sandbox import podsecurity
 from kdebug_tui.sandbox.cluster import Cluster
 from kdebug_tui.sandbox.defaults import default_container, default_pod, validate_new_pod
-from kdebug_tui.sandbox.errors import ApiError, bad_request, invalid, not_found
+from kdebug_tui.sandbox.errors import bad_request, invalid, not_found
 from kdebug_tui.sandbox.lifecycle import Lifecycle
 from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.validation import validate_ephemeral_update
@@ -126,8 +126,3 @@ class PodOps:
         self.cluster.replace("pods", updated)
         self.lifecycle.schedule_delete(namespace, name, float(grace))
         return copy.deepcopy(updated)
-
-
-def check_name(name: str) -> None:
-    if not name:
-        raise ApiError(405, "the server does not allow this method on the requested resource")

@@ -22,7 +22,7 @@ async def serve_stream(
     from kdebug_tui.sandbox import streams
 
     pod = sb.cluster.require("pods", ns, name)
-    cname, spec = container_for(pod, request.query.get("container"), for_logs=False)
+    cname, spec = container_for(pod, request.query.get("container"))
     if not pod["spec"].get("nodeName"):
         raise bad_request(f"pod {name} does not have a host assigned")
     try:

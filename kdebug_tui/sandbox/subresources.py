@@ -70,7 +70,7 @@ async def _ephemeral(
     return object_response(request, "pods", pod, pod["metadata"]["resourceVersion"])
 
 
-def container_for(pod: Obj, requested: str | None, *, for_logs: bool) -> tuple[str, Obj]:
+def container_for(pod: Obj, requested: str | None) -> tuple[str, Obj]:
     """The container a log/attach/exec request means, with the kubelet's error texts."""
     name = pod["metadata"]["name"]
     spec = pod.get("spec") or {}
