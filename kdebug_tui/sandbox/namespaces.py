@@ -12,7 +12,9 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 # The namespace setup helper: a fixed script, never built from user input. Arguments:
 # hostname (or "-"), where to bind-mount / (or "-"), then the container's argv as "$@".
@@ -21,6 +23,7 @@ _SETUP_SCRIPT = (
     'if [ "$r" != - ]; then mount --rbind / "$r" || exit 127; fi; exec "$@"'
 )
 _SETPRIV = shutil.which("setpriv")
+_REAPER = Path(__file__).resolve().parent / "programs" / "reaper.py"
 
 
 @dataclass
@@ -117,6 +120,10 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
         uid = str(spec.uid)
         argv = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--", *argv]
     forked = False
+    if not (spec.new_pid_namespace or spec.join_namespaces_of is not None):
+        # no PID namespace to reap orphans when it dies: our own init reaps them instead
+        argv = [sys.executable, "-S", str(_REAPER), *argv]
+        forked = True
     if ctty_inside(spec):
         argv = ["setsid", "--ctty", "--", *argv]
     hostname = spec.hostname if spec.new_pid_namespace and not spec.join_namespaces_of else None
