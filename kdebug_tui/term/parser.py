@@ -28,7 +28,7 @@ from .screen import TermScreen
 from .sgr import apply_sgr, apply_sgr_sequence
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
-CSI_MAX = 64
+CSI_MAX = 128
 #: Longest OSC/DCS/APC/PM/SOS payload kept; longer payloads are discarded (still terminated).
 STRING_MAX = 4096
 
