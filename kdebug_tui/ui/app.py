@@ -46,7 +46,7 @@ def describe_error(error: BaseException) -> tuple[str, str, str | None]:
 class KdebugApp(App[None]):
     """kdebug-tui: pods browser, debug form, sessions; connected through `services`."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     TITLE = "kdebug-tui"
     ENABLE_COMMAND_PALETTE = True
 
