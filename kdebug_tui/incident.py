@@ -1,0 +1,227 @@
+"""The incident record: one directory or .tar.gz that says what was done to which pod.
+
+Contents (every file redacted, see redaction.py):
+  README.txt          what each file is
+  summary.txt         pod, container, image, mode, outcome and the timeline in words
+  timestamps.yaml     the moments the caller recorded (ISO 8601 UTC and epoch seconds)
+  request.yaml        the DebugRequest as the user chose it
+  sent.yaml           the exact API call(s) sent (method, path, body)
+  pod-before.yaml     the pod before the debugger was added
+  pod-after.yaml      the pod afterwards (with the debugger's status)
+  events.yaml         the pod's events
+  session.cast        the terminal recording (asciinema v2), if there was one
+  MANIFEST.sha256     sha256 of every file above
+
+Headless (no textual): the UI calls `export_bundle` in a worker thread or task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .redaction import Redactor
+
+README = """kdebug-tui incident record
+summary.txt       what happened, in words
+timestamps.yaml   when (UTC)
+request.yaml      the debug request as chosen in kdebug-tui
+sent.yaml         the API call(s) sent to the cluster
+pod-before.yaml   the pod before, pod-after.yaml the pod after
+events.yaml       the pod's events
+session.cast      the terminal session (play with `asciinema play session.cast`)
+MANIFEST.sha256   checksums (sha256sum -c MANIFEST.sha256)
+Secret-looking values are replaced by [REDACTED]; secret references are kept.
+"""
+
+
+def export_bundle(
+    path: str | os.PathLike[str],
+    *,
+    request: Any = None,
+    built: Any = None,
+    sent: Any = None,
+    pod_before: Mapping[str, Any] | None = None,
+    pod_after: Mapping[str, Any] | None = None,
+    events: Iterable[Mapping[str, Any]] = (),
+    cast_path: str | os.PathLike[str] | None = None,
+    timestamps: Mapping[str, float | str | dt.datetime] | None = None,
+    redact: bool = True,
+    extra_secrets: Iterable[str] = (),
+    outcome: str = "",
+) -> Path:
+    """Write the bundle to `path` (a directory, or a .tar.gz / .tgz file); returns it.
+
+    `sent` is what actually went over the wire (a dict body, or a list of {method, path,
+    body}); without it the built call is used. `extra_secrets` are values to mask wherever
+    they appear (e.g. a token the user typed)."""
+    target = Path(path)
+    redactor = Redactor(extra_secrets)
+    event_list: list[dict[str, Any]] = [dict(e) for e in events]
+    parts: dict[str, Any] = {
+        "request.yaml": _plain(request),
+        "sent.yaml": _sent(sent, built),
+        "pod-before.yaml": dict(pod_before) if pod_before else None,
+        "pod-after.yaml": dict(pod_after) if pod_after else None,
+        "events.yaml": event_list,
+    }
+    if redact:
+        for value in parts.values():  # every known secret first, then scrub everything
+            redactor.learn(value)
+        parts = {name: redactor.structure(value) for name, value in parts.items()}
+    cast_lines = _read_cast(cast_path)
+    if redact and cast_lines:
+        cast_lines = redactor.cast(cast_lines)
+    summary = _summary(request, built, pod_before, pod_after, event_list, timestamps, outcome)
+    if redact:
+        summary = redactor.text(summary)
+
+    tarball = target.name.endswith((".tar.gz", ".tgz"))
+    workdir = Path(tempfile.mkdtemp(prefix="kdebug-incident-")) if tarball else target
+    folder = workdir / _folder_name(target) if tarball else target
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        files: dict[str, bytes] = {"README.txt": README.encode(), "summary.txt": summary.encode()}
+        files["timestamps.yaml"] = _dump(_timestamps(timestamps)).encode()
+        for name, value in parts.items():
+            if value is not None:
+                files[name] = _dump(value).encode()
+        if cast_lines:
+            files["session.cast"] = ("\n".join(cast_lines) + "\n").encode()
+        manifest = "".join(
+            f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()
+        )
+        files["MANIFEST.sha256"] = manifest.encode()
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+            (folder / name).chmod(0o600)  # an incident record stays the user's own
+        if tarball:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(target, "w:gz") as tar:
+                tar.add(folder, arcname=folder.name)
+            target.chmod(0o600)
+    finally:
+        if tarball:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return target
+
+
+def _folder_name(target: Path) -> str:
+    name = target.name
+    for suffix in (".tar.gz", ".tgz"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "incident"
+
+
+def _plain(obj: Any) -> Any:
+    """Dataclasses (DebugRequest, BuiltDebug...) as plain YAML-able data."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [_plain(v) for v in obj]
+    if obj is None or isinstance(obj, str | int | float | bool):
+        return obj
+    return str(obj)
+
+
+def _sent(sent: Any, built: Any) -> Any:
+    if sent is not None:
+        return _plain(sent)
+    if built is None:
+        return None
+    calls = [{"method": built.method, "path": built.path, "body": _plain(built.body)}]
+    if getattr(built, "delete_original", None):
+        calls.append(
+            {
+                "method": "DELETE",
+                "path": f"/api/v1/namespaces/{built.namespace}/pods/{built.delete_original}",
+            }
+        )
+    return calls
+
+
+def _read_cast(cast_path: str | os.PathLike[str] | None) -> list[str]:
+    if cast_path is None:
+        return []
+    text = Path(cast_path).read_text(encoding="utf-8", errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()]
+    try:
+        json.loads(lines[0]) if lines else None
+    except ValueError:
+        return []
+    good = [lines[0]]
+    for line in lines[1:]:
+        try:
+            json.loads(line)
+        except ValueError:
+            continue  # a torn last line of a crashed recording
+        good.append(line)
+    return good
+
+
+def _when(value: float | str | dt.datetime) -> dict[str, Any]:
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    elif isinstance(value, int | float):
+        moment = dt.datetime.fromtimestamp(value, dt.UTC)
+    else:
+        return {"text": str(value)}
+    utc = moment.astimezone(dt.UTC)
+    return {"utc": utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "epoch": round(utc.timestamp(), 6)}
+
+
+def _timestamps(timestamps: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {name: _when(value) for name, value in (timestamps or {}).items()}
+
+
+def _summary(
+    request: Any,
+    built: Any,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    events: list[dict[str, Any]],
+    timestamps: Mapping[str, Any] | None,
+    outcome: str,
+) -> str:
+    meta = (after or before or {}).get("metadata") or {}
+    lines = ["kdebug-tui incident record", ""]
+    lines.append(f"pod:        {meta.get('namespace', '?')}/{meta.get('name', '?')}")
+    if built is not None:
+        lines.append(f"mode:       {built.mode}")
+        lines.append(f"debugger:   {built.container_name or '-'} in pod {built.pod_name}")
+        lines.append(f"image:      {built.image or '-'}")
+        for note in getattr(built, "notes", ()) or ():
+            lines.append(f"note:       {note}")
+        for warning in built.warnings:
+            lines.append(f"warning:    {warning}")
+    if request is not None:
+        lines.append(f"profile:    {getattr(request, 'profile', '?')}")
+        lines.append(f"target:     {getattr(request, 'target', None) or '-'}")
+    if outcome:
+        lines.append(f"outcome:    {outcome}")
+    lines.append(f"events:     {len(events)}")
+    lines.append("")
+    lines.append("timeline (UTC):")
+    for name, value in (timestamps or {}).items():
+        when = _when(value)
+        lines.append(f"  {when.get('utc', when.get('text'))}  {name}")
+    return "\n".join(lines) + "\n"
+
+
+def _dump(value: Any) -> str:
+    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True)
