@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,7 +101,9 @@ async def serve_log(sb: Sandbox, request: web.Request, ns: str, name: str) -> we
             else b""
         )
         return web.Response(body=data, content_type="text/plain", charset="utf-8")
-    response = web.StreamResponse(status=200, headers={"Content-Type": "text/plain"})
+    response = web.StreamResponse(
+        status=200, headers={"Content-Type": "text/plain", "Audit-Id": str(uuid.uuid4())}
+    )
     response.enable_chunked_encoding()
     await response.prepare(request)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from typing import Any
 
 from aiohttp import web
@@ -102,7 +103,14 @@ async def serve_watch(
     include = request.query.get("includeObject", "Metadata")
     since = request.query.get("resourceVersion")
     initial = request.query.get("sendInitialEvents", "").lower() == "true"
-    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    response = web.StreamResponse(
+        status=200,
+        headers={
+            "Content-Type": "application/json",
+            "Audit-Id": str(uuid.uuid4()),
+            "Cache-Control": "no-cache, private",
+        },
+    )
     response.enable_chunked_encoding()
     try:
         watcher = cluster.open_watch(resource, namespace, match, None if initial else since)

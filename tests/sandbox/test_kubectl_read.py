@@ -63,12 +63,12 @@ async def test_get_pods_all_namespaces(kubectl: Kubectl, api: Api) -> None:
 
 
 async def test_get_pods_watch_prints_changes(kubectl: Kubectl, api: Api) -> None:
-    proc = await kubectl.start("get", "pods", "-w", "-n", "default")
+    proc = await kubectl.start("get", "pods", "-A", "-w")
     assert proc.stdout is not None
     try:
         async with asyncio.timeout(20):
             header = (await proc.stdout.readline()).decode()
-            assert header.split()[:3] == ["NAME", "READY", "STATUS"]
+            assert header.split()[:4] == ["NAMESPACE", "NAME", "READY", "STATUS"]
             status, _ = await api.call(
                 "POST",
                 "/api/v1/namespaces/default/pods",
@@ -85,7 +85,7 @@ async def test_get_pods_watch_prints_changes(kubectl: Kubectl, api: Api) -> None
             while True:
                 line = (await proc.stdout.readline()).decode()
                 assert line, "kubectl get -w ended"
-                if line.startswith("late ") and "Running" in line:
+                if line.split()[:2] == ["default", "late"] and "Running" in line:
                     break
     finally:
         proc.terminate()
