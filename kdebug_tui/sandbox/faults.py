@@ -84,7 +84,7 @@ class Faults:
         self, verb: str, resource: str, namespace: str | None, name: str | None
     ) -> ApiError | None:
         for f in self._failures:
-            if f.verb != verb or f.resource != resource:
+            if not _same_verb(f.verb, verb, resource) or f.resource != resource:
                 continue
             if f.namespace is not None and f.namespace != namespace:
                 continue
@@ -107,7 +107,7 @@ class Faults:
 
     def take_delay(self, verb: str, resource: str) -> float:
         for d in self._delays:
-            if d.verb == verb and d.resource == resource:
+            if _same_verb(d.verb, verb, resource) and d.resource == resource:
                 d.times -= 1
                 if d.times <= 0:
                     self._delays.remove(d)
@@ -116,3 +116,13 @@ class Faults:
 
     def take_drop(self) -> int | None:
         return self._drops.pop(0) if self._drops else None
+
+
+STREAMS = ("pods/attach", "pods/exec")
+
+
+def _same_verb(wanted: str, actual: str, resource: str) -> bool:
+    """Attach/exec are `get` over websockets and `create` over SPDY: either names them."""
+    if resource in STREAMS and {wanted, actual} <= {"get", "create"}:
+        return True
+    return wanted == actual
