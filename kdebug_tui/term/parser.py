@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 
 from pyte import charsets as cs
+from pyte import modes as mo
 
 from . import fastpath
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
@@ -60,6 +61,7 @@ _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b
 # DCS SOS CSI ST OSC PM APC).
 INERT_C0_BYTES = bytes([*range(0x00, 0x07), *range(0x10, 0x18), 0x19, *range(0x1C, 0x20), 0x7F])
 _INERT_C1 = re.compile(r"[\x80-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+")
+_DECAWM = mo.DECAWM
 _NO_LAYOUT = re.compile(r"[\t\r\n]").search
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
@@ -165,6 +167,23 @@ class Parser:
             pos = end
 
     # ----------------------------------------------------------------- text
+    def _wrapped(self, text: str) -> None:
+        """Single-width text without controls that wraps: row pieces and ``index``, as pyte."""
+        screen = self.screen
+        if screen.lazy:
+            screen.materialize()
+        cursor = screen.cursor
+        columns = screen.columns
+        i, n = 0, len(text)
+        while i < n:
+            if cursor.x >= columns:
+                screen.dirty.add(cursor.y)
+                cursor.x = 0
+                screen.index()
+            k = min(n - i, columns - cursor.x)
+            screen.draw_ascii_row(text[i : i + k])
+            i += k
+
     def _sgr_text(self, seq: str, run: str) -> None:
         screen = self.screen
         cursor = screen.cursor
@@ -197,16 +216,17 @@ class Parser:
             table = screen.g1_charset if screen.charset else screen.g0_charset
             text = block if table is cs.LAT1_MAP else block.translate(table)
             cursor = screen.cursor
-            if (
-                cursor.x + len(text) <= screen.columns
-                and _NO_LAYOUT(text) is None
-                and 4 not in screen.mode
-            ):
-                if cursor.y in screen.lazy:
-                    screen.materialize_row(cursor.y)
-                screen.draw_ascii_row(text)
-                screen.last_char = block[-1]
-                return
+            if _NO_LAYOUT(text) is None and 4 not in screen.mode:
+                if cursor.x + len(text) <= screen.columns:
+                    if cursor.y in screen.lazy:
+                        screen.materialize_row(cursor.y)
+                    screen.draw_ascii_row(text)
+                    screen.last_char = block[-1]
+                    return
+                if len(text) <= 4 * screen.columns and _DECAWM in screen.mode:
+                    self._wrapped(text)  # a few rows' worth: cheaper than a layout
+                    screen.last_char = block[-1]
+                    return
             if fastpath.block_ok(screen, text):
                 fastpath.write_block(screen, text)
                 last = block.rstrip("\r\n\t")
