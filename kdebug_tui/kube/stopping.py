@@ -176,3 +176,11 @@ def _outcome(term: dict[str, Any]) -> ContainerOutcome:
     reason = term.get("reason") or "Terminated"
     message = term.get("message") or STOP_MESSAGE
     return ContainerOutcome("terminated", code, reason, f"{message} (exit code {code}, {reason})")
+
+
+def stoppable(pod: dict[str, Any], container: str) -> bool:
+    """True when `container` runs under our wrapper and has not ended (offer "Stop")."""
+    spec, _kind = container_spec(pod, container)
+    return (
+        spec is not None and stop_file_of(spec) is not None and _terminated(pod, container) is None
+    )

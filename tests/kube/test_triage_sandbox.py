@@ -9,7 +9,7 @@ from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.inject import wait_for_container
 from kdebug_tui.kube.podstate import container_status
 from kdebug_tui.kube.session import KubeSession
-from kdebug_tui.kube.stopping import stop_debugger, stop_note
+from kdebug_tui.kube.stopping import stop_debugger, stop_note, stoppable
 from tests.kube.e2e import drain, read_until, shared_sandbox_fixtures
 from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
 
@@ -70,6 +70,7 @@ async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) 
         assert b"not a tty" not in seen
         await attach.write(b"echo $KDEBUG_STOP_FILE\r")
         await read_until(attach, built.stop_file.encode())  # type: ignore[union-attr]
+        assert stoppable(await get_pod(shared_kube, "default", "stop-me"), built.container_name)
         outcome = await stop_debugger(shared_kube, "default", "stop-me", built.container_name)
         assert outcome.state == "terminated"
         assert outcome.exit_code == 129, outcome  # SIGHUP: the shell left at once
@@ -77,6 +78,7 @@ async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) 
     finally:
         await attach.close()
     assert "stays in pod stop-me" in stop_note("stop-me", built.container_name)
+    assert not stoppable(await get_pod(shared_kube, "default", "stop-me"), built.container_name)
     again = await stop_debugger(shared_kube, "default", "stop-me", built.container_name)
     assert again.state == "terminated"  # stopping a stopped debugger is harmless
 
@@ -98,7 +100,8 @@ async def test_exit_still_ends_a_wrapped_container_normally(shared_kube: KubeSes
 
 async def test_stopping_an_unwrapped_debugger_is_refused(shared_kube: KubeSession) -> None:
     pod = await make_pod(shared_kube, "plain", {})
-    built, _ = await start_debugger(shared_kube, pod)
+    built, pod = await start_debugger(shared_kube, pod)
+    assert not stoppable(pod, built.container_name)
     with pytest.raises(KubeError, match="not started as stoppable") as info:
         await stop_debugger(shared_kube, "default", "plain", built.container_name)
     assert info.value.hint
