@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from ..term.backend import BackendExit, TerminalBackend
-from .channels import MAX_CHUNK, STDIN, ChannelStream, pod_path
+from .channels import CONNECT_TIMEOUT, MAX_CHUNK, STDIN, ChannelStream, pod_path
 from .errors import KubeError
 from .logs import LineEndings, LogsBackend, stream_logs
 from .podstate import container_status
@@ -50,6 +50,7 @@ class _StreamBackend:
         dead_after: float = 60.0,
         max_chunk: int = MAX_CHUNK,
         crlf: bool | None = None,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self.session = session
         self.namespace = namespace
@@ -69,6 +70,7 @@ class _StreamBackend:
             ping_interval=ping_interval,
             dead_after=dead_after,
             max_chunk=max_chunk,
+            connect_timeout=connect_timeout,
         )
 
     @property

@@ -34,6 +34,7 @@ DEAD_AFTER = 60.0
 MAX_CHUNK = 64 * 1024
 CONNECT_TIMEOUT = 30.0
 YIELD_EVERY = 8
+MAX_TERMINAL_SIZE = 65535  # client-go's TerminalSize is two uint16
 
 Explainer = Callable[[int], Awaitable[KubeError]]
 
@@ -83,6 +84,9 @@ class ChannelStream:
         self.protocol = ""
         self.bytes_out = 0
         self._reads = 0
+        self._wanted_size: tuple[int, int] | None = None
+        self._sent_size: tuple[int, int] | None = None
+        self._resizing = False
 
     @property
     def exit(self) -> BackendExit | None:
@@ -125,7 +129,11 @@ class ChannelStream:
                     protocols=PROTOCOLS,
                     autoping=False,
                     max_msg_size=0,
+                    # The same TLS name and proxy as the REST client (kubeconfig's
+                    # tls-server-name and proxy-url): the connector's SSL context is shared.
                     proxy=getattr(config, "proxy", None) or None,
+                    proxy_headers=getattr(config, "proxy_headers", None) or None,
+                    server_hostname=getattr(config, "tls_server_name", None) or None,
                 ),
                 self._connect_timeout,
             )
@@ -154,9 +162,23 @@ class ChannelStream:
                 log.debug("send on a closing websocket: %s", exc)
 
     async def resize(self, columns: int, lines: int) -> None:
-        if self._tty:
-            body = json.dumps({"Width": max(1, columns), "Height": max(1, lines)})
-            await self.send(RESIZE, body.encode())
+        """Send the terminal size: clamped to what the kubelet accepts (uint16, at least 1),
+        a size equal to the last one sent is skipped, and calls made while a resize is being
+        sent collapse into one frame with the latest size (a window drag is one burst)."""
+        if not self._tty:
+            return
+        self._wanted_size = (_clamp_size(columns), _clamp_size(lines))
+        if self._resizing:
+            return  # the call already sending picks up the latest size when it is done
+        self._resizing = True
+        try:
+            while self._wanted_size != self._sent_size:
+                width, height = size = self._wanted_size
+                body = json.dumps({"Width": width, "Height": height})
+                await self.send(RESIZE, body.encode())
+                self._sent_size = size
+        finally:
+            self._resizing = False
 
     async def close_stdin(self) -> bool:
         """Half-close stdin (v5 only: `[255, 0]`); False where the protocol cannot."""
@@ -308,6 +330,10 @@ class ChannelStream:
         self._closing = True
         self._finish(BackendExit(None, "closed", "closed by the user"))
         await self._shutdown()
+
+
+def _clamp_size(value: int) -> int:
+    return min(max(1, int(value)), MAX_TERMINAL_SIZE)
 
 
 def pod_path(namespace: str, pod: str, subresource: str) -> str:

@@ -33,6 +33,31 @@ class ProgressEvent:
     reason: str
     message: str
     state: str  # "pending" (no status yet) | "waiting" | "running" | "terminated"
+    hint: str = ""  # what to do about this reason ("" when it needs nothing)
+
+
+_PULL_HINT = (
+    "the node cannot pull this image: check its name and tag, and registry access "
+    "(imagePullSecrets) if it is private; it will not start until the pull works"
+)
+# Waiting reasons that will not fix themselves, and what the user can do about them.
+WAITING_HINTS = {
+    "ErrImagePull": _PULL_HINT,
+    "ImagePullBackOff": _PULL_HINT,
+    "InvalidImageName": "the image reference is malformed: fix the image name",
+    "ErrImageNeverPull": "the image is not on the node and imagePullPolicy is Never",
+    "CreateContainerConfigError": (
+        "the container's configuration cannot be satisfied: a referenced ConfigMap or "
+        "Secret (or a key in it) is missing, or runAsNonRoot is set while the image runs as "
+        "root (set a non-root user)"
+    ),
+    "CreateContainerError": "the runtime could not create the container: read the message",
+    "RunContainerError": "the command could not start: check that it exists in the image",
+}
+
+
+def waiting_hint(reason: str) -> str:
+    return WAITING_HINTS.get(reason, "")
 
 
 @dataclass(frozen=True)
@@ -192,10 +217,12 @@ class _Tracker:
         status = container_status(pod, self.container)
         state = state_name(status)
         detail = ((status or {}).get("state") or {}).get(state) or {}
+        reason = str(detail.get("reason") or "")
         event = ProgressEvent(
-            reason=str(detail.get("reason") or ""),
+            reason=reason,
             message=str(detail.get("message") or ""),
             state=state,
+            hint=waiting_hint(reason) if state == "waiting" else "",
         )
         if event != self.last:
             self.last = event
@@ -244,4 +271,5 @@ class _Tracker:
             f"container {self.container} did not start within {timeout:.0f} s on node {node}; "
             f"{where}",
             reason="Timeout",
+            hint=(waiting_hint(last.reason) if last is not None else "") or None,
         )
