@@ -90,6 +90,10 @@ async def test_stream_routes_refuse_before_upgrading(api: Api) -> None:
     assert (
         status == 400 and body["message"] == "you must specify at least 1 of stdin, stdout, stderr"
     )
+    api.sb.faults.fail("create", "pods/attach", status=503, message="kubelet is away")
+    params = {"container": "app", "stdout": "true"}
+    status, body = await api.get(f"{base}/multi/attach", params=params)
+    assert status == 503 and body["message"] == "kubelet is away"
 
 
 async def test_exec_status_and_drop_fault(api: Api) -> None:
