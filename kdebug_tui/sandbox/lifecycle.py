@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 Obj = dict[str, Any]
 FIELD_KEYS = {"init": "initContainers", "regular": "containers", "ephemeral": "ephemeralContainers"}
 MAX_BACKOFF = 300.0
+# Real pods get 30s to stop; here shells that ignore SIGTERM as PID 1 would make every delete
+# slow, so the grace actually waited is capped (the object still shows the requested one).
+MAX_GRACE = 3.0
 
 
 @dataclass
@@ -265,7 +268,7 @@ class Lifecycle:
             run.deleting = True
             if self.runtime is not None:
                 try:
-                    await self.runtime.stop_pod(run.uid, grace_seconds=min(grace, 5.0))
+                    await self.runtime.stop_pod(run.uid, grace_seconds=min(grace, MAX_GRACE))
                 except Exception as exc:
                     log.warning("stopping pod %s/%s failed: %s", namespace, name, exc)
         current = self.cluster.get("pods", namespace, name)
