@@ -86,6 +86,19 @@ def redraw(size: int, columns: int = 80, lines: int = 24, seed: int = 3) -> byte
     return b"".join(out)[:size]
 
 
+def wide_text(size: int, seed: int = 5) -> bytes:
+    """UTF-8 lines mixing CJK (two cells), accented Latin and combining marks."""
+    rng = random.Random(seed)
+    words = ["漢字", "日本語", "테스트", "naïve", "café", "e\u0301", "Ελληνικά", "🙂", "über"]
+    out: list[bytes] = []
+    total = 0
+    while total < size:
+        b = (" ".join(rng.choice(words) for _ in range(rng.randint(3, 12))) + "\r\n").encode()
+        out.append(b)
+        total += len(b)
+    return b"".join(out)[:size]
+
+
 def random_bytes(size: int, seed: int = 4) -> bytes:
     """Uniformly random bytes: invalid UTF-8, stray escapes, controls."""
     return random.Random(seed).randbytes(size)

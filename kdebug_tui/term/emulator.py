@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 Cell = Char
 
+_SLICE_MIN = 256
+_SLICE_MAX = 32 * 1024
+
 
 @dataclass(frozen=True)
 class Modes:
@@ -52,7 +55,7 @@ class Emulator:
         self._screen = TermScreen(columns, lines, scrollback)
         self._parser = Parser(self._screen, answer_queries)
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._slice = 4096
+        self._rate = 2e6  # bytes/s, measured by feed_some
 
     # ------------------------------------------------------------------ input
     def feed(self, data: bytes) -> None:
@@ -74,26 +77,30 @@ class Emulator:
 
         Always consumes at least one slice, so a caller looping ``n = feed_some(buf);
         buf = buf[n:]`` with an ``await asyncio.sleep(0)`` in between makes progress while
-        keystrokes and painting run between slices. The slice size adapts to the parse rate.
+        keystrokes and painting run between slices. Slices are sized from the measured parse
+        rate (which drops at once when content gets slower and rises gradually) and capped,
+        so a switch from a plain-text flood to slow content overruns the budget only once.
         """
         total = len(data)
         if total == 0:
             return 0
         view = memoryview(data)
-        deadline = time.perf_counter() + budget_s
+        start = time.perf_counter()
+        deadline = start + budget_s
         pos = 0
+        now = start
         while pos < total:
-            end = min(total, pos + self._slice)
-            t0 = time.perf_counter()
+            remaining = max(deadline - now, budget_s / 4)
+            size = min(max(int(self._rate * remaining), _SLICE_MIN), _SLICE_MAX)
+            end = min(total, pos + size)
             self.feed(view[pos:end].tobytes())
-            t1 = time.perf_counter()
-            pos = end
-            spent = t1 - t0
-            if spent < budget_s / 8:
-                self._slice = min(self._slice * 2, 1 << 20)
-            elif spent > budget_s / 2:
-                self._slice = max(self._slice // 2, 256)
-            if t1 >= deadline:
+            after = time.perf_counter()
+            spent = after - now
+            if spent > 0:
+                measured = (end - pos) / spent
+                self._rate = measured if measured < self._rate else (self._rate + measured) / 2
+            pos, now = end, after
+            if now >= deadline:
                 break
         return pos
 
