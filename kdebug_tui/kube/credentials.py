@@ -99,11 +99,23 @@ class ExecCredentials:
             self._cache[key] = cred
             return cred
 
-    def _exec_info(self, spec: ExecSpec, cluster: ClusterSpec) -> str:
+    def seed(self, spec: ExecSpec, cluster: ClusterSpec, cred: Credential) -> None:
+        """Cache a credential obtained elsewhere (an interactive login run before the UI)."""
+        self._cache[_exec_key(spec, cluster)] = cred
+
+    def exec_info(self, spec: ExecSpec, cluster: ClusterSpec, *, interactive: bool) -> str:
+        """KUBERNETES_EXEC_INFO for a run of this plugin."""
+        return self._exec_info(spec, cluster, interactive=interactive)
+
+    def parse(self, stdout: bytes, spec: ExecSpec) -> Credential:
+        """The plugin's ExecCredential output as a Credential (KubeError when malformed)."""
+        return self._parse(stdout, spec, f"user {spec.user!r}")
+
+    def _exec_info(self, spec: ExecSpec, cluster: ClusterSpec, *, interactive: bool = False) -> str:
         info: dict[str, Any] = {
             "apiVersion": spec.api_version,
             "kind": "ExecCredential",
-            "spec": {"interactive": False},
+            "spec": {"interactive": interactive},
         }
         if spec.provide_cluster_info:
             cinfo: dict[str, Any] = {"server": cluster.server}

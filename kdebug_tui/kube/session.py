@@ -37,9 +37,15 @@ DEFAULT_TIMEOUT = 30.0
 class KubeSession:
     """Owns the clients of the current context; switch contexts without restarting."""
 
-    def __init__(self, kubeconfig: str | os.PathLike[str] | None, exec_timeout: float) -> None:
+    def __init__(
+        self,
+        kubeconfig: str | os.PathLike[str] | None,
+        exec_timeout: float,
+        execs: ExecCredentials | None = None,
+    ) -> None:
         self._explicit = kubeconfig
-        self._execs = ExecCredentials(timeout=exec_timeout)
+        # `execs` may hold credentials from an interactive login run before the UI started.
+        self._execs = execs or ExecCredentials(timeout=exec_timeout)
         self._clients: Clients | None = None
         self._kubeconfig: KubeConfig | None = None
         self.namespace = "default"
@@ -53,8 +59,9 @@ class KubeSession:
         namespace: str | None = None,
         *,
         exec_timeout: float = 30.0,
+        execs: ExecCredentials | None = None,
     ) -> KubeSession:
-        session = cls(kubeconfig, exec_timeout)
+        session = cls(kubeconfig, exec_timeout, execs)
         await session.switch(context=context, namespace=namespace, _initial=True)
         return session
 
