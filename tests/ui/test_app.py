@@ -142,3 +142,15 @@ async def test_viewer_context_from_the_start_hides_nothing_but_says_read_only(
         )
         status = str(app.screen.query_one("#status").render())
         assert "no patch on pods/ephemeralcontainers" in status
+
+
+async def test_keymap_from_settings_rebinds_keys() -> None:
+    from kdebug_tui.config import Settings
+
+    app = KdebugApp(settings=Settings(keymap={"pods.triage": "f6"}), connect=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.services.use_offline(context="x", namespace="default")
+        await pilot.press("t")
+        assert not isinstance(app.screen, TriageScreen)  # t no longer opens it
+        await pilot.press("f6")
+        assert isinstance(app.screen, TriageScreen)

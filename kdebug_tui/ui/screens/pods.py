@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
-from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged
+from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged, WatchStateChanged
 from kdebug_tui.ui.screens.base import ForwardWorkerErrors
 from kdebug_tui.ui.screens.pod_actions import PodActions
 from kdebug_tui.ui.widgets.container_list import ContainerList
@@ -170,6 +170,9 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
     def on_cluster_changed(self, _: ClusterChanged) -> None:
         self._sync()
 
+    def on_watch_state_changed(self, _: WatchStateChanged) -> None:
+        self._update_counts()
+
     def on_access_changed(self, _: AccessChanged) -> None:
         self.refresh_bindings()
 
@@ -263,6 +266,19 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         sort = self.table.sort_by
         parts.append(f"sort: {sort}")
         self.query_one(StatusBar).set_counts(" · ".join(parts))
+        self.table.set_empty_text(self._empty_text(total))
+
+    def _empty_text(self, total: int) -> str:
+        services = self.app.services
+        if services.store is None:
+            return "connecting to the cluster…"
+        if total and self._filter:
+            return f"no pod matches {self._filter.text!r} (esc clears the filter)"
+        if services.watch_state in ("connecting", "reconnecting", "error"):
+            detail = f": {services.watch_message}" if services.watch_message else ""
+            return f"no pods yet, the watch is {services.watch_state}{detail}"
+        where = f"namespace {services.namespace}" if services.namespace else "any namespace"
+        return f"no pods in {where}"
 
     # ---- containers of the selected pod ----------------------------------------------------
 
@@ -277,6 +293,7 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         store = self.app.services.store
         pod = store.get(uid) if (uid and store is not None) else None
         title = self.query_one("#containers-title", Static)
+        self.containers.display = pod is not None
         if pod is None:
             self.containers.show(None, [])
             title.update("")

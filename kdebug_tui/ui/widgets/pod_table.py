@@ -115,6 +115,7 @@ class PodTable(ScrollView, can_focus=True):
         self._index: dict[str, int] | None = {}
         self._widths: list[int] = []
         self._last_highlight: str | None = None
+        self.empty_text = "connecting to the cluster…"  # shown while there are no rows
         self._set_columns(False)
 
     # ---- columns and reset ------------------------------------------------------------
@@ -300,6 +301,12 @@ class PodTable(ScrollView, can_focus=True):
         if top < virtual_y <= top + self.size.height:
             self.refresh_line(virtual_y)
 
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self._order:
+                self.refresh()
+
     def select_uid(self, uid: str) -> bool:
         if uid not in self._texts:
             return False
@@ -385,6 +392,10 @@ class PodTable(ScrollView, can_focus=True):
             return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
         else:
             index = int(self.scroll_offset.y) + y - 1
+            if not self._order and y == 2:
+                text = clean(self.empty_text, max(width - 4, 1))
+                dim = base + Style(dim=True, italic=True)
+                return Strip([Segment("  " + text, dim)]).extend_cell_length(width, base)
             if index >= len(self._order):
                 return Strip.blank(width, base)
             uid = self._order[index]
