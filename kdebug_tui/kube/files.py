@@ -5,8 +5,9 @@ A debugger that shares the target's PID namespace reaches the target's filesyste
 here is an exec into that debugger with an argv list; paths are arguments, never part of a
 shell string. Only small, portable tools are used (busybox and GNU alike):
 
-- list:     find DIR -mindepth 1 -maxdepth 1 -exec stat -c '%f %s %Y %u %g' {} ; -print0
-            (per entry one metadata line, then the path NUL-terminated: any name parses)
+- list:     find DIR/ -mindepth 1 -maxdepth 1 -exec stat -c '%f %s %Y %u %g %n' {} +
+            (two processes whatever the size of the directory; a name with a newline is
+            re-joined: a new entry starts only at a metadata-shaped line under DIR)
 - download: cat -- FILE over the exec's stdout channel (stderr kept apart), then
             sha256sum -- FILE remotely, compared with the local hash
 - upload:   stdin into `sh -c 'cat > "$1"'` (v5: half-close ends it; v4: `head -c SIZE`),
@@ -22,6 +23,7 @@ import asyncio
 import hashlib
 import os
 import posixpath
+import re
 import stat as statmod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from .proctable import container_id, parse_proc_table, pick_target, proc_table_a
 
 Progress = Callable[[int, int | None], None]
 CHUNK = 64 * 1024
+STAT_FORMAT = "%f %s %Y %u %g %n"
 USERNS_MESSAGE = (
     "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
     "lacks SYS_PTRACE; use the general or sysadmin profile"
@@ -63,30 +66,39 @@ class Entry:
     gid: int | None = None
 
 
-def parse_listing(data: bytes, directory: str = "") -> list[Entry]:
-    """find+stat output: "<hex mode> <size> <mtime> <uid> <gid>\\n<path>\\0" per entry."""
-    entries: list[Entry] = []
-    pos = 0
-    while pos < len(data):
-        newline = data.find(b"\n", pos)
-        if newline < 0:
-            break
-        end = data.find(b"\0", newline + 1)
-        if end < 0:
-            break
-        meta = data[pos:newline].split()
-        path = data[newline + 1 : end].decode("utf-8", "replace")
-        pos = end + 1
-        try:
-            raw_mode = int(meta[0], 16)
-            size, mtime = int(meta[1]), int(meta[2])
-        except (IndexError, ValueError):
-            continue  # a line that is not ours (noise); its path is skipped with it
-        uid = int(meta[3]) if len(meta) > 3 and meta[3].isdigit() else None
-        gid = int(meta[4]) if len(meta) > 4 and meta[4].isdigit() else None
-        kind = _KINDS.get(statmod.S_IFMT(raw_mode), "other")
-        name = posixpath.basename(path.rstrip("/")) if directory or "/" in path else path
-        entries.append(Entry(name, kind, size, raw_mode & 0o7777, mtime, uid, gid))
+_META = re.compile(rb"^([0-9a-fA-F]+) (\d+) (\d+) (\d+|\?) (\d+|\?) (.*)$", re.DOTALL)
+
+
+def parse_listing(data: bytes, directory: str) -> list[Entry]:
+    """`stat -c '%f %s %Y %u %g %n'` lines for paths under `directory`.
+
+    A line starts a new entry only when it has the metadata shape *and* its path lies under
+    `directory`; any other line continues the previous name (a name with a newline)."""
+    prefix = directory.rstrip("/").encode() + b"/"
+    raw: list[list[bytes]] = []
+    for line in (data[:-1] if data.endswith(b"\n") else data).split(b"\n"):
+        match = _META.match(line)
+        if match and match.group(6).startswith(prefix):
+            raw.append(list(match.groups()))
+        elif raw:
+            raw[-1][5] += b"\n" + line
+    entries = []
+    for mode_hex, size, mtime, uid, gid, path in raw:
+        raw_mode = int(mode_hex, 16)
+        name = path[len(prefix) :].lstrip(b"/").decode("utf-8", "replace")
+        if not name:
+            continue
+        entries.append(
+            Entry(
+                name,
+                _KINDS.get(statmod.S_IFMT(raw_mode), "other"),
+                int(size),
+                raw_mode & 0o7777,
+                int(mtime),
+                int(uid) if uid.isdigit() else None,
+                int(gid) if gid.isdigit() else None,
+            )
+        )
     return sorted(entries, key=lambda e: (e.kind != "dir", e.name))
 
 
@@ -186,17 +198,21 @@ class TargetFiles:
 
     async def stat(self, path: str) -> Entry:
         remote = self.remote(path)
-        out, err, ending = await self._run(["stat", "-c", "%f %s %Y %u %g", remote])
+        out, err, ending = await self._run(["stat", "-c", STAT_FORMAT, remote])
         if ending.code != 0:
             raise _fs_error(err, ending, clean_path(path), "stat")
-        [entry] = parse_listing(out.rstrip(b"\n") + b"\n" + clean_path(path).encode() + b"\0")
-        return entry
+        entries = parse_listing(out.rstrip(b"\n"), posixpath.dirname(remote))
+        if len(entries) != 1:
+            raise KubeError(
+                "Unexpected stat output", f"stat {clean_path(path)}", reason="FileError"
+            )
+        return entries[0]
 
     async def list_dir(self, path: str) -> list[Entry]:
         """The entries of directory `path` in the target (links are not followed)."""
         remote = self.remote(path)
         argv = ["find", remote + "/", "-mindepth", "1", "-maxdepth", "1",
-                "-exec", "stat", "-c", "%f %s %Y %u %g", "{}", ";", "-print0"]  # fmt: skip
+                "-exec", "stat", "-c", STAT_FORMAT, "{}", "+"]  # fmt: skip
         out, err, ending = await self._run(argv)
         entries = parse_listing(out, remote)
         if ending.code != 0 and not entries:

@@ -137,3 +137,16 @@ async def test_a_debugger_without_target_is_refused(shared_kube: KubeSession) ->
     with pytest.raises(KubeError, match="without a target container") as info:
         await TargetFiles.open(shared_kube, "default", "files-notarget", built.container_name)
     assert info.value.reason == "NoSharedPidNamespace"
+
+
+async def test_upload_over_v4_without_half_close(
+    distroless_files: TargetFiles, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kdebug_tui.kube import channels
+
+    monkeypatch.setattr(channels, "PROTOCOLS", ("v4.channel.k8s.io",))
+    payload = tmp_path / "v4.bin"
+    payload.write_bytes(os.urandom(150_000))
+    digest = await distroless_files.upload(payload, f"{tree}/v4.bin")
+    assert (tree / "v4.bin").read_bytes() == payload.read_bytes()
+    assert digest == hashlib.sha256(payload.read_bytes()).hexdigest()

@@ -205,10 +205,10 @@ def test_kubectl_shaped_requests_are_unchanged_by_the_new_options() -> None:
 
 def test_listing_parser_takes_any_name_and_skips_noise() -> None:
     data = (
-        b"81a4 12 1700000000 0 0\n/d/a b\nc\0"
-        b"41ed 4096 1700000001 1000 1000\n/d/sub\0"
-        b"garbage\n/d/x\0"
-        b"a1ff 3 1700000002 0 0\n/d/l\0"
+        b"garbage before\n"
+        b"81a4 12 1700000000 0 0 /d/a b\nc\n"
+        b"41ed 4096 1700000001 1000 1000 /d/sub\n"
+        b"a1ff 3 1700000002 0 0 /d/l\n"
     )
     entries = parse_listing(data, "/d")
     assert [(e.name, e.kind) for e in entries] == [

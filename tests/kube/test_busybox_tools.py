@@ -1,0 +1,77 @@
+"""The fixed scripts and argvs under a real busybox (what most debug images ship).
+
+The sandbox runs this machine's GNU tools; real debuggers mostly run busybox. These run the
+same argvs with PATH holding only busybox applets (skipped when busybox is not installed:
+`apt-get install busybox-static`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from kdebug_tui.kube.files import STAT_FORMAT, parse_listing
+from kdebug_tui.kube.proctable import parse_proc_table, proc_table_argv
+from kdebug_tui.kube.stopping import STOP_ENV, wrap_command
+
+BUSYBOX = shutil.which("busybox")
+pytestmark = pytest.mark.skipif(BUSYBOX is None, reason="busybox is not installed")
+
+
+@pytest.fixture
+def applets(tmp_path: Path) -> dict[str, str]:
+    """An environment whose PATH has busybox applets only."""
+    assert BUSYBOX is not None
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    listing = subprocess.run([BUSYBOX, "--list"], capture_output=True, text=True, check=True)
+    for name in listing.stdout.split():
+        (bindir / name).symlink_to(BUSYBOX)
+    return {"PATH": str(bindir)}
+
+
+def test_proc_table_under_busybox(applets: dict[str, str]) -> None:
+    out = subprocess.run(
+        proc_table_argv(""), env=applets, capture_output=True, check=True, timeout=60
+    )
+    table = parse_proc_table(out.stdout.decode())
+    assert table.script_pid is not None
+    me = next(e for e in table.entries if e.pid == table.script_pid)
+    assert me.uid == os.geteuid() and me.comm == "sh"
+
+
+def test_listing_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a b\nc").write_text("x")
+    (folder / "l").symlink_to("sub")
+    argv = ["find", f"{folder}/", "-mindepth", "1", "-maxdepth", "1",
+            "-exec", "stat", "-c", STAT_FORMAT, "{}", "+"]  # fmt: skip
+    out = subprocess.run(argv, env=applets, capture_output=True, check=True, timeout=30)
+    entries = [(e.name, e.kind, e.size) for e in parse_listing(out.stdout, str(folder))]
+    assert entries == [("sub", "dir", (folder / "sub").stat().st_size), ("a b\nc", "file", 1),
+                       ("l", "link", 3)]  # fmt: skip
+
+
+def test_wrapper_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
+    stop = tmp_path / "stop"
+    env = {**applets, STOP_ENV: str(stop)}
+    ended = subprocess.run(wrap_command(["sh", "-c", "exit 5"]), env=env, timeout=30)
+    assert ended.returncode == 5
+    proc = subprocess.Popen(
+        wrap_command(["sh", "-c", "echo started; exec sleep 60"]), env=env, stdout=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"started\n"
+        stop.touch()
+        started = time.monotonic()
+        assert proc.wait(timeout=15) == -1  # SIGHUP
+        assert time.monotonic() - started < 10
+    finally:
+        proc.kill()
+        proc.wait()
