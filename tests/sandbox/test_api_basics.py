@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -251,3 +252,14 @@ async def test_unsupported_methods_and_bodies(api: Api) -> None:
     ) as r:
         assert r.status == 400
         assert (await r.json())["kind"] == "Status"
+
+
+async def test_tokens_never_reach_logs(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for token in ("admin", "viewer", "wrong-token"):
+        await api.get("/api/v1/namespaces/default/pods/nope", token=token)
+        await api.call("POST", "/api/v1/namespaces/default/pods", token=token, body={"bad": 1})
+        await api.get("/api/v1/namespaces/default/pods/multi/log", token=token)
+    text = caplog.text
+    for secret in (api.sb.admin_token, api.sb.viewer_token):
+        assert secret not in text
