@@ -68,7 +68,8 @@ async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.Str
         )
     if resource != "pods":
         raise ApiError(405, METHOD_NOT_ALLOWED)
-    assert info.namespace is not None
+    if info.namespace is None:
+        raise ApiError(405, METHOD_NOT_ALLOWED)
     dry_run = "All" in request.query.getall("dryRun", [])
     if info.verb == "create":
         pod = sb.pods.create(info.namespace, await read_json(request, "Pod"), dry_run=dry_run)

@@ -238,6 +238,15 @@ async def test_table_printing_like_kubectl(api: Api) -> None:
 async def test_unsupported_methods_and_bodies(api: Api) -> None:
     status, body = await api.call("DELETE", "/api/v1/nodes/sandbox-node-1")
     assert status == 405 and body["reason"] == "MethodNotAllowed"
+    for method, path in (
+        ("POST", "/api/v1/pods"),
+        ("PUT", "/api/v1/namespaces/default/pods"),
+        ("DELETE", "/api/v1/namespaces/default/pods"),
+        ("POST", "/api/v1/namespaces/default/pods/multi/log"),
+        ("PATCH", "/api/v1/namespaces/default/pods/multi/status"),
+    ):
+        status, body = await api.call(method, path, body={})
+        assert status == 405 and body["kind"] == "Status", (method, path, status)
     status, body = await api.call(
         "POST", "/api/v1/namespaces/default/pods", body="x", content_type="application/yaml"
     )
