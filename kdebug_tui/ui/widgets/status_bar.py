@@ -52,14 +52,16 @@ class ClusterHeader(_Subscriber):
 
     def render_state(self) -> None:
         services: Any = getattr(self.app, "services", None)
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append("kdebug-tui", style="bold")
-        if services is not None and services.is_sandbox:
+        sandbox = services is not None and services.is_sandbox
+        if sandbox:
             text.append("  ")
             text.append(" SANDBOX ", style="bold black on yellow")
-            text.append(" kdebug sandbox, not a Kubernetes cluster", style="yellow")
         if services is None or not services.context:
             text.append("  connecting…", style="dim")
+            if sandbox:
+                text.append("  kdebug sandbox, not a Kubernetes cluster", style="yellow")
             self.update(text)
             return
         ns = services.namespace or "all namespaces"
@@ -67,11 +69,13 @@ class ClusterHeader(_Subscriber):
         text.append(clean(services.context, 60), style="bold cyan")
         text.append("  namespace ", style="dim")
         text.append(clean(ns, 60), style="bold cyan")
+        if services.readonly:
+            text.append("  READ-ONLY", style="bold magenta")
+        if sandbox:  # after context/namespace: on a narrow terminal the badge still shows
+            text.append("  kdebug sandbox, not a Kubernetes cluster", style="yellow")
         server = clean(services.server, 60)
         if server:
             text.append(f"  {server}", style="dim")
-        if services.readonly:
-            text.append("  READ-ONLY", style="bold magenta")
         self.update(text)
 
 
