@@ -91,11 +91,22 @@ async def _delete(
     grace: int | None = None
     raw = request.query.get("gracePeriodSeconds")
     body = await read_json(request, "DeleteOptions") if request.can_read_body else None
+    if body is not None and not isinstance(body, dict):
+        raise bad_request('DeleteOptions in version "v1" cannot be handled as a DeleteOptions')
     if isinstance(body, dict):
-        if body.get("gracePeriodSeconds") is not None:
-            grace = int(body["gracePeriodSeconds"])
-        dry_run = dry_run or "All" in (body.get("dryRun") or [])
-        pre = (body.get("preconditions") or {}).get("uid")
+        value = body.get("gracePeriodSeconds")
+        if value is not None:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise bad_request(
+                    'DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: '
+                    "cannot unmarshal into Go struct field DeleteOptions.gracePeriodSeconds of "
+                    "type int64"
+                )
+            grace = value
+        runs = body.get("dryRun")
+        dry_run = dry_run or (isinstance(runs, list) and "All" in runs)
+        preconditions = body.get("preconditions")
+        pre = preconditions.get("uid") if isinstance(preconditions, dict) else None
         current = sb.cluster.get("pods", ns, name)
         if pre and current is not None and current["metadata"]["uid"] != pre:
             uid = current["metadata"]["uid"]

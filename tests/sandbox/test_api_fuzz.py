@@ -132,3 +132,73 @@ async def test_random_ephemeral_patches(api: Api, body: Any, media: str) -> None
     )
     assert status == 200 or status in CLIENT_ERRORS, (status, answer)
     assert answer["kind"] in ("Pod", "Status")
+
+
+PATHS = [
+    "/api/v1/pods", "/api/v1/namespaces", "/api/v1/namespaces/default", "/api/v1/nodes",
+    "/api/v1/nodes/sandbox-node-1", "/api/v1/events", "/api/v1/namespaces/default/events",
+    "/api/v1/namespaces/default/pods", "/api/v1/namespaces/default/pods/multi",
+    "/api/v1/namespaces/default/pods/multi/log", "/api/v1/namespaces/default/pods/multi/status",
+    "/api/v1/namespaces/default/pods/multi/ephemeralcontainers",
+    "/api/v1/namespaces/default/pods/multi/attach", "/api/v1/namespaces/default/pods/multi/exec",
+    "/api/v1/namespaces/default/pods/nope/log", "/api/v1/namespaces/nope/pods",
+    "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "/apis/authentication.k8s.io/v1/x",
+    "/api/v1/namespaces/default/pods/multi/x/y", "/api", "/apis", "/version", "/openapi/v3",
+]  # fmt: skip
+PARAMS = st.dictionaries(
+    st.sampled_from(
+        [
+            "container",
+            "tailLines",
+            "follow",
+            "previous",
+            "labelSelector",
+            "fieldSelector",
+            "command",
+            "stdout",
+            "timeoutSeconds",
+            "gracePeriodSeconds",
+            "dryRun",
+            "limitBytes",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "",
+            "app",
+            "-1",
+            "x",
+            "true",
+            "0",
+            "app=web",
+            "metadata.name=multi",
+            "a in (",
+            "All",
+            "1e9",
+        ]
+    ),
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    path=st.sampled_from(PATHS),
+    params=PARAMS,
+    body=json_values,
+    media=st.sampled_from([*MEDIA, "application/json", "text/plain"]),
+)
+async def test_random_requests(
+    api: Api, method: str, path: str, params: dict[str, str], body: Any, media: str
+) -> None:
+    if method == "DELETE" and path.endswith("/pods/multi"):
+        params = {**params, "dryRun": "All"}  # keep the pod for the next examples
+    if params.get("follow") == "true" or "watch" in params:
+        params = {k: v for k, v in params.items() if k not in ("follow", "watch")}
+    status, answer = await api.call(method, path, body=body, content_type=media, params=params)
+    assert status < 500, (method, path, params, body, status, answer)
