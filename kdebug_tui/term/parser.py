@@ -44,7 +44,7 @@ TOKEN = re.compile(
     rf"(?P<plain>[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]+)"
     rf"|(?P<sgrrun>(?:{_SGR_SEQ}{_SGR_TEXT}){{2,}})"
     rf"|(?P<sgr>{_SGR_SEQ})(?P<sgrtext>{_SGR_TEXT})"
-    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}]+)"
+    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}][^\x00-\x1f\x7f-\x9f]*)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}})(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"

@@ -17,8 +17,8 @@ TITLE_MAX = 256
 #: Combining marks kept per cell; more are dropped (stacked marks are a cost attack).
 MAX_COMBINING = 4
 
-_WIDTH_CACHE: dict[str, int] = {}
-_WIDTH_CACHE_MAX = 8192
+WIDTH_CACHE: dict[str, int] = {}
+WIDTH_CACHE_MAX = 8192
 
 # Categories that must never reach a cell or a title: controls, format characters (bidi
 # overrides, zero-width joiners, BOM), surrogates, private use, line/paragraph separators.
@@ -31,7 +31,7 @@ def char_width(ch: str) -> int:
     Zero-width characters that are not combining marks (ZWSP, ZWJ, bidi controls, variation
     selectors) and every control or format character count as -1: the screen drops them.
     """
-    w = _WIDTH_CACHE.get(ch)
+    w = WIDTH_CACHE.get(ch)
     if w is not None:
         return w
     cat = unicodedata.category(ch)
@@ -41,8 +41,8 @@ def char_width(ch: str) -> int:
         w = _wcwidth(ch)
         if (w == 0 and not unicodedata.combining(ch)) or w not in (0, 1, 2):
             w = -1
-    if len(_WIDTH_CACHE) < _WIDTH_CACHE_MAX:
-        _WIDTH_CACHE[ch] = w
+    if len(WIDTH_CACHE) < WIDTH_CACHE_MAX:
+        WIDTH_CACHE[ch] = w
     return w
 
 

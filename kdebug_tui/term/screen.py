@@ -16,7 +16,7 @@ from pyte import modes as mo
 from pyte.screens import Char, Savepoint
 
 from .editing import EditingScreen, Line
-from .sanitize import MAX_COMBINING, char_width
+from .sanitize import MAX_COMBINING, WIDTH_CACHE, char_width
 from .scrollback import Scrollback, TextRow, row_from_cells
 from .sgr import DEFAULT_ATTRS, apply_sgr
 
@@ -277,29 +277,36 @@ class TermScreen(EditingScreen):
         glyphs = self.glyphs(cursor.attrs)
         dirty = self.dirty
         line = self.buffer[cursor.y]
+        widths = WIDTH_CACHE
+        stub = glyphs[""]
+        x = cursor.x
         for ch in data:
-            w = char_width(ch)
-            if w < 0:
+            w = widths.get(ch)
+            if w is None:
+                w = char_width(ch)
+            if w <= 0:
+                if w == 0:
+                    cursor.x = x
+                    self._combine(ch)
                 continue
-            if w == 0:
-                self._combine(ch)
-                continue
-            if cursor.x + w > columns:
+            if x + w > columns:
                 if autowrap:
                     dirty.add(cursor.y)
-                    cursor.x = 0
+                    cursor.x = x = 0
                     self.index()
                     line = self.buffer[cursor.y]
                 else:
-                    cursor.x = max(0, columns - w)
+                    x = max(0, columns - w)
             if insert:
+                cursor.x = x
                 self.insert_characters(w)
             if w > columns:
                 continue
-            line[cursor.x] = glyphs[ch]
+            line[x] = glyphs[ch]
             if w == 2:
-                line[cursor.x + 1] = glyphs[""]
-            cursor.x += w
+                line[x + 1] = stub
+            x += w
+        cursor.x = x
         dirty.add(cursor.y)
 
     def _combine(self, mark: str) -> None:
