@@ -40,6 +40,9 @@ async def access_review(request: web.Request, info: RequestInfo) -> web.StreamRe
         raise bad_request("the body of the request must be an object")
     user: User = request[USER_KEY]
     spec = body.get("spec") or {}
+    attributes = spec.get("resourceAttributes") if isinstance(spec, dict) else None
+    if not isinstance(spec, dict) or not isinstance(attributes, dict | None):
+        raise bad_request(f'{kind} in version "v1" cannot be handled as a {kind}')
     if info.resource == "selfsubjectrulesreviews":
         return _rules_review(user, spec)
     attrs = spec.get("resourceAttributes")
@@ -55,7 +58,10 @@ async def access_review(request: web.Request, info: RequestInfo) -> web.StreamRe
         )
     if attrs is not None:
         ok = allowed(
-            user, attrs.get("verb", ""), attrs.get("resource", ""), attrs.get("subresource", "")
+            user,
+            str(attrs.get("verb", "")),
+            str(attrs.get("resource", "")),
+            str(attrs.get("subresource", "")),
         )
     else:
         ok = True
