@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from kdebug_tui.kube.attach import AttachSession, run_command
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.inject import wait_for_container
 from kdebug_tui.kube.podstate import container_status
+from kdebug_tui.kube.proctable import parse_proc_table, proc_table_argv
 from kdebug_tui.kube.session import KubeSession
 from kdebug_tui.kube.stopping import stop_debugger, stop_note, stoppable
 from tests.kube.e2e import drain, read_until, shared_sandbox_fixtures
@@ -56,6 +59,16 @@ async def test_shared_env_and_mounts_are_accepted_and_visible(shared_kube: KubeS
     assert (out.strip(), ending.code) == (b"prod-42", 0)
 
 
+async def _until_running(kube: KubeSession, pod: str, container: str, comm: str) -> None:
+    """Until a process called `comm` runs in the container (bounded)."""
+    for _ in range(100):
+        out, _ending = await run_command(kube, "default", pod, container, proc_table_argv())
+        if any(e.comm == comm for e in parse_proc_table(out.decode()).entries):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {comm} process appeared in {container}")
+
+
 async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) -> None:
     pod = await make_pod(shared_kube, "stop-me", {})
     built, _ = await start_debugger(
@@ -68,6 +81,14 @@ async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) 
         await attach.write(b"echo tty-$((6*7)) $(tty)\r")
         seen = await read_until(attach, b"tty-42 /dev/pts/")
         assert b"not a tty" not in seen
+        # Ctrl-C reaches the user's foreground program (not ignored as in a background job)
+        await attach.write(b"cat; echo slept-through\r")
+        await read_until(attach, b"slept-through")  # the tty's echo of the line
+        await _until_running(shared_kube, "stop-me", built.container_name, "cat")
+        await attach.write(b"\x03")
+        await attach.write(b"echo after-$((2+3))\r")
+        interrupted = await read_until(attach, b"after-5")
+        assert b"slept-through" not in interrupted
         await attach.write(b"echo $KDEBUG_STOP_FILE\r")
         await read_until(attach, built.stop_file.encode())  # type: ignore[union-attr]
         assert stoppable(await get_pod(shared_kube, "default", "stop-me"), built.container_name)
