@@ -21,6 +21,7 @@ from kdebug_tui.kube.podstate import container_spec, container_status, describe_
 from kdebug_tui.ui.flow_backends import WAIT_TIMEOUT, EarlyStart
 from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
 
+ENDED_STATUS_POLL = (0.1, 0.2, 0.4, 0.8, 0.0)  # seconds between reads, ~1.5 s in all
 SHELL = ["sh", "-c", "command -v bash >/dev/null && exec bash || exec sh"]
 
 
@@ -161,14 +162,19 @@ async def ended_flow(app: Any, pane: SessionPane) -> None:
     """The terminal stream ended: say how the container ended; if it exited before showing
     anything (a command that ran at once), show its logs, like kubectl debug does."""
     target = pane.target
-    try:
-        pod = await app.services.get_pod(target.namespace, target.pod)
-    except Exception:
-        return  # the drop message in the pane already says what happened
-    status = container_status(pod, target.container)
-    terminated = ((status or {}).get("state") or {}).get("terminated")
-    if terminated is None:
-        return
+    status: dict[str, Any] | None = None
+    # The stream can end a moment before the kubelet reports the container terminated.
+    for delay in ENDED_STATUS_POLL:
+        try:
+            pod = await app.services.get_pod(target.namespace, target.pod)
+        except Exception:
+            return  # the drop message in the pane already says what happened
+        status = container_status(pod, target.container)
+        if ((status or {}).get("state") or {}).get("terminated") is not None:
+            break
+        await asyncio.sleep(delay)
+    else:
+        return  # still running: a dropped connection, not an ended container
     header = _ended_header(status, target)
     if pane.terminal_is_blank():
         await logs_flow(app, pane, header)
