@@ -25,6 +25,7 @@ CASES: dict[str, tuple[Callable[[int], bytes], int, float]] = {
     "SGR-heavy (ls --color)": (corpora.sgr_heavy, 128 * 1024, 3.0),
     "full-screen redraw (top)": (corpora.redraw, 128 * 1024, 1.0),
     "random bytes": (corpora.random_bytes, 64 * 1024, 1.0),
+    "UTF-8 wide/combining (extra)": (corpora.wide_text, 64 * 1024, 1.0),
 }
 
 
@@ -60,7 +61,7 @@ def _explain_random() -> None:
     """Random bytes are not like-for-like: say how much less raw pyte does with them."""
     import pyte.screens
 
-    data = corpora.random_bytes(CASES["random bytes"][1])
+    data = corpora.random_bytes(CASES["random bytes"][1])  # (same bytes as the table's row)
     chunks = corpora.split_chunks(data)
     seen = [0]
     real_wcwidth = pyte.screens.wcwidth

@@ -45,7 +45,8 @@ class EditingScreen(Screen):
                 kept = {y - 1: line for y, line in buf.items() if y > 0}
                 buf.clear()
                 buf.update(kept)
-                self.dirty.update(range(self.lines))
+                if len(self.dirty) < self.lines:  # (after one scroll, every row is dirty)
+                    self.dirty.update(range(self.lines))
                 return
             for y in range(top, bottom):
                 line = buf.get(y + 1)

@@ -222,7 +222,8 @@ def write_block(screen: TermScreen, block: str) -> None:
             kept_lazy = {a - scrolls: row for a, row in lazy.items() if a >= scrolls}
             lazy.clear()
             lazy.update(kept_lazy)
-        screen.dirty.update(range(lines))
+        if len(screen.dirty) < lines:
+            screen.dirty.update(range(lines))
     else:
         screen.dirty.update(writes)
 

@@ -181,6 +181,7 @@ class TermScreen(EditingScreen):
         self.margins = None
         self.cursor.x = min(self.cursor.x, columns - 1)
         self.clamp_cursor()
+        self.dirty.clear()  # (no stale rows beyond the new size: index() relies on it)
         self.dirty.update(range(lines))
 
     def _shrink(self, buf: dict[int, Line], lines: int, shift: int, to_scrollback: bool) -> None:
