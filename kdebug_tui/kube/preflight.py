@@ -9,6 +9,7 @@ will be sent, so "will be rejected by Pod Security" is computed on exactly what 
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from .preflight_rules import (
     run_as_non_root,
     secret_findings,
 )
+from .preflight_triage import identity_unknown, triage_findings
 
 __all__ = ["Finding", "preflight"]
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -50,7 +52,13 @@ async def preflight(
     try:
         if request.custom:
             validate_custom_spec(dict(request.custom), ephemeral=request.mode == "ephemeral")
-        built = build(request, pod, suffix=seeded_suffixes(0))
+        # An unknown uid is its own finding; the rest is checked as if it were known.
+        checked = (
+            replace(request, run_as_target_user=False)
+            if identity_unknown(request, pod)
+            else request
+        )
+        built = build(checked, pod, suffix=seeded_suffixes(0))
     except CustomSpecError as exc:
         findings.extend(
             Finding("error", "custom-spec", p, "remove the field from the custom spec")
@@ -62,6 +70,7 @@ async def preflight(
         findings.extend(check_pod(request, pod))
     findings.extend(privilege_findings(request, built, pod))
     findings.extend(secret_findings(request))
+    findings.extend(triage_findings(request, pod))
     if built is not None:
         findings.extend(run_as_non_root(request, built, pod))
     findings.extend(await rbac_findings(session, request, access or _checker(session)))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kdebug_tui.kube.attach import run_command
+from kdebug_tui.kube.debug import DebugRequest
 from kdebug_tui.kube.identity import (
     PROBE_PREFIX,
+    TargetIdentity,
     identity_from_proc,
     probe_target_identity,
     resolve_target_identity,
 )
+from kdebug_tui.kube.preflight import preflight
 from kdebug_tui.kube.session import KubeSession
 from tests.kube.e2e import shared_sandbox_fixtures
 from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
@@ -87,3 +92,27 @@ async def test_distroless_target_runs_as_its_image_user(shared_kube: KubeSession
     built, pod = await start_debugger(shared_kube, pod)
     found = await identity_from_proc(shared_kube, "default", pod, built.container_name, "app")
     assert found.uid == 65532
+
+
+async def test_preflight_explains_the_triage_options(shared_kube: KubeSession) -> None:
+    pod = await make_pod(
+        shared_kube,
+        "id-preflight",
+        {"env": [{"name": "DB_PW", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}]},
+    )
+    request = DebugRequest(
+        mode="ephemeral", namespace="default", pod_name="id-preflight", image="corp/tools:1",
+        target="app", run_as_target_user=True, share_target_env=True, wrap_for_stop=True,
+    )  # fmt: skip
+    found = {f.code: f for f in await preflight(shared_kube, request, pod)}
+    assert found["identity-unknown"].level == "error" and "probe" in (
+        found["identity-unknown"].hint or ""
+    )
+    assert "invalid-request" not in found  # the rest was still checked
+    assert found["shares-secrets"].confirm and "DB_PW" in found["shares-secrets"].message
+    assert "stop-needs-shell" in found
+    known = TargetIdentity(1234, 1234, "process", "probe")
+    again = {
+        f.code for f in await preflight(shared_kube, replace(request, target_identity=known), pod)
+    }
+    assert "identity-unknown" not in again
