@@ -79,3 +79,31 @@ async def test_readonly_app_refuses_the_form(sandbox: Any, kubeconfig: Path) -> 
         assert not sandbox.cluster.get_pod("default", "web-distroless")["spec"].get(
             "ephemeralContainers"
         )
+
+
+async def test_pod_security_refusal_suggests_the_profile_that_fits(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("secure", "vault-0")
+        form = await open_form(app, pilot, pod=pod, container="vault")
+        assert form.request is not None and form.request.namespace == "secure"
+        findings = str(form.query_one("#findings", Static).render())
+        assert "restricted" in findings, findings
+        text = await force_submit(pilot, form)
+        assert "PodSecurity" in text and "'restricted' profile" in text
+        assert app.screen is form
+
+
+async def test_missing_ephemeral_containers_offer_copy_mode(sandbox: Any, kubeconfig: Path) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("default", "web-distroless")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        sandbox.faults.fail("patch", "pods/ephemeralcontainers", status=404, bare=True)
+        text = await force_submit(pilot, form)
+        assert "not available" in text
+        offer = form.query_one("#switch-copy", Button)
+        assert offer.display
+        await pilot.click("#switch-copy")
+        await settle(pilot, form)
+        assert form.mode == "copy" and form.built is not None and form.built.mode == "copy"
