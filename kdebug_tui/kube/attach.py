@@ -136,9 +136,30 @@ class AttachSession(_StreamBackend):
     settle_interval = 0.1
     _refined: BackendExit | None = None
 
+    _pod_seen: asyncio.Task[bool] | None = None
+
     @property
     def exit(self) -> BackendExit | None:
         return self._refined or self._stream.exit
+
+    async def start(self, columns: int, lines: int) -> None:
+        await super().start(columns, lines)
+        # Remember that the pod existed when we attached: if it is gone when the stream
+        # ends, the stream's "Success" means "deleted", not "exited with code 0".
+        self._pod_seen = asyncio.ensure_future(self._pod_exists())
+
+    async def _pod_exists(self) -> bool:
+        path = pod_path(self.namespace, self.pod, "").rstrip("/")
+        try:
+            await self.session.request_json("GET", path, resource="pods", namespace=self.namespace)
+        except Exception:
+            return False
+        return True
+
+    async def close(self) -> None:
+        if self._pod_seen is not None and not self._pod_seen.done():
+            self._pod_seen.cancel()
+        await super().close()
 
     async def read(self) -> bytes:
         data = await super().read()
@@ -156,15 +177,26 @@ class AttachSession(_StreamBackend):
                 obj = await self.session.request_json(
                     "GET", path, resource="pods", namespace=self.namespace
                 )
-            except KubeError:
+            except KubeError as exc:
+                if exc.status == 404 and await self._was_seen():
+                    # The stream "succeeded" because the pod went away.
+                    return BackendExit(
+                        None, "error", f"pod {self.namespace}/{self.pod} was deleted"
+                    )
                 return reported
+            deleting = bool((obj.get("metadata") or {}).get("deletionTimestamp"))
             state = (container_status(obj, self.container) or {}).get("state") or {}
             if "terminated" in state:
                 term = state["terminated"] or {}
                 code = term.get("exitCode")
                 reason = term.get("reason") or "Terminated"
+                text = f"container {self.container} exited with code {code} ({reason})"
+                if deleting:
+                    text += f"; pod {self.namespace}/{self.pod} was deleted"
+                return BackendExit(code, "error" if deleting else "exited", text)
+            if deleting and attempt + 1 >= self.settle_tries:
                 return BackendExit(
-                    code, "exited", f"container {self.container} exited with code {code} ({reason})"
+                    None, "error", f"pod {self.namespace}/{self.pod} is being deleted"
                 )
             if attempt + 1 < self.settle_tries:
                 await asyncio.sleep(self.settle_interval)
@@ -176,6 +208,18 @@ class AttachSession(_StreamBackend):
                 "(attach again to continue)",
             )
         return reported
+
+    async def _was_seen(self) -> bool:
+        task = self._pod_seen
+        if task is None:
+            return False
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and not (current is not None and current.cancelling()):
+                return False  # only the probe was cancelled (by close())
+            raise
 
     def __init__(
         self,

@@ -172,6 +172,7 @@ class ChannelStream:
             return  # the call already sending picks up the latest size when it is done
         self._resizing = True
         try:
+            await asyncio.sleep(0)  # let the rest of a burst scheduled with us update the size
             while self._wanted_size != self._sent_size:
                 width, height = size = self._wanted_size
                 body = json.dumps({"Width": width, "Height": height})
