@@ -289,7 +289,8 @@ async def test_containers_die_with_a_killed_sandbox(tmp_path: Path) -> None:
     root = ROOT
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CHILD, cwd=root, stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(root), os.environ.get("PYTHONPATH")) if p)},
     )  # fmt: skip
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 30)
