@@ -25,7 +25,7 @@ from pyte import modes as mo
 from . import fastpath
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
-from .screen import TermScreen
+from .screen import TermScreen, sparse_table
 from .sgr import apply_sgr, apply_sgr_sequence
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
@@ -98,7 +98,7 @@ class Parser:
 
     # ------------------------------------------------------------------ feed
     def feed(self, text: str) -> None:
-        if not text.isascii() and _INERT_C1.search(text):  # (isascii is O(1) on str)
+        if not text.isascii():  # (isascii is O(1) on str)
             text = _INERT_C1.sub("", text)
         if self.pending:
             text = self.pending + text
@@ -214,7 +214,7 @@ class Parser:
             # Every pyte charset maps these characters to single-width ones (checked by a
             # test), so the translated run can still be laid out one cell per character.
             table = screen.g1_charset if screen.charset else screen.g0_charset
-            text = block if table is cs.LAT1_MAP else block.translate(table)
+            text = block if table is cs.LAT1_MAP else block.translate(sparse_table(table))
             cursor = screen.cursor
             if _NO_LAYOUT(text) is None and 4 not in screen.mode:
                 if cursor.x + len(text) <= screen.columns:
