@@ -65,8 +65,9 @@ class Emulator:
             text = self._decoder.decode(bytes(data).translate(None, INERT_C0_BYTES))
             if text:
                 self._parser.feed(text)
-        except Exception:  # pragma: no cover - the parser already contains per-token errors
-            log.exception("terminal emulator: unexpected error while parsing; state reset")
+        except Exception as exc:  # pragma: no cover - the parser contains per-token errors
+            # Only the type: a message could quote terminal content (typed secrets, tokens).
+            log.error("terminal emulator: %s while parsing; parser state reset", type(exc).__name__)
             self._parser.pending = ""
             self._parser.string_kind = None
         finally:
