@@ -51,7 +51,8 @@ class PaneTarget:
 
     @property
     def title(self) -> str:
-        return f"{self.context}/{self.namespace}/{self.pod}/{self.container}"
+        suffix = {"exec": " (shell)", "logs": " (logs)"}.get(self.kind, "")
+        return f"{self.context}/{self.namespace}/{self.pod}/{self.container}{suffix}"
 
 
 class SessionPane(Vertical, can_focus=True):
@@ -112,7 +113,9 @@ class SessionPane(Vertical, can_focus=True):
     # --- what the screen calls -----------------------------------------------------------
 
     def set_status(self, text: str, *, style: str = "") -> None:
-        self.query_one("#pane-status", Static).update(Text(clean(text, 400), style=style))
+        status = self.query_one("#pane-status", Static)
+        status.update(Text(clean(text, 400), style=style))
+        status.display = True
         self.border_subtitle = clean(text, 60)
 
     def show_progress(self, line: str) -> None:
@@ -149,6 +152,10 @@ class SessionPane(Vertical, can_focus=True):
             await self.mount(view, after=self.query_one("#pane-status"))
         self.state = "terminal"
         self.set_status(f"attached to {self.target.container}")
+        # The terminal's own title line says the same: no status line while it is live.
+        self.query_one("#pane-status", Static).display = False
+        if self.has_focus:  # the pane the user is looking at: type straight into it
+            self.terminal.focus()
 
     def focus_terminal(self) -> bool:
         if self.terminal is not None and self.state == "terminal":
