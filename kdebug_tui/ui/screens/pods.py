@@ -214,7 +214,14 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         if services.store is None:
             return
         changes = services.changes_since(self._cursor, self._epoch)
+        if not changes.full and not changes.uids:
+            return
         self._cursor = changes.cursor
+        with self.app.batch_update():  # table, containers and status bar: one paint
+            self._reconcile(changes)
+
+    def _reconcile(self, changes: Any) -> None:
+        services = self.app.services
         table = self.table
         if changes.full:
             self._epoch = services.epoch
@@ -225,11 +232,9 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
                 table.reset(show_namespace=show_ns)
             upserts, _ = self._rows_for(None)
             table.replace(upserts)
-        elif changes.uids:
+        else:
             upserts, removed = self._rows_for(changes.uids)
             table.apply(upserts, removed)
-        else:
-            return
         self.sync_count += 1
         self._show_containers()
         self._update_counts()

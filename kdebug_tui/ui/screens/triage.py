@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
 
 from kdebug_tui.ui.messages import PodsChanged
@@ -73,6 +74,10 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         self.rows: dict[str, Any] = {}
         self._texts: dict[str, tuple[str, ...]] = {}
         self.only_running = False
+        self._by_pod: dict[str, list[Any]] = {}  # pod uid -> its EphemeralRows
+        self._cursor: int | None = None
+        self._epoch: int | None = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(id="header")
@@ -86,7 +91,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         for col in COLUMNS:
             table.add_column(col.upper(), key=col)
         self.app.services.subscribe(self)
-        self.set_interval(5.0, self.refresh_rows)
+        self.set_interval(5.0, self._refresh_ages)
         self.refresh_rows()
         table.focus()
 
@@ -101,6 +106,55 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         return not (action == "attach" and self.app.services.readonly)
 
     def on_pods_changed(self, _: PodsChanged) -> None:
+        """Coalesced to the app's refresh rate: a burst of events is one refresh."""
+        if self._timer is None:
+            self._timer = self.set_timer(
+                1.0 / max(self.app.settings.refresh_rate, 1.0), self._flush
+            )
+
+    def _flush(self) -> None:
+        self._timer = None
+        self.refresh_rows()
+
+    def _collect(self) -> list[Any]:
+        """Ephemeral rows of every pod, recomputing only the pods that changed."""
+        from kdebug_tui.kube.render import ephemeral_rows
+
+        services = self.app.services
+        store = services.store
+        if store is None:
+            self._by_pod.clear()
+            return []
+        now = self.app.clock()
+        changes = services.changes_since(self._cursor, self._epoch)
+        self._cursor = changes.cursor
+        if changes.full:
+            self._epoch = services.epoch
+            self._by_pod.clear()
+            uids: Any = store.uids()
+        else:
+            uids = changes.uids
+        for uid in uids:
+            pod = store.get(uid)
+            rows = ephemeral_rows([pod], now) if pod is not None else []
+            if rows:
+                self._by_pod[uid] = rows
+            else:
+                self._by_pod.pop(uid, None)
+        return [row for rows in self._by_pod.values() for row in rows]
+
+    def _refresh_ages(self) -> None:
+        from kdebug_tui.kube.render import ephemeral_rows
+
+        store = self.app.services.store
+        if store is not None:
+            now = self.app.clock()
+            for uid in list(self._by_pod):
+                pod = store.get(uid)
+                if pod is None:
+                    del self._by_pod[uid]
+                else:
+                    self._by_pod[uid] = ephemeral_rows([pod], now)
         self.refresh_rows()
 
     def _texts_of(self, row: Any) -> tuple[str, ...]:
@@ -142,11 +196,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
     def refresh_rows(self) -> None:
-        from kdebug_tui.kube.render import ephemeral_rows
-
-        store = self.app.services.store
-        pods = store.pods() if store is not None else []
-        rows = ephemeral_rows(pods, self.app.clock())
+        rows = self._collect()
         if self.only_running:
             rows = [r for r in rows if r.state == "Running"]
         rows.sort(key=lambda r: (r.state != "Running", r.namespace, r.pod, r.name))
