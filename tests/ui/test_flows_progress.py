@@ -123,3 +123,17 @@ async def test_dropped_attach_keeps_the_screen_and_r_reattaches(
         await run_in_pane(pilot, pane, "echo after-$((50+5))", "after-55")
         history = pane.screen_text() + view.emulator.scrollback_text()
         assert "before-drop-42" in history
+
+
+async def test_a_wait_that_times_out_names_the_node(
+    sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kdebug_tui.ui import flows
+
+    monkeypatch.setattr(flows, "WAIT_TIMEOUT", 1.5)
+    async with running_app(kubeconfig) as (app, pilot):
+        pane = await submit_debug(app, pilot, "web-distroless", image="registry.invalid/slow:2")
+        await wait_until(pilot, lambda: pane.state == "failed", lambda: dump(pane))
+        text = pane.screen_text()
+        assert "did not start within 2 s" in text and "sandbox-node-1" in text, text
+        assert "ErrImagePull" in text or "ImagePullBackOff" in text
