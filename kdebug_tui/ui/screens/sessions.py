@@ -104,6 +104,11 @@ class SessionsScreen(Screen[None]):
     def services(self) -> Any:
         return getattr(self.app, "services", None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode: no new shells (split) and no re-attaching (stdin is a write)."""
+        readonly = bool(getattr(self.services, "readonly", False))
+        return not (readonly and action in ("split", "reattach"))
+
     # --- opening panes and running their flows -------------------------------------------
 
     async def open_pane(
