@@ -127,9 +127,52 @@ def forbidden_fields(spec: dict[str, Any], *, ephemeral: bool) -> list[str]:
     return problems
 
 
+_LIST_OF_MAPS = ("ports", "envFrom", "env", "volumeMounts", "volumeDevices", "resizePolicy")
+_LIST_OF_STRINGS = ("command", "args")
+_MAPS = ("resources", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle",
+         "securityContext")  # fmt: skip
+_STRINGS = ("name", "image", "workingDir", "terminationMessagePath", "terminationMessagePolicy",
+            "imagePullPolicy", "restartPolicy")  # fmt: skip
+_BOOLS = ("stdin", "stdinOnce", "tty")
+
+
+def shape_problems(spec: dict[str, Any]) -> list[str]:
+    """Fields whose value has the wrong JSON type for a Container (kubectl's unmarshal error)."""
+    problems: list[str] = []
+
+    def bad(key: str, expected: str, value: Any) -> None:
+        problems.append(f"{key}: must be {expected}, not {type(value).__name__}")
+
+    for key, value in spec.items():
+        if not isinstance(key, str):
+            problems.append(f"field names must be text, not {type(key).__name__} {key!r:.40}")
+            continue
+        if value is None:
+            continue
+        if key in _LIST_OF_MAPS or key in _LIST_OF_STRINGS:
+            item_type, item_name = (dict, "a mapping") if key in _LIST_OF_MAPS else (str, "text")
+            if not isinstance(value, list):
+                bad(key, f"a list (of {item_name}s)", value)
+            else:
+                for index, item in enumerate(value):
+                    if not isinstance(item, item_type):
+                        bad(f"{key}[{index}]", item_name, item)
+        elif key in _MAPS and not isinstance(value, dict):
+            bad(key, "a mapping", value)
+        elif key in _STRINGS and not isinstance(value, str):
+            bad(key, "text", value)
+        elif key in _BOOLS and not isinstance(value, bool):
+            bad(key, "true or false", value)
+    return problems
+
+
 def validate_custom_spec(data: dict[str, Any] | str, *, ephemeral: bool) -> CustomSpec:
-    """Parse if needed, refuse forbidden fields, drop unknown ones with a warning."""
+    """Parse if needed, refuse wrongly shaped and forbidden fields, drop unknown ones with a
+    warning."""
     spec = parse_custom_spec(data) if isinstance(data, str) else copy.deepcopy(data)
+    problems = shape_problems(spec)
+    if problems:
+        raise CustomSpecError(problems)
     problems = forbidden_fields(spec, ephemeral=ephemeral)
     if problems:
         raise CustomSpecError(problems)
