@@ -305,27 +305,30 @@ def test_tab_stops_forward_and_back() -> None:
 
 
 def test_memory_stays_bounded_under_floods() -> None:
-    """Measured with tracemalloc: unterminated strings, endless CSI, and a long scrollback."""
+    """Measured with tracemalloc while unterminated strings are still open, and at the end."""
     import gc
     import tracemalloc
 
     emu = Emulator(80, 24, scrollback=1000)
     emu.feed(b"warm up\r\n" * 2000)
+    floods = ((b"\x1b]0;", b"A" * 65536), (b"\x1bPq", b"#0;2;0;0;0~-" * 5462))  # OSC, sixel
+    lines = b"\x1b[32m" + (b"x" * 64 + b"\r\n") * 1000
     gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        emu.feed(b"\x1b]0;")
-        for _ in range(8):
-            emu.feed(b"A" * 65536)  # 512 KiB of OSC payload: kept at most 4 KiB
-        emu.feed(b"\x07\x1bP")
-        for _ in range(8):
-            emu.feed(b"\x1b[1;" * 16384)  # DCS payload that even contains CSI starts
-        emu.feed(b"\x1b\\")
-        for _ in range(3):  # 64-column lines with colours: 1000 rows kept
-            emu.feed(b"\x1b[32m" + (b"x" * 64 + b"\r\n") * 1000)
-        grown = tracemalloc.get_traced_memory()[0] - base
+        open_strings = []
+        for start, payload in floods:
+            emu.feed(start)
+            for _ in range(4):  # 256 KiB of payload, still unterminated: at most 4 KiB kept
+                emu.feed(payload)
+            open_strings.append(tracemalloc.get_traced_memory()[0] - base)
+            emu.feed(b"\x1b\\")
+        for _ in range(2):  # 64-column lines with colours: 1000 rows kept
+            emu.feed(lines)
+        at_end = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
     assert emu.scrollback_lines == 1000
-    assert grown < 1_000_000, grown  # (1000 text rows ~ 0.2 MB)
+    assert max(open_strings) < 100_000, open_strings  # unbounded would be > 256 KiB
+    assert at_end < 400_000, at_end  # (measured ~0.2 MB: 1000 text rows replacing others)
