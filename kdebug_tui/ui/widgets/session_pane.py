@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "logs": "Logs (l)",
     "close": "Close (x)",
 }
+MAX_PROGRESS_LINES = 200
 PaneKind = Literal["ephemeral", "copy", "node", "attach", "exec", "logs"]
 PaneState = Literal["starting", "waiting", "terminal", "dropped", "ended", "logs", "failed"]
 
@@ -100,9 +101,9 @@ class SessionPane(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pane-status")
-        log = Log(id="pane-progress", max_lines=2000)
-        log.can_focus = False
-        yield log
+        # A Static, not a Log: waiting messages (the kubelet's pull errors) are long and must
+        # wrap; there are only ever a few of them.
+        yield Static("", id="pane-progress", markup=False)
         with Horizontal(id="pane-actions"):
             for action, label in ACTION_LABELS.items():
                 button = Button(label, name=action, compact=True)
@@ -126,7 +127,11 @@ class SessionPane(Vertical, can_focus=True):
         self.progress_lines.append(line)
         self.state = "waiting"
         if self.terminal is None:
-            self.query_one("#pane-progress", Log).write_line(line)
+            self._show_progress_lines()
+
+    def _show_progress_lines(self) -> None:
+        text = "\n".join(self.progress_lines[-MAX_PROGRESS_LINES:])
+        self.query_one("#pane-progress", Static).update(Text(text))
 
     def set_actions(self, actions: list[str]) -> None:
         """Show only these buttons under the pane (the keys c/r/l/x work from the frame)."""
@@ -145,7 +150,7 @@ class SessionPane(Vertical, can_focus=True):
             await self.terminal.restart(backend)
         else:
             # Hide (not remove) the progress lines: cheaper, and nothing to re-create.
-            self.query_one("#pane-progress", Log).display = False
+            self.query_one("#pane-progress", Static).display = False
             await self.query("#pane-logs").remove()
             view = TerminalView(backend, clean(self.target.title, 120))
             self.terminal = view
@@ -165,7 +170,7 @@ class SessionPane(Vertical, can_focus=True):
 
     async def show_logs(self, header: str, *, state: PaneState = "logs") -> Log:
         """Replace the body with a log view whose first line is `header`; returns the view."""
-        self.query_one("#pane-progress", Log).display = False
+        self.query_one("#pane-progress", Static).display = False
         await self.query("#pane-logs").remove()
         if self.terminal is not None:
             await self.terminal.remove()
@@ -186,9 +191,9 @@ class SessionPane(Vertical, can_focus=True):
         self.state = "failed"
         self.add_class("-failed")
         self.set_status(message, style="bold red")
-        progress = self.query_one("#pane-progress", Log)
-        if self.terminal is None and progress.display:
-            progress.write_line(clean(message, 500))
+        if self.terminal is None and self.query_one("#pane-progress", Static).display:
+            self.progress_lines.append(clean(message, 500))
+            self._show_progress_lines()
 
     def mark_dropped(self, exit: BackendExit | None) -> None:
         self.last_exit = exit
@@ -238,7 +243,9 @@ class SessionPane(Vertical, can_focus=True):
 
     def screen_text(self) -> str:
         """What the pane shows now, as plain text (for tests and the benchmark)."""
-        parts = [str(self.query_one("#pane-status", Static).render())]
+        parts = [str(status.render()) for status in self.query("#pane-status") if status.display]
+        if self.query_one("#pane-progress", Static).display:
+            parts.extend(self.progress_lines)
         if self.terminal is not None:
             parts.extend(self.terminal.screen_lines())
         for log in self.query(Log):
