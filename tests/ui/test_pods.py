@@ -189,3 +189,39 @@ async def test_readonly_hides_cluster_changing_actions(sandbox: Any, kubeconfig:
         assert isinstance(app.screen, PodsScreen)  # no confirmation: the key does nothing
         header = app.screen.query_one("#header").render()
         assert "READ-ONLY" in str(header)
+
+
+async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: Path) -> None:
+    """`a` on a running stdin+tty container opens a shell pane; `N` + a node opens the form."""
+    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+    from kdebug_tui.ui.screens.sessions import SessionsScreen
+
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        pod = simple_pod("tty-shell")
+        pod["spec"]["containers"][0].update(command=["sh"], stdin=True, tty=True)
+        await app.services.session.request_json("POST", "/api/v1/namespaces/default/pods", body=pod)
+        await wait_for(
+            pilot,
+            lambda: (row_by_name(app, "tty-shell") or simple_pod).status == "Running",
+            "tty-shell to run",
+        )
+        app.screen.table.select_uid(row_by_name(app, "tty-shell").uid)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen), "sessions")
+        screen: Any = app.screen
+        await wait_for(
+            pilot, lambda: screen.panes and screen.panes[0].state == "terminal", "a live pane"
+        )
+        assert app.before_quit()  # an open session is something to warn about on quit
+        await pilot.press("ctrl+right_square_bracket", "escape")  # release the terminal, back
+        await wait_for(pilot, lambda: isinstance(app.screen, PodsScreen), "back to pods")
+
+        await pilot.press("N")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "nodes")
+        assert app.screen.items == ["sandbox-node-1", "sandbox-node-2"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
+        form: Any = app.screen
+        assert (form.mode, form.node) == ("node", "sandbox-node-1")
