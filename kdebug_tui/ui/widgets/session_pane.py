@@ -159,6 +159,8 @@ class SessionPane(Vertical, can_focus=True):
         self.set_status(f"attached to {self.target.container}")
         # The terminal's own title line says the same: no status line while it is live.
         self.query_one("#pane-status", Static).display = False
+        if self.target.kind != "exec":  # an attached tty's output is the container's log
+            self.border_subtitle = "what you type is recorded in the container's logs"
         if self.has_focus:  # the pane the user is looking at: type straight into it
             self.terminal.focus()
 
