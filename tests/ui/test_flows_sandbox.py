@@ -29,10 +29,19 @@ from tests.ui.flow_helpers import (
 pytestmark = pytest.mark.timeout(90)
 
 
-async def confirm_if_asked(app: Any, pilot: Any) -> None:
-    await pilot.pause()
-    if isinstance(app.screen, ConfirmScreen):
-        await pilot.click("#confirm-yes")
+def assert_sent_was_stored(sent: Any, stored: Any, path: str = "spec") -> None:
+    """Every field of the previewed body is in the object the API server stored (the server
+    adds defaults, so stored may have more)."""
+    if isinstance(sent, dict):
+        for key, value in sent.items():
+            assert key in stored, f"{path}.{key} was sent but not stored"
+            assert_sent_was_stored(value, stored[key], f"{path}.{key}")
+    elif isinstance(sent, list):
+        assert len(sent) == len(stored), f"{path}: {len(sent)} items sent, {len(stored)} stored"
+        for index, (a, b) in enumerate(zip(sent, stored, strict=True)):
+            assert_sent_was_stored(a, b, f"{path}[{index}]")
+    else:
+        assert sent == stored, f"{path}: sent {sent!r}, stored {stored!r}"
 
 
 async def test_ephemeral_target_shows_the_targets_processes(sandbox: Any, kubeconfig: Path) -> None:
@@ -72,9 +81,7 @@ async def test_copy_of_the_pod_gives_a_shell_sharing_processes(
         await run_in_pane(pilot, pane, "ps aux", "web.py")
         stored = sandbox.cluster.get_pod("default", "web-distroless-copy1")
         assert stored["metadata"]["labels"] == preview["metadata"]["labels"]
-        assert [c["name"] for c in stored["spec"]["containers"]] == [
-            c["name"] for c in preview["spec"]["containers"]
-        ]
+        assert_sent_was_stored(preview["spec"], stored["spec"])
 
 
 async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path) -> None:
@@ -84,6 +91,7 @@ async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path)
             pilot, lambda: form.query_one("#node", Select).value == "sandbox-node-1", "node list"
         )
         await settle(pilot, form)
+        preview = yaml.safe_load(form.built.preview_yaml)
         form.action_submit()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen), "node mode must ask first"
@@ -94,6 +102,8 @@ async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path)
         )
         await wait_for_shell(pilot, pane)
         await run_in_pane(pilot, pane, "ls /host", "etc")
+        stored = sandbox.cluster.get_pod("default", pane.target.pod)
+        assert_sent_was_stored(preview["spec"], stored["spec"])
 
 
 async def test_two_split_shells_keep_their_own_output(sandbox: Any, kubeconfig: Path) -> None:
