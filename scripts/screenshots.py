@@ -59,7 +59,7 @@ async def shoot(out: Path) -> list[Path]:
         async with Sandbox(port=0, workdir=Path(tmp) / "sandbox", demo=True) as sandbox:
             kubeconfig = sandbox.write_kubeconfig(Path(tmp) / "kubeconfig")
             options = LaunchOptions(kubeconfig=str(kubeconfig), all_namespaces=True)
-            app = KdebugApp(options)
+            app: Any = KdebugApp(options)
 
             def save(name: str) -> None:
                 path = out / f"{name}.svg"

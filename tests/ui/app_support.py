@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from kdebug_tui.config import Settings
 from kdebug_tui.ui.app import KdebugApp
 from kdebug_tui.ui.launch import LaunchOptions
+from kdebug_tui.ui.screens.pods import PodsScreen
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "real-cluster"
 SIZE = (140, 40)
@@ -38,13 +39,24 @@ async def wait_for(
     raise AssertionError(f"timed out after {within}s waiting for {what}")
 
 
+def pods_screen(app: KdebugApp) -> PodsScreen:
+    screen = app.screen
+    assert isinstance(screen, PodsScreen), f"expected the pods screen, got {screen!r}"
+    return screen
+
+
 def pod_names(app: KdebugApp) -> list[str]:
-    table = app.screen.table  # type: ignore[attr-defined]
+    table = pods_screen(app).table
     return [table.row_of(uid).name for uid in table.uids()]
 
 
+def status_of(app: KdebugApp, name: str) -> str | None:
+    row = row_by_name(app, name)
+    return None if row is None else str(row.status)
+
+
 def row_by_name(app: KdebugApp, name: str) -> Any:
-    table = app.screen.table  # type: ignore[attr-defined]
+    table = pods_screen(app).table
     for uid in table.uids():
         row = table.row_of(uid)
         if row.name == name:

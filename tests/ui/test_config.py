@@ -90,5 +90,5 @@ def test_keymap_override_reaches_the_app_bindings(tmp_path: Path) -> None:
     """The keymap uses Textual binding ids; the app applies it on mount."""
     from kdebug_tui.ui.screens.pods import PodsScreen
 
-    ids = {b.id for b in PodsScreen.BINDINGS if hasattr(b, "id")}
+    ids = {getattr(b, "id", None) for b in PodsScreen.BINDINGS}
     assert {"pods.debug", "pods.filter", "pods.delete", "pods.logs"} <= ids

@@ -10,7 +10,16 @@ from textual.message import Message
 
 from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged
 from kdebug_tui.ui.screens.pods import PodsScreen
-from tests.ui.app_support import SIZE, make_app, pod_names, row_by_name, simple_pod, wait_for
+from tests.ui.app_support import (
+    SIZE,
+    make_app,
+    pod_names,
+    pods_screen,
+    row_by_name,
+    simple_pod,
+    status_of,
+    wait_for,
+)
 
 DEMO_DEFAULT = {
     "web-distroless",
@@ -29,7 +38,7 @@ async def test_lists_demo_pods_with_kubectl_statuses(sandbox: Any, kubeconfig: P
         await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
         assert isinstance(app.screen, PodsScreen)
         # Only the context's namespace ("default"): no NAMESPACE column, no shop pods.
-        assert not app.screen.table.show_namespace
+        assert not pods_screen(app).table.show_namespace
         assert "redis-0" not in pod_names(app)
         await wait_for(
             pilot, lambda: row_by_name(app, "completed").status == "Completed", "Completed"
@@ -42,8 +51,8 @@ async def test_lists_demo_pods_with_kubectl_statuses(sandbox: Any, kubeconfig: P
         assert row_by_name(app, "multi").ready == "2/2"
         assert row_by_name(app, "web-distroless").status == "Running"
         await wait_for(pilot, lambda: app.services.watch_state == "live", "watch live")
-        status = app.screen.query_one("#status").render_state  # the bar exists and renders
-        assert status is not None
+        status = str(app.screen.query_one("#status").render())
+        assert "live" in status and "pods" in status
     assert any(isinstance(m, PodsChanged) for m in seen)
     assert any(isinstance(m, ClusterChanged) and m.context == "sandbox-admin" for m in seen)
 
@@ -67,7 +76,7 @@ async def test_live_create_and_delete(sandbox: Any, kubeconfig: Path) -> None:
     app = make_app(kubeconfig)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
-        table = app.screen.table
+        table = pods_screen(app).table
         # Keep the cursor on "multi" while rows come and go around it.
         multi_uid = row_by_name(app, "multi").uid
         assert table.select_uid(multi_uid)
@@ -92,7 +101,7 @@ async def test_filter_substring_regex_and_escape(sandbox: Any, kubeconfig: Path)
         await pilot.press("slash", *"crash")
         assert pod_names(app) == ["crashloop"]
         await pilot.press("enter")  # keeps the filter, back to the table
-        assert app.screen.focused is app.screen.table
+        assert app.screen.focused is pods_screen(app).table
         assert pod_names(app) == ["crashloop"]
         await pilot.press("slash", *["backspace"] * 5, *"^(multi|comp)")
         assert sorted(pod_names(app)) == ["completed", "multi"]
@@ -104,7 +113,7 @@ async def test_sort_cycles_and_keeps_cursor(sandbox: Any, kubeconfig: Path) -> N
     app = make_app(kubeconfig)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
-        table = app.screen.table
+        table = pods_screen(app).table
         assert pod_names(app) == sorted(pod_names(app))
         uid = row_by_name(app, "with-init").uid
         table.select_uid(uid)
@@ -132,7 +141,7 @@ async def test_namespace_switch_and_all_namespaces(sandbox: Any, kubeconfig: Pat
         assert app.services.namespace == "shop"
         await pilot.press("A")
         await wait_for(pilot, lambda: "vault-0" in pod_names(app), "all namespaces")
-        assert app.screen.table.show_namespace
+        assert pods_screen(app).table.show_namespace
         assert set(pod_names(app)) >= DEMO_DEFAULT
 
 
@@ -162,7 +171,7 @@ async def test_forbidden_delete_is_notified_not_crashing(sandbox: Any, kubeconfi
     app = make_app(kubeconfig, context="sandbox-viewer")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
-        app.screen.table.select_uid(row_by_name(app, "multi").uid)
+        pods_screen(app).table.select_uid(row_by_name(app, "multi").uid)
         await pilot.press("delete")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", "confirm")
         await pilot.press("y")
@@ -204,10 +213,10 @@ async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: 
         await app.services.session.request_json("POST", "/api/v1/namespaces/default/pods", body=pod)
         await wait_for(
             pilot,
-            lambda: (row_by_name(app, "tty-shell") or simple_pod).status == "Running",
+            lambda: status_of(app, "tty-shell") == "Running",
             "tty-shell to run",
         )
-        app.screen.table.select_uid(row_by_name(app, "tty-shell").uid)
+        pods_screen(app).table.select_uid(row_by_name(app, "tty-shell").uid)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen), "sessions")
         screen: Any = app.screen
@@ -220,7 +229,8 @@ async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: 
 
         await pilot.press("N")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "nodes")
-        assert app.screen.items == ["sandbox-node-1", "sandbox-node-2"]
+        picker: Any = app.screen
+        assert picker.items == ["sandbox-node-1", "sandbox-node-2"]
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
         form: Any = app.screen

@@ -8,7 +8,15 @@ from typing import Any
 from kdebug_tui.ui.screens.describe import DescribeScreen, describe_pod
 from kdebug_tui.ui.screens.logs import LogsScreen
 from kdebug_tui.ui.screens.yaml_view import YamlScreen, pod_yaml
-from tests.ui.app_support import SIZE, fixture_pod, make_app, pod_names, row_by_name, wait_for
+from tests.ui.app_support import (
+    SIZE,
+    fixture_pod,
+    make_app,
+    pod_names,
+    pods_screen,
+    row_by_name,
+    wait_for,
+)
 
 
 def test_pod_yaml_hides_managed_fields_by_default() -> None:
@@ -48,7 +56,7 @@ async def test_yaml_describe_logs_from_the_pods_screen(sandbox: Any, kubeconfig:
     app = make_app(kubeconfig)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "multi" in pod_names(app), "the demo pods")
-        app.screen.table.select_uid(row_by_name(app, "multi").uid)
+        pods_screen(app).table.select_uid(row_by_name(app, "multi").uid)
 
         await pilot.press("y")
         assert isinstance(app.screen, YamlScreen)
@@ -68,7 +76,7 @@ async def test_yaml_describe_logs_from_the_pods_screen(sandbox: Any, kubeconfig:
 
         # Logs of the second container: select it in the container list first.
         await pilot.press("enter")  # focus the containers
-        assert app.screen.focused is app.screen.containers
+        assert app.screen.focused is pods_screen(app).containers
         await pilot.press("down", "l")
         assert isinstance(app.screen, LogsScreen)
         logs = app.screen
@@ -90,7 +98,7 @@ async def test_logs_of_a_finished_container_end_with_a_reason(
         await wait_for(
             pilot, lambda: row_by_name(app, "completed").status == "Completed", "completion"
         )
-        app.screen.table.select_uid(row_by_name(app, "completed").uid)
+        pods_screen(app).table.select_uid(row_by_name(app, "completed").uid)
         await pilot.press("l")
         logs = app.screen
         assert isinstance(logs, LogsScreen) and logs.container == "job"
