@@ -37,6 +37,7 @@ class RuntimeCapabilities:
 
 _capabilities: RuntimeCapabilities | None = None
 _uts = False  # containers get the pod's name as hostname (own UTS namespace)
+_rootless = False  # not root: namespaces live in a user namespace mapping us to root
 
 
 def uts_namespaces() -> bool:
@@ -44,40 +45,52 @@ def uts_namespaces() -> bool:
 
 
 def probe_capabilities(host_root: str = "/host") -> RuntimeCapabilities:
-    """Try the namespace tools once per process; every failure leaves a reason."""
-    global _capabilities
+    """Try the namespace tools once per process; every failure leaves a reason.
+
+    As root: PID + mount + UTS namespaces and the /host bind mount. Not root: PID + mount +
+    UTS namespaces inside a user namespace ("rootless", where the kernel allows it); /host
+    cannot be created then."""
+    global _capabilities, _uts, _rootless
     if _capabilities is not None:
         return _capabilities
     reasons: list[str] = []
-    pid_ok = False
-    mount_ok = False
-    if os.geteuid() != 0:
-        reasons.append("not running as root: PID namespaces and /host mounts need root")
-    elif not (shutil.which("unshare") and shutil.which("nsenter")):
+    pid_ok = mount_ok = False
+    root = os.geteuid() == 0
+    user = [] if root else ["--user", "--map-root-user"]
+    if not (shutil.which("unshare") and shutil.which("nsenter")):
         reasons.append("unshare/nsenter (util-linux) not found")
     else:
         pid_ok = _probe(
-            ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true"],
-            "unshare --pid --mount-proc",
+            ["unshare", *user, "--pid", "--fork", "--kill-child", "--mount-proc", "true"],
+            f"unshare {' '.join(user)} --pid --mount-proc".replace("  ", " "),
             reasons,
         )
-        global _uts
-        _uts = bool(shutil.which("hostname")) and _probe(
-            ["unshare", "--uts", "--", "hostname", "kdebug-probe"], "unshare --uts", reasons
-        )
-        with contextlib.suppress(OSError):
-            os.makedirs(host_root, exist_ok=True)
-        if not os.path.isdir(host_root):
-            reasons.append(f"cannot create {host_root} on this machine")
-        elif shutil.which("mount"):
-            mount_ok = _probe(
-                ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                 _SETUP_SCRIPT, "setup", "-", host_root, "true"],
-                "bind mount of / in a private mount namespace",
+        _rootless = pid_ok and not root
+        _uts = (
+            pid_ok
+            and bool(shutil.which("hostname"))
+            and _probe(
+                ["unshare", *user, "--uts", "--", "hostname", "kdebug-probe"],
+                "unshare --uts",
                 reasons,
-            )  # fmt: skip
+            )
+        )
+        if not root:
+            reasons.append(f"not running as root: no {host_root} bind mount")
         else:
-            reasons.append("mount not found")
+            with contextlib.suppress(OSError):
+                os.makedirs(host_root, exist_ok=True)
+            if not os.path.isdir(host_root):
+                reasons.append(f"cannot create {host_root} on this machine")
+            elif shutil.which("mount"):
+                mount_ok = _probe(
+                    ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                     _SETUP_SCRIPT, "setup", "-", host_root, "true"],
+                    "bind mount of / in a private mount namespace",
+                    reasons,
+                )  # fmt: skip
+            else:
+                reasons.append("mount not found")
     _capabilities = RuntimeCapabilities(pid_ok, mount_ok, "; ".join(reasons))
     return _capabilities
 
@@ -131,12 +144,14 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
     if hostname or root:
         argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
     if spec.join_namespaces_of is not None:
-        argv = ["nsenter", "--target", str(spec.join_namespaces_of), "--pid", "--mount",
-                "--uts", "--", *argv]  # fmt: skip
+        user = ["--user", "--preserve-credentials"] if _rootless else []
+        argv = ["nsenter", "--target", str(spec.join_namespaces_of), *user, "--pid",
+                "--mount", "--uts", "--", *argv]  # fmt: skip
         forked = True
     elif spec.new_pid_namespace:
+        user = ["--user", "--map-root-user"] if _rootless else []
         uts = ["--uts"] if hostname else []
-        argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
+        argv = ["unshare", *user, "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
                 "--propagation", "private", "--", *argv]  # fmt: skip
         forked = True
     elif root:

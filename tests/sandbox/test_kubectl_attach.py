@@ -105,8 +105,8 @@ async def test_kubectl_debug_it_with_target_reaches_a_live_shell(
     term = run_tty("debug", "web-distroless", "-it", "--image=busybox:1.36", "--target=app",
                    "-c", "dbg1")  # fmt: skip
     await term.expect(b"If you don't see a command prompt")
-    await term.type("ps -eo pid,args | grep -c '[w]eb[.]py'; echo $((6*7))-done\r")
-    await term.expect(b"\r\n1\r\n42-done")
+    await term.type("echo count=$(ps -eo pid,args | grep -c '[w]eb[.]py') $((6*7))-done\r")
+    await term.expect(b"count=1 42-done")
     await term.type("exit\r")
     assert await term.exit_code() == 0
     pod = sandbox.cluster.get_pod("default", "web-distroless")
@@ -173,8 +173,10 @@ async def test_kubectl_debug_copy_to_with_shared_processes(run_tty: Any, sandbox
     term = run_tty("debug", "web-distroless", "-it", "--copy-to=web-copy", "--image=busybox:1.36",
                    "--share-processes", "-c", "dbg", "--", "sh")  # fmt: skip
     await term.expect(b"If you don't see a command prompt")
-    await term.type("ps -eo args | grep -c -e '[w]eb[.]py' -e '[p]ause[.]py'; hostname\r")
-    await term.expect(b"\r\n2\r\nweb-copy\r\n")
+    await term.type(
+        "echo n=$(ps -eo args | grep -c -e '[w]eb[.]py' -e '[p]ause[.]py') $(hostname)\r"
+    )
+    await term.expect(b"n=2 web-copy")
     await term.type("exit\r")
     assert await term.exit_code() == 0
 

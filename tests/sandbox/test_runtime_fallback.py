@@ -39,7 +39,8 @@ async def test_containers_run_without_namespaces(bare: ContainerRuntime) -> None
     await bare.wait_for("uid-1", "app", is_running)
     pid = bare.pid_of("uid-1", "app")
     assert pid is not None
-    assert _read(f"/proc/{pid}/cmdline") == b"/usr/bin/sleep\x0060\x00"
+    cmdline = _read(f"/proc/{pid}/cmdline")
+    assert cmdline == b"/usr/bin/sleep\x0060\x00", (cmdline, _read(f"/proc/{pid}/status")[:200])
     assert os.readlink(f"/proc/{pid}/ns/pid") == os.readlink("/proc/self/ns/pid")
     await bare.start(launch("dbg", kind="ephemeral", target_container="app",
                             command=["ps", "-p", str(pid), "-o", "args="]))  # fmt: skip

@@ -79,9 +79,8 @@ async def test_interactive_debug_shell_with_target(runtime: ContainerRuntime) ->
     )
     await runtime.wait_for("uid-1", "dbg", is_running)
     shell = await runtime.attach("uid-1", "dbg")
-    await shell.write(b"ps -eo pid,args | grep -c 'sleep 4242[.]5'\n")
-    out = await read_until(shell, b"\r\n1\r\n")
-    assert b"\r\n1\r\n" in out
+    await shell.write(b"echo count=$(ps -eo pid,args | grep -c 'sleep 4242[.]5')\n")
+    await read_until(shell, b"count=1")
     await shell.write(b"exit 0\n")
     state = await runtime.wait_for("uid-1", "dbg", is_terminated)
     assert state.state["terminated"]["exitCode"] == 0  # a clean exit, not a tty error
