@@ -124,3 +124,9 @@ async def test_unreadable_kubeconfig_leaves_with_code_1(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.return_code == 1, "the app to give up")
     assert app.startup_error and "Traceback" not in app.startup_error
+
+
+def test_help_exits_0_without_starting_the_ui(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--demo" in out and "--readonly" in out and "--all-namespaces" in out

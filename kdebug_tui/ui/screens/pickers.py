@@ -44,6 +44,7 @@ class PickerScreen(ModalScreen[str | None]):
         current: str | None = None,
         details: dict[str, str] | None = None,
         help_text: str = "type to filter · enter: choose · esc: cancel",
+        allow_custom: bool = False,
     ) -> None:
         super().__init__()
         self.picker_title = title
@@ -51,11 +52,12 @@ class PickerScreen(ModalScreen[str | None]):
         self.current = current
         self.details = details or {}
         self.help_text = help_text
+        self.allow_custom = allow_custom  # enter with no match returns the typed text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Text(self.picker_title, style="bold"), id="picker-title")
-            yield Static(self.help_text, id="picker-help")
+            yield Static(Text(clean(self.help_text, 300)), id="picker-help")
             yield Input(placeholder="filter", id="picker-filter")
             yield OptionList(id="picker-options")
 
@@ -85,10 +87,12 @@ class PickerScreen(ModalScreen[str | None]):
         self._fill(event.value)
 
     @on(Input.Submitted, "#picker-filter")
-    def _submit(self) -> None:
+    def _submit(self, event: Input.Submitted) -> None:
         options = self.query_one("#picker-options", OptionList)
         if options.highlighted is not None and options.option_count:
             self.dismiss(options.get_option_at_index(options.highlighted).id)
+        elif self.allow_custom and event.value.strip():
+            self.dismiss(event.value.strip())
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -197,11 +197,23 @@ class PodActions:
         if services.session is None:
             self.app.notify("Not connected yet.", severity="warning")
             return
-        names = await services.list_namespaces()
         all_label = "(all namespaces)"
+        help_text = "type to filter, or a namespace name · enter: choose · esc: cancel"
+        try:
+            names = await services.list_namespaces()
+        except Exception as exc:  # e.g. no RBAC to list namespaces: let the user type one
+            from kdebug_tui.ui.app import describe_error
+
+            title, message, _ = describe_error(exc)
+            names = []
+            help_text = f"cannot list namespaces ({title}: {message}); type a namespace name"
         choice = await self.app.push_screen_wait(
             PickerScreen(
-                "Switch namespace", [all_label, *names], current=services.namespace or all_label
+                "Switch namespace",
+                [all_label, *names],
+                current=services.namespace or all_label,
+                help_text=help_text,
+                allow_custom=True,
             )
         )
         if choice is None:
