@@ -176,6 +176,13 @@ async def probe_target_identity(
         "terminationMessagePolicy": "File",
     }
     pod = await session.request_json("GET", _pod_path(namespace, pod_name), resource="pods")
+    state = (container_status(pod, target) or {}).get("state") or {}
+    if "running" not in state:
+        raise KubeError(
+            "Target not running",
+            f"container {target} is not running, so there is no process to read the uid from",
+            reason="TargetNotRunning",
+        )
     probe["command"] = proc_table_argv(container_id(pod, target))
     await session.request_json(
         "PATCH",
@@ -192,6 +199,14 @@ async def probe_target_identity(
             session, namespace, pod_name, name, timeout=max(1.0, deadline - loop.time())
         )
         if outcome.state == "terminated":
+            if outcome.exit_code != 0:
+                raise KubeError(
+                    "Probe failed",
+                    f"the probe container {name} ended with exit code {outcome.exit_code} "
+                    f"({outcome.reason}): {outcome.message}",
+                    reason="ProbeFailed",
+                    hint="the probe needs sh, cat, stat and grep in its image (busybox works)",
+                )
             break
         if loop.time() >= deadline:
             raise KubeError("Probe did not finish", f"{name} still runs after {timeout:.0f} s")

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -150,3 +151,19 @@ async def test_upload_over_v4_without_half_close(
     digest = await distroless_files.upload(payload, f"{tree}/v4.bin")
     assert (tree / "v4.bin").read_bytes() == payload.read_bytes()
     assert digest == hashlib.sha256(payload.read_bytes()).hexdigest()
+
+
+async def test_a_dropped_download_loses_nothing(
+    distroless_files: TargetFiles, tree: Path, tmp_path: Path, shared_sandbox: Any
+) -> None:
+    local = tmp_path / "dropped.bin"
+    local.write_bytes(b"previous content")
+    shared_sandbox.faults.drop_attach_after(50_000, times=2)  # the stat, then the cat
+    try:
+        with pytest.raises(KubeError, match="download") as info:
+            await distroless_files.download(f"{tree}/data.bin", local)
+    finally:
+        shared_sandbox.faults.clear()
+    assert "closed without an exit status" in str(info.value), info.value
+    assert local.read_bytes() == b"previous content"  # the old file is untouched
+    assert not (tmp_path / "dropped.bin.part").exists()

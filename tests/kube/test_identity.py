@@ -8,6 +8,7 @@ import pytest
 
 from kdebug_tui.kube.attach import run_command
 from kdebug_tui.kube.debug import DebugRequest
+from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.identity import (
     PROBE_PREFIX,
     TargetIdentity,
@@ -116,3 +117,14 @@ async def test_preflight_explains_the_triage_options(shared_kube: KubeSession) -
         f.code for f in await preflight(shared_kube, replace(request, target_identity=known), pod)
     }
     assert "identity-unknown" not in again
+
+
+async def test_probe_failures_are_explained(shared_kube: KubeSession) -> None:
+    await make_pod(shared_kube, "id-probe-fail", {"command": AS_1234})
+    with pytest.raises(KubeError, match="exit code 128") as info:
+        await probe_target_identity(
+            shared_kube, "default", "id-probe-fail", "app", "kdebug.local/distroless-web:1.0"
+        )
+    assert info.value.reason == "ProbeFailed" and "busybox" in (info.value.hint or "")
+    with pytest.raises(KubeError, match="is not running"):
+        await probe_target_identity(shared_kube, "default", "completed", "job", "busybox")
