@@ -154,3 +154,20 @@ async def test_keymap_from_settings_rebinds_keys() -> None:
         assert not isinstance(app.screen, TriageScreen)  # t no longer opens it
         await pilot.press("f6")
         assert isinstance(app.screen, TriageScreen)
+
+
+def test_first_screen_does_not_import_the_kubernetes_client() -> None:
+    """The pods screen paints before kubernetes_asyncio (~0.8 s) is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import kdebug_tui.ui.app, kdebug_tui.ui.launch, kdebug_tui.ui.screens.pods\n"
+        "heavy = [m for m in ('kubernetes_asyncio', 'aiohttp') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == ""
