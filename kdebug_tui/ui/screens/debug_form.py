@@ -397,6 +397,8 @@ class _Note:
 def _warm_up() -> None:
     """Import what submit needs while the user fills in the form, not after Submit."""
     import kdebug_tui.kube.attach
+    import kdebug_tui.kube.inject
+    import kdebug_tui.term.emulator
     import kdebug_tui.ui.session_actions  # noqa: F401
 
 
