@@ -47,7 +47,7 @@ class Cluster:
             self.session, self.namespace, name, "app", timeout=START_TIMEOUT
         )
         assert outcome.state == "running", outcome
-        return await self.session.request_json(  # type: ignore[no-any-return]
+        return await self.session.request_json(
             "GET", f"/api/v1/namespaces/{self.namespace}/pods/{name}"
         )
 
