@@ -129,8 +129,8 @@ async def stop_debugger(
     spec, kind = container_spec(obj, container)
     if spec is None:
         raise KubeError("No such container", f"{container} is not in pod {pod}", reason="NotFound")
-    if _terminated(obj, container) is not None:
-        return _outcome(_terminated(obj, container) or {})
+    if (ended := _terminated(obj, container)) is not None:
+        return _outcome(ended, "had already ended")
     stop_file = stop_file_of(spec)
     if stop_file is None:
         raise KubeError(
@@ -157,7 +157,7 @@ async def stop_debugger(
         await asyncio.sleep(poll)
         obj = await session.request_json("GET", _pod_path(namespace, pod), resource="pods")
         if (term := _terminated(obj, container)) is not None:
-            return _outcome(term)
+            return _outcome(term, STOP_MESSAGE)
     raise KubeError(
         "Stop timed out",
         f"{container} was told to stop but still runs after {timeout:.0f} s",
@@ -171,11 +171,10 @@ def _terminated(pod: dict[str, Any], container: str) -> dict[str, Any] | None:
     return term if isinstance(term, dict) else None
 
 
-def _outcome(term: dict[str, Any]) -> ContainerOutcome:
+def _outcome(term: dict[str, Any], what: str) -> ContainerOutcome:
     code = term.get("exitCode")
     reason = term.get("reason") or "Terminated"
-    message = term.get("message") or STOP_MESSAGE
-    return ContainerOutcome("terminated", code, reason, f"{message} (exit code {code}, {reason})")
+    return ContainerOutcome("terminated", code, reason, f"{what} (exit code {code}, {reason})")
 
 
 def stoppable(pod: dict[str, Any], container: str) -> bool:

@@ -112,6 +112,7 @@ async def test_stop_ends_an_interactive_wrapped_shell(shared_kube: KubeSession) 
     assert not stoppable(await get_pod(shared_kube, "default", "stop-me"), built.container_name)
     again = await stop_debugger(shared_kube, "default", "stop-me", built.container_name)
     assert again.state == "terminated"  # stopping a stopped debugger is harmless
+    assert "already ended" in again.message and "stopped by kdebug-tui" in outcome.message
 
 
 async def test_exit_still_ends_a_wrapped_container_normally(shared_kube: KubeSession) -> None:
