@@ -41,6 +41,29 @@ WIDTHS = {"image": 36, "security": 30, "state": 30, "pod": 32, "name": 28, "name
 STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Terminated": "dim", "Pending": "yellow"}
 
 
+def _state_message(pod: dict[str, Any] | None, name: str) -> str:
+    """The kubelet's reason and message for an ephemeral container (e.g. ErrImagePull)."""
+    for status in ((pod or {}).get("status") or {}).get("ephemeralContainerStatuses") or []:
+        if status.get("name") != name:
+            continue
+        for detail in (status.get("state") or {}).values():
+            reason, message = detail.get("reason", ""), detail.get("message", "")
+            if message:
+                return clean(f"{reason}: {message}" if reason else message, 300)
+    return ""
+
+
+def _target_state(pod: dict[str, Any] | None, target: str) -> str:
+    """How the target container is doing (its restarts matter when triaging a crash)."""
+    if not target:
+        return ""
+    for status in ((pod or {}).get("status") or {}).get("containerStatuses") or []:
+        if status.get("name") == target:
+            state = next(iter(status.get("state") or {"unknown": {}}))
+            return f"{state}, {status.get('restartCount', 0)} restarts"
+    return ""
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -59,6 +82,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         Binding("y", "yaml", "Pod YAML", id="triage.yaml"),
         Binding("D", "describe", "Describe pod", id="triage.describe"),
         Binding("o", "only_running", "Running only", id="triage.running"),
+        Binding("d", "debug", "Debug pod", tooltip="Debug this pod again", id="triage.debug"),
     ]
 
     DEFAULT_CSS = """
@@ -103,7 +127,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         return self.query_one("#triage-table", DataTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "attach" and self.app.services.readonly)
+        return not (action in ("attach", "debug") and self.app.services.readonly)
 
     def on_pods_changed(self, _: PodsChanged) -> None:
         """Coalesced to the app's refresh rate: a burst of events is one refresh."""
@@ -292,10 +316,17 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             + ")"
         )
         text = Text()
-        text.append(f"{row.namespace}/{row.pod} · {row.name}\n", style="bold")
+        text.append(f"{clean(row.namespace)}/{clean(row.pod)} · {clean(row.name)}", style="bold")
+        target = _target_state(pod, row.target)
+        if target:
+            text.append(f"   target {clean(row.target)}: {target}", style="dim")
+        text.append("\n")
         text.append(f"command: {clean(command, 200)}   io: {io}\n")
         text.append(f"security: {clean(row.security or 'default', 200)}   profile: {row.profile}\n")
-        text.append(how, style="cyan")
+        why = _state_message(pod, row.name)
+        if why:
+            text.append(f"{why}\n", style="yellow")
+        text.append(how + " · d: debug this pod again", style="cyan")
         detail.update(text)
 
     @on(DataTable.RowSelected)
@@ -351,6 +382,19 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         row = self.selected
         if row is not None:
             self.app.push_screen(DescribeScreen(row.namespace, row.pod))
+
+    def action_debug(self) -> None:
+        row = self.selected
+        pod = self.app.services.store.get(row.pod_uid) if row is not None else None
+        if pod is None:
+            return
+        try:
+            from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+        except ImportError:
+            self.app.notify("The debug form is not available yet.", severity="warning")
+            return
+        target = row.target or None
+        self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
 
     def action_only_running(self) -> None:
         self.only_running = not self.only_running
