@@ -1,0 +1,168 @@
+"""A short soak (bench/soak.py) in CI: inject-attach-type-exit cycles and concurrent attach
+sessions against the sandbox, asserting that nothing leaks. Assertions are on leaks and
+success, never on time; the full 500/50 run is `python -m bench.soak`.
+
+Two sandbox defects found by the soak are pinned by strict xfail tests at the end: when one
+is fixed its test passes, pytest reports XPASS as a failure, and the mark (and the entry in
+KNOWN_SANDBOX_DEFECTS) should go.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.soak import release_middleware_cache, run_soak
+from bench.soak_report import Bounds, SoakReport
+from bench.soak_work import Workload
+from kdebug_tui.kube.session import KubeSession
+from kdebug_tui.sandbox import Sandbox
+
+pytestmark = pytest.mark.timeout(120)
+
+# Checks that fail today because of the sandbox defects pinned below (not this code's).
+KNOWN_SANDBOX_DEFECTS = {"sandbox objects retained", "closed Sandbox freed"}
+
+
+@pytest.fixture(scope="module")
+def short_soak(tmp_path_factory: pytest.TempPathFactory) -> SoakReport:
+    """One short soak shared by the assertions below (about 15-25 s on two busy cores)."""
+    import asyncio
+
+    workdir = tmp_path_factory.mktemp("soak")
+    return asyncio.run(
+        run_soak(15, 10, workdir, warmup=1, cycles_per_pod=8, debuggers_per_pod=10, grace_seconds=0)
+    )
+
+
+def _check(report: SoakReport, name: str) -> None:
+    [check] = [c for c in report.checks() if c.name == name]
+    assert check.ok, f"{name}: {check.value} (bound {check.bound})\n{report.table()}"
+
+
+def test_every_cycle_and_session_succeeds(short_soak: SoakReport) -> None:
+    assert len(short_soak.cycles) == 15 and len(short_soak.concurrent) == 10
+    assert not short_soak.failures, short_soak.table()
+    _check(short_soak, "success rate")
+
+
+def test_no_task_is_left_over(short_soak: SoakReport) -> None:
+    _check(short_soak, "pending asyncio tasks")
+    _check(short_soak, "tasks after close vs start")
+
+
+def test_open_fds_return_to_the_baseline(short_soak: SoakReport) -> None:
+    _check(short_soak, "open fds")
+    _check(short_soak, "fds after close vs start")
+
+
+def test_no_process_of_a_deleted_pod_survives(short_soak: SoakReport) -> None:
+    # 15 cycles at 8 a pod, then 10 sessions in one pod: each pod checked after deletion.
+    assert len(short_soak.pod_checks) == 3, short_soak.pod_checks
+    _check(short_soak, "processes left by deleted pods")
+    _check(short_soak, "sandbox processes")
+    _check(short_soak, "processes after close")
+
+
+def test_memory_growth_is_bounded(short_soak: SoakReport) -> None:
+    _check(short_soak, "client/HTTP objects retained")
+    _check(short_soak, "memory besides API state")
+    _check(short_soak, "memory after close vs start")
+
+
+def test_every_other_check_passes(short_soak: SoakReport) -> None:
+    failed = [c.name for c in short_soak.checks() if not c.ok]
+    assert set(failed) <= KNOWN_SANDBOX_DEFECTS, short_soak.table()
+
+
+def test_the_checks_can_fail(short_soak: SoakReport) -> None:
+    """The same numbers judged by bounds no run can meet: every check must then fail
+    except those whose bound is an exact baseline that can only be met or missed."""
+    from dataclasses import replace
+
+    strict = replace(
+        short_soak,
+        bounds=Bounds(
+            min_success_rate=1.01,
+            max_fd_growth=-1,
+            max_task_growth=-1,
+            max_process_growth=-1,
+            max_client_object_growth=-1,
+            max_sandbox_object_growth=-1,
+            other_fixed_kib=-1e9,
+            other_per_unit_kib=0,
+            max_closed_growth_kib=-1e9,
+        ),
+    )
+    verdicts = {c.name: c.ok for c in strict.checks()}
+    for name in (
+        "success rate",
+        "open fds",
+        "pending asyncio tasks",
+        "sandbox processes",
+        "client/HTTP objects retained",
+        "sandbox objects retained",
+        "memory besides API state",
+        "memory after close vs start",
+    ):
+        assert verdicts[name] is False, (name, strict.table())
+
+
+# -- sandbox defects the soak found (strict xfail: they flip to failures once fixed) --------
+
+
+@pytest.fixture
+async def kube_sandbox(tmp_path: Path) -> AsyncIterator[tuple[Any, KubeSession]]:
+    async with Sandbox(port=0, workdir=tmp_path / "sandbox", demo=False) as sb:
+        session = await KubeSession.open(kubeconfig=str(sb.write_kubeconfig(tmp_path / "kc")))
+        try:
+            yield sb, session
+        finally:
+            await session.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kdebug_tui/sandbox/runtime.py ContainerRuntime.stop_pod never removes the pod's "
+    "entries from self._containers: every container ever started stays in memory "
+    "(Container, Process, Popen, LogWriter, its done task; about 11 KiB each)",
+)
+async def test_runtime_forgets_the_containers_of_a_deleted_pod(
+    kube_sandbox: tuple[Any, KubeSession],
+) -> None:
+    sb, session = kube_sandbox
+    work = Workload(sb, session)
+    name = await work.create_pod("forget")
+    uid = sb.cluster.get_pod("default", name)["metadata"]["uid"]
+    assert sb.runtime.state(uid, "app") is not None
+    check = await work.delete_pod(name)
+    assert check.leftovers == []
+    # A real runtime no longer knows a removed pod's containers (crictl ps -a).
+    assert sb.runtime.state(uid, "app") is None, "the runtime still holds the deleted pod"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a closed Sandbox stays reachable: its aiohttp route handlers close over it and "
+    "aiohttp.web_app._cached_build_middleware (lru_cache of 1024 (handler, apps) pairs) "
+    "keeps them, so every closed sandbox's cluster, watch history and runtime stay in memory",
+)
+async def test_a_closed_sandbox_is_freed(tmp_path: Path) -> None:
+    sb = Sandbox(port=0, workdir=tmp_path / "sandbox", demo=False)
+    async with sb:
+        session = await KubeSession.open(kubeconfig=str(sb.write_kubeconfig(tmp_path / "kc")))
+        try:
+            await session.request_json("GET", "/api/v1/namespaces/default/pods")
+        finally:
+            await session.close()
+    ref = weakref.ref(sb)
+    del sb
+    gc.collect()
+    alive = ref() is not None
+    release_middleware_cache(ref)  # leave nothing behind for the tests that follow
+    assert not alive, "the closed Sandbox is still reachable"
