@@ -171,6 +171,31 @@ def ctty_inside(spec: SpawnSpec) -> bool:
     return spec.tty and spec.stdin and namespaced
 
 
+_WRAPPERS = {"unshare", "nsenter", "setpriv", "setsid"}
+
+
+def past_wrappers(pid: int) -> bool:
+    """Whether `pid` has exec'd through our helpers (namespace tools, the setup script, the
+    reaper) into the container's own program, whatever that program is (a script too)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return True  # gone: nothing left to wait for
+    if not argv or not argv[0]:
+        # empty: a zombie, or a process in the middle of execve (not there yet)
+        try:
+            stat = read_text(f"/proc/{pid}/stat")
+        except OSError:
+            return True
+        return stat[stat.rfind(")") + 2 :].startswith("Z")
+    if os.path.basename(argv[0]).decode(errors="replace") in _WRAPPERS:
+        return False
+    if argv[1:3] == [b"-c", _SETUP_SCRIPT.encode()]:
+        return False
+    return argv[1:3] != [b"-S", str(_REAPER).encode()]
+
+
 def read_text(path: str) -> str:
     with open(path) as f:
         return f.read()

@@ -24,6 +24,7 @@ from kdebug_tui.sandbox.namespaces import (
     SpawnSpec,
     ctty_inside,
     kill_session,
+    past_wrappers,
     probe_capabilities,
     read_text,
     session_members,
@@ -157,13 +158,12 @@ class Process:
             return self.pid
         deadline = self._loop.time() + 2.0
         path = f"/proc/{self.pid}/task/{self.pid}/children"
-        want = _realpath(self.spec.argv[0])
         while self._loop.time() < deadline and self.returncode is None:
             with contextlib.suppress(OSError, ValueError):
                 children = read_text(path).split()
                 if children:
                     self.main_pid = int(children[0])
-                    if os.readlink(f"/proc/{self.main_pid}/exe") == want:
+                    if past_wrappers(self.main_pid):
                         return self.main_pid
             await asyncio.sleep(0.002)
         return self.main_pid or self.pid
@@ -366,7 +366,3 @@ class Process:
             with contextlib.suppress(OSError, ValueError, IndexError):
                 return int(read_text(f"/proc/{self.pid}/task/{self.pid}/children").split()[0])
         return self.pid
-
-
-def _realpath(path: str) -> str:
-    return os.path.realpath(path)
