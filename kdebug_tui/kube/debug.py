@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-import yaml
-
 from .custom_spec import CustomSpecError, merge_into_container, validate_custom_spec
 from .debug_options import apply_triage_options
+from .debug_preview import render_preview
 from .debug_validate import (
     LEGACY_WARNING,
     MODES,
@@ -431,34 +430,3 @@ def _label(pod: dict[str, Any], session_id: str) -> None:
     labels = pod["metadata"].setdefault("labels", {})
     labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE
     labels[SESSION_LABEL] = session_id
-
-
-def render_preview(built: BuiltDebug) -> str:
-    """The YAML shown before creating anything: the request line, then the exact body."""
-    lines = [f"# {built.method} {built.path}"]
-    if built.mode == "ephemeral":
-        lines.append("# (strategic merge patch: appends one entry to spec.ephemeralContainers)")
-    if built.delete_original:
-        lines.append(
-            f"# then DELETE /api/v1/namespaces/{built.namespace}/pods/{built.delete_original}"
-            " (only after the copy exists)"
-        )
-    for note in built.notes:
-        lines.append(f"# {note}")
-    text = yaml.dump(
-        built.body, Dumper=_PreviewDumper, sort_keys=False, default_flow_style=False, width=100
-    )
-    return "\n".join(lines) + "\n" + text
-
-
-class _PreviewDumper(yaml.SafeDumper):
-    """Multi-line strings (the stop wrapper's script) as literal blocks, readable as code."""
-
-
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value and all(line == line.rstrip() for line in value.split("\n")):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_PreviewDumper.add_representer(str, _str_presenter)
