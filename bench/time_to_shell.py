@@ -64,6 +64,9 @@ async def kdebug_once(kubeconfig: Path) -> float:
         form.action_submit()
 
         def prompt_shown() -> bool:
+            # The emulator's screen (what the next frame, at most 1/60 s later, paints):
+            # polling the painted lines would itself render the whole pane every 5 ms and
+            # slow down what it measures.
             screen = app.screen
             if not isinstance(screen, SessionsScreen):
                 return False
@@ -71,7 +74,7 @@ async def kdebug_once(kubeconfig: Path) -> float:
                 p.terminal is not None
                 and any(
                     PROMPT.search(line.rstrip().encode() + b" ")
-                    for line in p.terminal.screen_lines()
+                    for line in p.terminal.emulator.display
                 )
                 for p in screen.panes
             )
