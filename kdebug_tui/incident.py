@@ -85,6 +85,8 @@ def export_bundle(
     if redact and cast_lines:
         cast_lines = redactor.cast(cast_lines)
     summary = _summary(request, built, pod_before, pod_after, event_list, timestamps, outcome)
+    if cast_path is not None and not cast_lines:
+        summary += f"\nrecording: {cast_path} could not be read; not included\n"
     if redact:
         summary = redactor.text(summary)
 
@@ -158,7 +160,10 @@ def _sent(sent: Any, built: Any) -> Any:
 def _read_cast(cast_path: str | os.PathLike[str] | None) -> list[str]:
     if cast_path is None:
         return []
-    text = Path(cast_path).read_text(encoding="utf-8", errors="replace")
+    try:
+        text = Path(cast_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []  # no recording to include; the summary says so
     lines = [line for line in text.splitlines() if line.strip()]
     try:
         json.loads(lines[0]) if lines else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from kdebug_tui.redaction import MASK, Redactor
 
@@ -28,3 +29,21 @@ def test_structures_keep_references_and_mask_credentials() -> None:
     assert clean["users"][0]["user"] == {"token": MASK, "client-key-data": MASK}
     note = redactor.text("used sekrit-token-value and Authorization: Basic dXNlcjpwYXNz")
     assert "sekrit" not in note and "dXNlcjpwYXNz" not in note
+
+
+def test_export_without_a_readable_recording_still_writes_the_record(tmp_path: Path) -> None:
+    from kdebug_tui.incident import export_bundle
+
+    out = export_bundle(
+        tmp_path / "b",
+        pod_before={"metadata": {"name": "p", "namespace": "n"}},
+        cast_path=tmp_path / "missing.cast",
+        timestamps={"opened": 0.0},
+    )
+    summary = (out / "summary.txt").read_text()
+    assert "could not be read" in summary and "pod:        n/p" in summary
+    assert not (out / "session.cast").exists()
+    manifest = (out / "MANIFEST.sha256").read_text()
+    assert (
+        "summary.txt" in manifest and "1970-01-01T00:00:00" in (out / "timestamps.yaml").read_text()
+    )
