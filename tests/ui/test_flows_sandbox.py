@@ -102,6 +102,8 @@ async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path)
         )
         await wait_for_shell(pilot, pane)
         await run_in_pane(pilot, pane, "ls /host", "etc")
+        # hostPID: the node's processes, e.g. the web-distroless app on this node
+        await run_in_pane(pilot, pane, "ps aux | grep [w]eb.py", "programs/web.py")
         stored = sandbox.cluster.get_pod("default", pane.target.pod)
         assert_sent_was_stored(preview["spec"], stored["spec"])
 
