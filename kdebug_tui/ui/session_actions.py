@@ -116,6 +116,8 @@ async def after_inject(
         node=built.node_name,
     )
     pane = await screen.open_pane(target)
+    if early is not None:
+        pane.owned.append(early)  # closed with the pane, even if its flow never ran
     if not built.container_name:
         pane.mark_failed("The copy was created without a debug container: nothing to attach to.")
         return pane

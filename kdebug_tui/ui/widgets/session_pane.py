@@ -12,8 +12,9 @@ The pane never talks to the cluster: the sessions screen runs the flows and call
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -97,6 +98,9 @@ class SessionPane(Vertical, can_focus=True):
         self.progress_lines: list[str] = []
         self.last_exit: BackendExit | None = None
         self._actions: list[str] = []
+        # Work started for this pane before it existed (the wait and connect after inject):
+        # anything with an async close(), closed when the pane goes away.
+        self.owned: list[Any] = []
         self.border_title = clean(target.title, 120)
 
     def compose(self) -> ComposeResult:
@@ -215,6 +219,12 @@ class SessionPane(Vertical, can_focus=True):
         event.stop()
         if event.button.name:
             self.post_message(self.Action(self, event.button.name))
+
+    async def on_unmount(self) -> None:
+        for resource in self.owned:
+            with contextlib.suppress(Exception):
+                await resource.close()
+        self.owned.clear()
 
     def on_click(self) -> None:
         if self.terminal is None or not self.terminal.has_focus:
