@@ -36,6 +36,7 @@ from .attach import ExecSession
 from .errors import KubeError
 from .podstate import container_spec, container_status
 from .proctable import container_id, parse_proc_table, pick_target, proc_table_argv
+from .target_paths import parse_resolved, resolve_argv
 
 Progress = Callable[[int, int | None], None]
 CHUNK = 64 * 1024
@@ -196,21 +197,42 @@ class TargetFiles:
             await backend.close()
         return bytes(out), bytes(err), backend.exit or BackendExit(None, "dropped", "no status")
 
+    async def resolve(self, path: str, *, follow_last: bool = True) -> str:
+        """`path` with its symlinks resolved inside the target (see target_paths.py)."""
+        cleaned = clean_path(path)
+        if not follow_last and cleaned != "/":
+            parent = await self.resolve(posixpath.dirname(cleaned))
+            return posixpath.join(parent, posixpath.basename(cleaned))
+        out, err, ending = await self._run(resolve_argv(self.root, cleaned))
+        if ending.code != 0:
+            if ending.code == 40:
+                raise KubeError(
+                    "Too many symbolic links", f"{cleaned}: too many levels of symbolic links",
+                    reason="SymlinkLoop",
+                )  # fmt: skip
+            raise _fs_error(err, ending, cleaned, "resolve")
+        return clean_path(parse_resolved(out))
+
     async def stat(self, path: str) -> Entry:
-        remote = self.remote(path)
+        """The entry itself (a link is reported as a link); its parents are resolved."""
+        return await self._stat(await self.resolve(path, follow_last=False), path)
+
+    async def _stat(self, resolved: str, shown: str) -> Entry:
+        remote = self.remote(resolved)
         out, err, ending = await self._run(["stat", "-c", STAT_FORMAT, remote])
         if ending.code != 0:
-            raise _fs_error(err, ending, clean_path(path), "stat")
+            raise _fs_error(err, ending, clean_path(shown), "stat")
         entries = parse_listing(out.rstrip(b"\n"), posixpath.dirname(remote))
         if len(entries) != 1:
             raise KubeError(
-                "Unexpected stat output", f"stat {clean_path(path)}", reason="FileError"
+                "Unexpected stat output", f"stat {clean_path(shown)}", reason="FileError"
             )
         return entries[0]
 
     async def list_dir(self, path: str) -> list[Entry]:
-        """The entries of directory `path` in the target (links are not followed)."""
-        remote = self.remote(path)
+        """The entries of directory `path` (followed if a link; entries are not followed)."""
+        resolved = await self.resolve(path)
+        remote = self.remote(resolved)
         argv = ["find", remote + "/", "-mindepth", "1", "-maxdepth", "1",
                 "-exec", "stat", "-c", STAT_FORMAT, "{}", "+"]  # fmt: skip
         out, err, ending = await self._run(argv)
@@ -218,7 +240,7 @@ class TargetFiles:
         if ending.code != 0 and not entries:
             raise _fs_error(err, ending, clean_path(path), "list")
         if not entries:
-            info = await self.stat(path)
+            info = await self._stat(resolved, path)
             if info.kind != "dir":
                 raise KubeError(
                     "Not a directory",
@@ -238,7 +260,9 @@ class TargetFiles:
         self, remote_path: str, local_path: str | Path, on_progress: Progress | None = None
     ) -> str:
         """Copy a target file here; returns its sha256, verified against a remote sha256sum."""
-        info = await self.stat(remote_path)
+        shown = remote_path
+        remote_path = await self.resolve(remote_path)
+        info = await self._stat(remote_path, shown)
         if info.kind != "file":
             raise KubeError("Not a file", f"{clean_path(remote_path)} is a {info.kind}")
         local = Path(local_path)
@@ -290,6 +314,7 @@ class TargetFiles:
         """Copy a local file into the target; returns its sha256, verified remotely."""
         local = Path(local_path)
         size = (await asyncio.to_thread(local.stat)).st_size
+        remote_path = await self.resolve(remote_path)
         remote = self.remote(remote_path)
         backend = ExecSession(
             self.session, self.namespace, self.pod, self.debugger,

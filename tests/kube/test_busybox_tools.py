@@ -75,3 +75,46 @@ def test_wrapper_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture
+def fake_root(tmp_path: Path) -> Path:
+    """A target root whose absolute links would escape if the kernel followed them."""
+    root = tmp_path / "root"
+    (root / "run").mkdir(parents=True)
+    (root / "run" / "app.pid").write_text("7\n")
+    (root / "var").mkdir()
+    (root / "var" / "run").symlink_to("/run")
+    (root / "releases" / "7").mkdir(parents=True)
+    (root / "app").mkdir()
+    (root / "app" / "current").symlink_to("../releases/7")
+    (root / "loop-a").symlink_to("loop-b")
+    (root / "loop-b").symlink_to("loop-a")
+    (root / "odd name").symlink_to("/var/run/")
+    return root
+
+
+@pytest.mark.parametrize("tools", ["busybox", "host"])
+def test_paths_resolve_inside_the_target_root(
+    tools: str, applets: dict[str, str], fake_root: Path
+) -> None:
+    from kdebug_tui.kube.target_paths import parse_resolved, resolve_argv
+
+    env = applets if tools == "busybox" else {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+    def resolve(path: str) -> str:
+        done = subprocess.run(
+            resolve_argv(str(fake_root), path), env=env, capture_output=True, timeout=30
+        )
+        assert done.returncode == 0, done.stderr
+        return parse_resolved(done.stdout)
+
+    assert resolve("/var/run/app.pid") == "/run/app.pid"  # not this machine's /run
+    assert resolve("/app/current/x") == "/releases/7/x"
+    assert resolve("/odd name/app.pid") == "/run/app.pid"
+    assert resolve("/../../app/./current/../7") == "/releases/7"
+    assert resolve("/") == "/" and resolve("/missing/deeper") == "/missing/deeper"
+    loop = subprocess.run(
+        resolve_argv(str(fake_root), "/loop-a/x"), env=env, capture_output=True, timeout=30
+    )
+    assert loop.returncode == 40 and b"too many levels" in loop.stderr

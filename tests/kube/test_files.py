@@ -84,10 +84,20 @@ async def test_list_download_upload_in_a_distroless_target(
         b"odd\n"
     ).hexdigest()
 
+    # links are followed inside the target: relative and absolute ones
+    via_link = await files.download(f"{tree}/link", tmp_path / "via-link.bin")
+    assert via_link == digest
+    (tree / "abs").symlink_to(tree / "sub")
+    (tree / "sub" / "inner").write_text("in")
+    assert [e.name for e in await files.list_dir(f"{tree}/abs")] == ["inner"]
+    assert (await files.stat(f"{tree}/abs")).kind == "link"  # the entry itself
+
     payload = tmp_path / "upload.bin"
     payload.write_bytes(os.urandom(200_000) + b"\n\0\r")
     up = await files.upload(payload, f"{tree}/sub/uploaded.bin")
     assert (tree / "sub" / "uploaded.bin").read_bytes() == payload.read_bytes()
+    await files.upload(payload, f"{tree}/abs/through-link.bin")
+    assert (tree / "sub" / "through-link.bin").read_bytes() == payload.read_bytes()
     assert up == hashlib.sha256(payload.read_bytes()).hexdigest()
 
 
@@ -158,7 +168,8 @@ async def test_a_dropped_download_loses_nothing(
 ) -> None:
     local = tmp_path / "dropped.bin"
     local.write_bytes(b"previous content")
-    shared_sandbox.faults.drop_attach_after(50_000, times=2)  # the stat, then the cat
+    # each exec takes one: resolve and stat (small, unaffected), then the cat (dropped)
+    shared_sandbox.faults.drop_attach_after(50_000, times=3)
     try:
         with pytest.raises(KubeError, match="download") as info:
             await distroless_files.download(f"{tree}/data.bin", local)
