@@ -13,8 +13,8 @@ shell string. Only small, portable tools are used (busybox and GNU alike):
 - upload:   stdin into `sh -c 'cat > "$1"'` (v5: half-close ends it; v4: `head -c SIZE`),
             then sha256sum remotely
 
-Note that absolute symlinks inside the target resolve against the *debugger's* root when
-followed through /proc/<pid>/root; listings show links as links and do not follow them.
+Paths are first resolved inside the target (target_paths.py): the kernel would follow an
+absolute symlink under /proc/<pid>/root into the *debugger's* root.
 """
 
 from __future__ import annotations
