@@ -235,3 +235,24 @@ async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: 
         await wait_for(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
         form: Any = app.screen
         assert (form.mode, form.node) == ("node", "sandbox-node-1")
+
+
+async def test_watch_expiry_relists_without_losing_rows_or_cursor(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: set(pod_names(app)) >= DEMO_DEFAULT, "the demo pods")
+        table = pods_screen(app).table
+        uid = row_by_name(app, "multi").uid
+        table.select_uid(uid)
+        epoch = app.services.epoch
+        sandbox.faults.expire_watches()  # 410 Gone: the watch must re-list
+        await app.services.session.request_json(
+            "POST", "/api/v1/namespaces/default/pods", body=simple_pod("after-expiry")
+        )
+        await wait_for(pilot, lambda: "after-expiry" in pod_names(app), "the re-listed pod")
+        assert set(pod_names(app)) >= DEMO_DEFAULT
+        assert table.selected_uid == uid
+        assert app.services.epoch == epoch  # same store, no reset
+        await wait_for(pilot, lambda: app.services.watch_state == "live", "live again")
