@@ -128,3 +128,35 @@ async def test_two_split_shells_keep_their_own_output(sandbox: Any, kubeconfig: 
         assert "right-42" not in first.screen_text()
         assert "left-21" not in second.screen_text()
         assert len(sessions(app).panes) == 2
+
+
+async def test_from_the_pod_list_d_then_submit_gives_a_shell(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    """The whole path a user takes: select the pod in the list, `d`, submit (ctrl+s)."""
+    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+
+    async with running_app(kubeconfig) as (app, pilot):
+        pods_screen = app.screen
+
+        def selected() -> str:
+            pod = pods_screen.selected_pod()  # type: ignore[attr-defined]
+            return str(((pod or {}).get("metadata") or {}).get("name", ""))
+
+        await wait_until(pilot, lambda: selected() != "", "the pod list")
+        for _ in range(20):
+            if selected() == "web-distroless":
+                break
+            await pilot.press("down")
+        assert selected() == "web-distroless"
+        await pilot.press("d")
+        form = await wait_until(
+            pilot, lambda: app.screen if isinstance(app.screen, DebugFormScreen) else None, "form"
+        )
+        await settle(pilot, form)
+        await pilot.press("ctrl+s")
+        pane = await submitted_pane(app, pilot)
+        await wait_for_shell(pilot, pane)
+        assert pane.terminal is not None and pane.terminal.has_focus, "ready to type"
+        await pilot.press(*"echo ok-$((3*4))", "enter")
+        await wait_until(pilot, lambda: "ok-12" in pane.screen_text(), "typed command output")
