@@ -106,3 +106,39 @@ async def test_logs_of_a_finished_container_end_with_a_reason(
         await pilot.press("p")  # previous: there is none; an error line, not a crash
         await wait_for(pilot, lambda: logs.ended is not None and logs.previous, "previous")
         assert isinstance(app.screen, LogsScreen)
+
+
+async def test_logs_show_hostile_output_as_inert_text(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "multi" in pod_names(app), "the demo pods")
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "hostile", "namespace": "default"},
+            "spec": {
+                "restartPolicy": "Never",
+                "containers": [
+                    {
+                        "name": "out",
+                        "image": "busybox:1.36",
+                        "command": [
+                            "sh",
+                            "-c",
+                            r"printf 'caf\303\251 \033[2J[bold]x[/bold]\a\n'; printf 'no newline'",
+                        ],
+                    }
+                ],
+            },
+        }
+        await app.services.session.request_json("POST", "/api/v1/namespaces/default/pods", body=pod)
+        await wait_for(pilot, lambda: "hostile" in pod_names(app), "the pod")
+        pods_screen(app).table.select_uid(row_by_name(app, "hostile").uid)
+        await wait_for(
+            pilot, lambda: row_by_name(app, "hostile").status == "Completed", "it to finish"
+        )
+        await pilot.press("l")
+        logs = app.screen
+        assert isinstance(logs, LogsScreen)
+        await wait_for(pilot, lambda: logs.ended is not None, "the end of the stream")
+        assert list(logs.lines) == ["café [2J[bold]x[/bold]", "no newline"]
