@@ -55,17 +55,23 @@ class LogWriter:
         self.closed = False
 
     def write(self, stream: str, data: bytes) -> None:
+        """Append a chunk of output. One timestamp per chunk and one join for all its
+        lines: a flood of short lines must not cost a clock read and a format per line."""
         if self.closed or not data:
             return
-        buf = self._partial[stream] + data
-        lines = buf.split(b"\n")
-        self._partial[stream] = lines.pop()
+        lines = (self._partial[stream] + data).split(b"\n")
+        pending = lines.pop()
+        head = f"{rfc3339nano()} {stream} ".encode()
         out: list[bytes] = []
-        for line in lines:
-            out.extend(self._entries(stream, line, final=True))
-        pending = self._partial[stream]
+        if lines:
+            if max(map(len, lines)) < MAX_LINE:
+                full = head + b"F "
+                out.append(full + (b"\n" + full).join(lines) + b"\n")
+            else:
+                for line in lines:
+                    out.extend(self._entries(head, line, final=True))
         while len(pending) >= MAX_LINE:
-            out.extend(self._entries(stream, pending[:MAX_LINE], final=False))
+            out.extend(self._entries(head, pending[:MAX_LINE], final=False))
             pending = pending[MAX_LINE:]
         self._partial[stream] = pending
         if out:
@@ -74,9 +80,8 @@ class LogWriter:
             self._wake()
 
     @staticmethod
-    def _entries(stream: str, line: bytes, *, final: bool) -> list[bytes]:
+    def _entries(head: bytes, line: bytes, *, final: bool) -> list[bytes]:
         tag = b"F" if final else b"P"
-        head = f"{rfc3339nano()} {stream} ".encode()
         chunks = [line[i : i + MAX_LINE] for i in range(0, len(line), MAX_LINE)] or [b""]
         return [
             head + (tag if i == len(chunks) - 1 else b"P") + b" " + chunk + b"\n"
@@ -89,7 +94,8 @@ class LogWriter:
             return
         for stream, pending in self._partial.items():
             if pending:
-                self._file.write(b"".join(self._entries(stream, pending, final=True)))
+                head = f"{rfc3339nano()} {stream} ".encode()
+                self._file.write(b"".join(self._entries(head, pending, final=True)))
         self._partial = {"stdout": b"", "stderr": b""}
         self._file.close()
         self.closed = True
@@ -108,35 +114,64 @@ class LogWriter:
             event.clear()
 
 
-def _parse_entry(raw: bytes) -> tuple[str, str, bool, bytes] | None:
-    parts = raw.rstrip(b"\n").split(b" ", 3)
+def _parse_entry(raw: bytes) -> tuple[bytes, bytes, bool, bytes] | None:
+    parts = raw.split(b" ", 3)
     if len(parts) < 3:
         return None
-    content = parts[3] if len(parts) == 4 else b""
-    return parts[0].decode(), parts[1].decode(), parts[2] == b"F", content
+    return parts[0], parts[1], parts[2] == b"F", parts[3] if len(parts) == 4 else b""
 
 
-def render_entries(
-    raw: bytes, *, timestamps: bool = False, since: float | None = None
-) -> list[bytes]:
-    """CRI lines -> the bytes the API server returns, one item per complete log line."""
-    lines: list[bytes] = []
-    pending: dict[str, tuple[str, bytes]] = {}
-    for entry in raw.splitlines(keepends=True):
-        parsed = _parse_entry(entry)
+def render(raw: bytes, *, timestamps: bool = False, since: float | None = None) -> bytes:
+    """CRI entries (ending at an entry boundary) -> the bytes the API server returns:
+    the content, the timestamp in front if asked, long lines' pieces joined again."""
+    out: list[bytes] = []
+    pending: dict[bytes, tuple[bytes, bytes]] = {}
+    seen: dict[bytes, float] = {}  # entries of one chunk share a timestamp: parse it once
+    for entry in raw.split(b"\n"):
+        parsed = _parse_entry(entry) if entry else None
         if parsed is None:
             continue
         ts, stream, final, content = parsed
-        first_ts, acc = pending.pop(stream, (ts, b""))
-        acc += content
+        if stream in pending:
+            ts, head = pending.pop(stream)
+            content = head + content
         if not final:
-            pending[stream] = (first_ts, acc)
+            pending[stream] = (ts, content)
             continue
-        if since is not None and parse_timestamp(first_ts) < since:
-            continue
-        prefix = (first_ts + " ").encode() if timestamps else b""
-        lines.append(prefix + acc + b"\n")
-    return lines
+        if since is not None:
+            when = seen.get(ts)
+            if when is None:
+                when = seen[ts] = parse_timestamp(ts.decode())
+            if when < since:
+                continue
+        out.append(ts + b" " + content if timestamps else content)
+    return b"\n".join(out) + b"\n" if out else b""
+
+
+def _last_lines(data: bytes, count: int) -> bytes:
+    """The last `count` newline-terminated lines of `data`."""
+    if count <= 0:
+        return b""
+    pos = len(data) - 1
+    for _ in range(count):
+        pos = data.rfind(b"\n", 0, pos)
+        if pos < 0:
+            return data
+    return data[pos + 1 :]
+
+
+def _last_entries(raw: bytes, count: int) -> bytes:
+    """At least the entries of the last `count` log lines (a long line is several P
+    entries and an F): cut so no line loses its first pieces."""
+    cut = raw[len(raw) - len(_last_lines(raw, count)) :]
+    start = len(raw) - len(cut)
+    while start > 0:
+        prev = raw.rfind(b"\n", 0, start - 1) + 1
+        parsed = _parse_entry(raw[prev : start - 1])
+        if parsed is None or parsed[2]:
+            break
+        start = prev
+    return raw[start:]
 
 
 def read_log(
@@ -152,10 +187,11 @@ def read_log(
         raw = path.read_bytes()
     except OSError:
         return b""
-    lines = render_entries(raw, timestamps=timestamps, since=since)
     if tail_lines is not None:
-        lines = lines[-tail_lines:] if tail_lines > 0 else []
-    data = b"".join(lines)
+        raw = _last_entries(raw, tail_lines)  # do not render what the tail drops
+    data = render(raw, timestamps=timestamps, since=since)
+    if tail_lines is not None:
+        data = _last_lines(data, tail_lines)
     return data[:limit_bytes] if limit_bytes is not None else data
 
 
@@ -192,7 +228,7 @@ async def follow_log(
             await writer.wait_change(event)
             continue
         offset += end
-        data = b"".join(render_entries(raw[:end], timestamps=timestamps, since=since))
+        data = render(raw[:end], timestamps=timestamps, since=since)
         if limit_bytes is not None:
             data = data[: limit_bytes - sent]
         if data:
@@ -204,9 +240,9 @@ def _last_full_entry_end(raw: bytes) -> int:
     """Where the last complete (F) entry ends: P pieces after it stay for the next read."""
     end = 0
     pos = 0
-    for entry in raw.splitlines(keepends=True):
-        pos += len(entry)
-        parsed = _parse_entry(entry) if entry.endswith(b"\n") else None
+    for entry in raw.split(b"\n")[:-1]:  # the piece after the last newline is unfinished
+        pos += len(entry) + 1
+        parsed = _parse_entry(entry)
         if parsed is not None and parsed[2]:
             end = pos
     return end
