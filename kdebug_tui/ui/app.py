@@ -144,8 +144,7 @@ class KdebugApp(App[None]):
         short = truncate(body, NOTIFY_LIMIT)
         if len(body) > NOTIFY_LIMIT:
             short += "\n(press ctrl+e for the full text)"
-            self._last_error = (err_title, message, hint)
-        self._last_error = (err_title, message, hint)
+        self._last_error: tuple[str, str, str | None] | None = (err_title, message, hint)
         self.notify(short, title=err_title, severity="error", timeout=8, markup=False)
 
     def show_error(self, error: BaseException | str, *, title: str | None = None) -> None:
