@@ -106,10 +106,12 @@ class PodActions:
             r for r in candidates if r is not None and r.state == "Running" and r.stdin and r.tty
         ]
         if not attachable:
-            what = f"container {chosen.name}" if chosen is not None else "no container of this pod"
+            if chosen is not None:
+                why = f"container {chosen.name} is not running with stdin and a tty."
+            else:
+                why = "no container of this pod is running with stdin and a tty."
             self.app.notify(
-                f"Cannot attach: {what} is not running with stdin and a tty. "
-                "Press d to start a debug container instead.",
+                f"Cannot attach: {why} Press d to start a debug container instead.",
                 severity="warning",
                 markup=False,
             )
