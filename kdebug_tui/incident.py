@@ -90,22 +90,38 @@ def export_bundle(
     if redact:
         summary = redactor.text(summary)
 
+    files: dict[str, bytes] = {"README.txt": README.encode(), "summary.txt": summary.encode()}
+    files["timestamps.yaml"] = _dump(_timestamps(timestamps)).encode()
+    for name, value in parts.items():
+        if value is not None:
+            files[name] = _dump(value).encode()
+    if cast_lines:
+        files["session.cast"] = ("\n".join(cast_lines) + "\n").encode()
+    manifest = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()
+    )
+    files["MANIFEST.sha256"] = manifest.encode()
+    try:
+        _write(target, files)
+    except OSError as exc:
+        raise IncidentExportError(
+            f"cannot write the incident record to {target}: {exc.strerror or exc}"
+        ) from None
+    return target
+
+
+class IncidentExportError(Exception):
+    """The record could not be written (plain text, for the UI to show as is)."""
+
+
+def _write(target: Path, files: Mapping[str, bytes]) -> None:
+    """A private (0700/0600) directory, or a .tar.gz holding one."""
     tarball = target.name.endswith((".tar.gz", ".tgz"))
     workdir = Path(tempfile.mkdtemp(prefix="kdebug-incident-")) if tarball else target
     folder = workdir / _folder_name(target) if tarball else target
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        files: dict[str, bytes] = {"README.txt": README.encode(), "summary.txt": summary.encode()}
-        files["timestamps.yaml"] = _dump(_timestamps(timestamps)).encode()
-        for name, value in parts.items():
-            if value is not None:
-                files[name] = _dump(value).encode()
-        if cast_lines:
-            files["session.cast"] = ("\n".join(cast_lines) + "\n").encode()
-        manifest = "".join(
-            f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()
-        )
-        files["MANIFEST.sha256"] = manifest.encode()
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
         for name, data in files.items():
             (folder / name).write_bytes(data)
             (folder / name).chmod(0o600)  # an incident record stays the user's own
@@ -117,7 +133,6 @@ def export_bundle(
     finally:
         if tarball:
             shutil.rmtree(workdir, ignore_errors=True)
-    return target
 
 
 def _folder_name(target: Path) -> str:

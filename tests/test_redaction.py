@@ -47,3 +47,14 @@ def test_export_without_a_readable_recording_still_writes_the_record(tmp_path: P
     assert (
         "summary.txt" in manifest and "1970-01-01T00:00:00" in (out / "timestamps.yaml").read_text()
     )
+
+
+def test_an_unwritable_destination_is_a_plain_error(tmp_path: Path) -> None:
+    import pytest
+
+    from kdebug_tui.incident import IncidentExportError, export_bundle
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(IncidentExportError, match="cannot write the incident record"):
+        export_bundle(blocker / "bundle.tar.gz", events=[])

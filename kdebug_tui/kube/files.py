@@ -28,7 +28,7 @@ import stat as statmod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from ..term.backend import BackendExit
@@ -269,13 +269,16 @@ class TargetFiles:
         partial = local.with_name(local.name + ".part")
         digest = hashlib.sha256()
         done, err = 0, bytearray()
+        try:
+            sink = await asyncio.to_thread(partial.open, "wb")
+        except OSError as exc:
+            raise _local_error(partial, exc) from None
         backend = ExecSession(
             self.session, self.namespace, self.pod, self.debugger,
             ["cat", "--", self.remote(remote_path)], stdin=False, tty=False, crlf=False,
         )  # fmt: skip
-        await backend.start(80, 24)
         try:
-            sink = await asyncio.to_thread(partial.open, "wb")
+            await backend.start(80, 24)
             with sink:
                 while (frame := await backend.read_channel()) is not None:
                     if frame[0] != 1:
@@ -286,7 +289,12 @@ class TargetFiles:
                     done += len(frame[1])
                     if on_progress is not None:
                         on_progress(done, info.size)
+        except OSError as exc:  # the local disk (full, gone): nothing half-written is kept
+            sink.close()
+            partial.unlink(missing_ok=True)
+            raise _local_error(partial, exc) from None
         except BaseException:
+            sink.close()
             partial.unlink(missing_ok=True)
             raise
         finally:
@@ -313,7 +321,17 @@ class TargetFiles:
     ) -> str:
         """Copy a local file into the target; returns its sha256, verified remotely."""
         local = Path(local_path)
-        size = (await asyncio.to_thread(local.stat)).st_size
+        try:
+            size = (await asyncio.to_thread(local.stat)).st_size
+            source = await asyncio.to_thread(local.open, "rb")
+        except OSError as exc:
+            raise _local_error(local, exc) from None
+        with source:
+            return await self._upload(source, size, remote_path, on_progress)
+
+    async def _upload(
+        self, source: BinaryIO, size: int, remote_path: str, on_progress: Progress | None
+    ) -> str:
         remote_path = await self.resolve(remote_path)
         remote = self.remote(remote_path)
         backend = ExecSession(
@@ -333,16 +351,14 @@ class TargetFiles:
         digest = hashlib.sha256()
         done, err = 0, bytearray()
         try:
-            source = await asyncio.to_thread(local.open, "rb")
-            with source:
-                while chunk := await asyncio.to_thread(source.read, CHUNK):
-                    if backend.exit is not None:
-                        break  # the far side failed (e.g. permission denied): read why below
-                    await backend.write(chunk)
-                    digest.update(chunk)
-                    done += len(chunk)
-                    if on_progress is not None:
-                        on_progress(done, size)
+            while chunk := await asyncio.to_thread(source.read, CHUNK):
+                if backend.exit is not None:
+                    break  # the far side failed (e.g. permission denied): read why below
+                await backend.write(chunk)
+                digest.update(chunk)
+                done += len(chunk)
+                if on_progress is not None:
+                    on_progress(done, size)
             await backend.close_stdin()
             while (frame := await backend.read_channel()) is not None:
                 if frame[0] == 2:
@@ -361,6 +377,10 @@ class TargetFiles:
                 reason="ChecksumMismatch",
             )
         return local_hash
+
+
+def _local_error(path: Path, exc: OSError) -> KubeError:
+    return KubeError("Local file error", f"{path}: {exc.strerror or exc}", reason="LocalFileError")
 
 
 def _exec_error(ending: BackendExit, what: str) -> KubeError:

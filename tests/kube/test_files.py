@@ -113,6 +113,12 @@ async def test_clear_errors(distroless_files: TargetFiles, tree: Path, tmp_path:
         await files.list_dir(f"{tree}/data.bin")
     with pytest.raises(KubeError, match="does not exist"):
         await files.upload(tree / "data.bin", f"{tree}/nope/deeper/x")
+    with pytest.raises(KubeError, match="No such file") as local:
+        await files.upload(tmp_path / "not-here", f"{tree}/x")
+    assert local.value.reason == "LocalFileError"
+    with pytest.raises(KubeError, match="No such file") as local:
+        await files.download(f"{tree}/data.bin", tmp_path / "no-dir" / "x")
+    assert local.value.reason == "LocalFileError"
 
 
 async def test_permission_denied_and_user_namespace_message(
