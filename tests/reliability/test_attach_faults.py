@@ -119,3 +119,14 @@ async def test_pod_deleted_while_attached_is_not_a_success(
         assert ending is not None
         assert not (ending.reason == "exited" and ending.code == 0), ending
         assert "deleted" in ending.message, ending
+
+
+async def test_handshake_refused_for_a_completed_pod_says_so(tmp_path: Path) -> None:
+    done = pod("p", state={"terminated": {"exitCode": 0, "reason": "Completed"}})
+    done["status"]["phase"] = "Succeeded"
+    async with fake_api(tmp_path, FakeServer(handshake_status=400, pods={"p": done})) as session:
+        with pytest.raises(KubeError) as info:
+            await AttachSession(session, "ns", "p", "dbg").start(80, 24)
+    assert str(info.value) == (
+        "Cannot attach: cannot attach a container in a completed pod; current phase is Succeeded"
+    )

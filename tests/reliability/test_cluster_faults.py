@@ -187,3 +187,16 @@ async def test_two_concurrent_injections_into_one_pod_both_land(
     stored = await get_pod(kube, "default", "r-concurrent")
     assert sorted(ephemeral_names(stored)) == ["dbg-one", "dbg-two"]
     assert all(r["metadata"]["name"] == "r-concurrent" for r in results)
+
+
+async def test_when_every_answer_is_lost_a_get_finds_the_container(
+    kube: KubeSession, sandbox: Any
+) -> None:
+    pod = await make_pod(kube, "r-verify")
+    # Every PATCH is applied 0.5 s after it arrived, but each answer comes too late (0.3 s).
+    sandbox.faults.delay("patch", "pods/ephemeralcontainers", 0.5, times=100)
+    built = build(ephemeral("r-verify"), pod)
+    retries: list[KubeError] = []
+    result = await inject(kube, built, request_timeout=0.3, budget=1.0, on_retry=retries.append)
+    assert retries and all(e.reason == "Timeout" for e in retries)
+    assert ephemeral_names(result) == [built.container_name]
