@@ -142,8 +142,11 @@ def test_custom_spec_documents_never_raise_anything_else(
         "metadata": {"name": "p", "namespace": "default"},
         "spec": {"containers": [{"name": "app", "image": "busybox"}]},
     }
-    mode = "ephemeral" if ephemeral else "copy"
     request = DebugRequest(
-        mode=mode, namespace="default", pod_name="p", image="busybox", custom=doc
+        mode="ephemeral" if ephemeral else "copy",
+        namespace="default",
+        pod_name="p",
+        image="busybox",
+        custom=doc,
     )
     check_spec(lambda: build(request, pod))
