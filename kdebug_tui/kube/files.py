@@ -20,6 +20,7 @@ absolute symlink under /proc/<pid>/root into the *debugger's* root.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import posixpath
@@ -40,6 +41,7 @@ from .target_paths import parse_resolved, resolve_argv
 
 Progress = Callable[[int, int | None], None]
 CHUNK = 64 * 1024
+WRITE_BATCH = 1024 * 1024  # local writes go to a thread in pieces this large
 STAT_FORMAT = "%f %s %Y %u %g %n"
 USERNS_MESSAGE = (
     "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
@@ -277,34 +279,52 @@ class TargetFiles:
             self.session, self.namespace, self.pod, self.debugger,
             ["cat", "--", self.remote(remote_path)], stdin=False, tty=False, crlf=False,
         )  # fmt: skip
+        remote_sum: asyncio.Task[str] | None = None
         try:
             await backend.start(80, 24)
+            # the remote checksum runs while the bytes stream (the file is the same one)
+            remote_sum = asyncio.create_task(self.sha256(remote_path))
             with sink:
+                pending: list[bytes] = []
+                size = 0
                 while (frame := await backend.read_channel()) is not None:
                     if frame[0] != 1:
                         err.extend(frame[1])
                         continue
-                    await asyncio.to_thread(sink.write, frame[1])
                     digest.update(frame[1])
+                    pending.append(frame[1])
+                    size += len(frame[1])
                     done += len(frame[1])
+                    if size >= WRITE_BATCH:
+                        await asyncio.to_thread(sink.write, b"".join(pending))
+                        pending, size = [], 0
                     if on_progress is not None:
                         on_progress(done, info.size)
+                await asyncio.to_thread(sink.write, b"".join(pending))
         except OSError as exc:  # the local disk (full, gone): nothing half-written is kept
             sink.close()
             partial.unlink(missing_ok=True)
+            await _cancel(remote_sum)
             raise _local_error(partial, exc) from None
         except BaseException:
             sink.close()
             partial.unlink(missing_ok=True)
+            await _cancel(remote_sum)
             raise
         finally:
             await backend.close()
         ending = backend.exit or BackendExit(None, "dropped", "no status")
         if ending.code != 0:
             partial.unlink(missing_ok=True)
+            await _cancel(remote_sum)
             raise _fs_error(bytes(err), ending, clean_path(remote_path), "download")
         local_hash = digest.hexdigest()
-        remote_hash = await self.sha256(remote_path)
+        try:
+            assert remote_sum is not None
+            remote_hash = await remote_sum
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         if remote_hash != local_hash:
             partial.unlink(missing_ok=True)
             raise KubeError(
@@ -351,14 +371,15 @@ class TargetFiles:
         digest = hashlib.sha256()
         done, err = 0, bytearray()
         try:
-            while chunk := await asyncio.to_thread(source.read, CHUNK):
+            while block := await asyncio.to_thread(source.read, WRITE_BATCH):
                 if backend.exit is not None:
                     break  # the far side failed (e.g. permission denied): read why below
-                await backend.write(chunk)
-                digest.update(chunk)
-                done += len(chunk)
-                if on_progress is not None:
-                    on_progress(done, size)
+                digest.update(block)
+                for start in range(0, len(block), CHUNK):
+                    await backend.write(block[start : start + CHUNK])
+                    done += min(CHUNK, len(block) - start)
+                    if on_progress is not None:
+                        on_progress(done, size)
             await backend.close_stdin()
             while (frame := await backend.read_channel()) is not None:
                 if frame[0] == 2:
@@ -377,6 +398,14 @@ class TargetFiles:
                 reason="ChecksumMismatch",
             )
         return local_hash
+
+
+async def _cancel(task: asyncio.Task[str] | None) -> None:
+    if task is not None and not task.done():
+        task.cancel()
+    if task is not None:
+        with contextlib.suppress(BaseException):
+            await task
 
 
 def _local_error(path: Path, exc: OSError) -> KubeError:
