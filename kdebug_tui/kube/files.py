@@ -24,10 +24,7 @@ import contextlib
 import hashlib
 import os
 import posixpath
-import re
-import stat as statmod
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -35,81 +32,19 @@ from urllib.parse import quote
 from ..term.backend import BackendExit
 from .attach import ExecSession
 from .errors import KubeError
+from .file_entries import STAT_FORMAT, Entry, clean_path, parse_listing
 from .podstate import container_spec, container_status
 from .proctable import container_id, parse_proc_table, pick_target, proc_table_argv
 from .target_paths import parse_resolved, resolve_argv
 
+__all__ = ["STAT_FORMAT", "Entry", "TargetFiles", "clean_path", "parse_listing"]
 Progress = Callable[[int, int | None], None]
 CHUNK = 64 * 1024
 WRITE_BATCH = 1024 * 1024  # local writes go to a thread in pieces this large
-STAT_FORMAT = "%f %s %Y %u %g %n"
 USERNS_MESSAGE = (
     "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
     "lacks SYS_PTRACE; use the general or sysadmin profile"
 )
-_KINDS = {
-    statmod.S_IFREG: "file",
-    statmod.S_IFDIR: "dir",
-    statmod.S_IFLNK: "link",
-    statmod.S_IFIFO: "fifo",
-    statmod.S_IFSOCK: "socket",
-    statmod.S_IFCHR: "char",
-    statmod.S_IFBLK: "block",
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    kind: str  # file dir link fifo socket char block other
-    size: int
-    mode: int  # permission bits (0o7777)
-    mtime: int  # epoch seconds
-    uid: int | None = None
-    gid: int | None = None
-
-
-_META = re.compile(rb"^([0-9a-fA-F]+) (\d+) (\d+) (\d+|\?) (\d+|\?) (.*)$", re.DOTALL)
-
-
-def parse_listing(data: bytes, directory: str) -> list[Entry]:
-    """`stat -c '%f %s %Y %u %g %n'` lines for paths under `directory`.
-
-    A line starts a new entry only when it has the metadata shape *and* its path lies under
-    `directory`; any other line continues the previous name (a name with a newline)."""
-    prefix = directory.rstrip("/").encode() + b"/"
-    raw: list[list[bytes]] = []
-    for line in (data[:-1] if data.endswith(b"\n") else data).split(b"\n"):
-        match = _META.match(line)
-        if match and match.group(6).startswith(prefix):
-            raw.append(list(match.groups()))
-        elif raw:
-            raw[-1][5] += b"\n" + line
-    entries = []
-    for mode_hex, size, mtime, uid, gid, path in raw:
-        raw_mode = int(mode_hex, 16)
-        name = path[len(prefix) :].lstrip(b"/").decode("utf-8", "replace")
-        if not name:
-            continue
-        entries.append(
-            Entry(
-                name,
-                _KINDS.get(statmod.S_IFMT(raw_mode), "other"),
-                int(size),
-                raw_mode & 0o7777,
-                int(mtime),
-                int(uid) if uid.isdigit() else None,
-                int(gid) if gid.isdigit() else None,
-            )
-        )
-    return sorted(entries, key=lambda e: (e.kind != "dir", e.name))
-
-
-def clean_path(path: str) -> str:
-    """An absolute, normalised path inside the target (no '..' ever sent)."""
-    if not path or "\0" in path:
-        raise KubeError("Invalid path", f"invalid path {path!r}", reason="InvalidPath")
-    return posixpath.normpath("/" + path.lstrip("/")).replace("//", "/")
 
 
 class TargetFiles:
