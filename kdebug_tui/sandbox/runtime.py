@@ -190,8 +190,11 @@ class ContainerRuntime:
             await self._spawn(c)
         except asyncio.CancelledError:
             raise
-        except Exception:  # a bug here must not kill the event loop's other work
+        except Exception as exc:  # never stuck in ContainerCreating, never a dead loop
             log.exception("container %s/%s failed to start", launch.pod_name, launch.name)
+            message = f"failed to start container {launch.name!r}: {exc}"
+            c.set_state({"waiting": {"reason": "RunContainerError", "message": message}})
+            self._event(c, "Warning", "Failed", f"Error: {message}")
 
     async def _fail_pull(self, c: Container) -> None:
         image, t = c.launch.image, self.timings

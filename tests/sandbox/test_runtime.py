@@ -378,3 +378,17 @@ async def test_long_lines_are_split_and_rejoined(runtime: ContainerRuntime) -> N
     tags = [line.split(b" ")[2] for line in path.read_bytes().splitlines()]
     assert tags == [b"P", b"P", b"F", b"F"]
     assert read_log(path) == b"a" * 40000 + b"\nafter\n"
+
+
+async def test_an_internal_failure_is_a_container_state_not_a_hang(
+    runtime: ContainerRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(runtime, "_spawn_spec", broken)
+    await runtime.start(launch("app", command=["true"]))
+    state = await runtime.wait_for("uid-1", "app", waiting_reason("RunContainerError"))
+    assert state.state["waiting"]["message"] == (
+        "failed to start container 'app': [Errno 24] Too many open files"
+    )
