@@ -123,10 +123,12 @@ async def serve_stream(
     session = _Session(ws, request, version, options, kind, command, hooks or StreamHooks())
     try:
         await session.run(open_stream)
-    except (ConnectionResetError, asyncio.CancelledError):
+    except asyncio.CancelledError:
         await session.abandon()
         raise
-    except Exception:  # a bug or a broken socket must never become a traceback to a client
+    except ConnectionError:  # the client vanished mid-write: detach (exec: end it)
+        await session.abandon()
+    except Exception:  # a bug must never become a traceback to a client
         log.exception("%s stream failed", kind)
         await session.abandon()
     return ws

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -379,3 +380,27 @@ async def test_attach_ends_with_its_instance_when_the_container_restarts(
     assert frames.status() == {"metadata": {}, "status": "Success"}
     again = await runtime.wait_for("uid-1", "app", lambda s: is_running(s) and s.restart_count == 1)
     assert again.last_state["terminated"]["exitCode"] == 1
+
+
+async def test_client_vanishing_mid_flood_ends_the_exec(
+    client: TestClient[Any, Any], runtime: ContainerRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    await runtime.start(launch("app", command=["sleep", "60"]))
+    await runtime.wait_for("uid-1", "app", is_running)
+    cmd = _command("sh", "-c", "yes flood-line-9876")
+    ws = await client.ws_connect(f"/exec/app?stdout=true&{cmd}", protocols=[V5])
+    frames = Frames(ws)
+    await frames.until(1, b"flood-line-9876\n")
+    await ws.close()  # gone while the server is writing
+    async with asyncio.timeout(10):
+        while _alive_with("flood-line-9876"):  # noqa: ASYNC110 - /proc has no event to await
+            await asyncio.sleep(0.02)
+    assert "Traceback" not in caplog.text
+
+
+def _alive_with(marker: str) -> bool:
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if marker.encode() in path.read_bytes():
+                return True
+    return False
