@@ -36,6 +36,15 @@ from .proctable import (
 )
 
 PROBE_PREFIX = "kdebug-idprobe-"
+# /proc/<pid>/status is world-readable, so the probe needs no privilege at all: it runs as
+# nobody with everything dropped, which even the "restricted" Pod Security level admits.
+PROBE_SECURITY = {
+    "runAsNonRoot": True,
+    "runAsUser": 65534,
+    "allowPrivilegeEscalation": False,
+    "capabilities": {"drop": ["ALL"]},
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,7 @@ async def probe_target_identity(
         "command": proc_table_argv(""),
         "targetContainerName": target,
         "terminationMessagePolicy": "File",
+        "securityContext": PROBE_SECURITY,
     }
     pod = await session.request_json("GET", _pod_path(namespace, pod_name), resource="pods")
     state = (container_status(pod, target) or {}).get("state") or {}

@@ -16,6 +16,7 @@ from kdebug_tui.kube.identity import (
     probe_target_identity,
     resolve_target_identity,
 )
+from kdebug_tui.kube.inject import wait_for_container
 from kdebug_tui.kube.preflight import preflight
 from kdebug_tui.kube.session import KubeSession
 from tests.kube.e2e import shared_sandbox_fixtures
@@ -128,3 +129,9 @@ async def test_probe_failures_are_explained(shared_kube: KubeSession) -> None:
     assert info.value.reason == "ProbeFailed" and "busybox" in (info.value.hint or "")
     with pytest.raises(KubeError, match="is not running"):
         await probe_target_identity(shared_kube, "default", "completed", "job", "busybox")
+
+
+async def test_probe_passes_restricted_pod_security(shared_kube: KubeSession) -> None:
+    await wait_for_container(shared_kube, "secure", "vault-0", "vault", timeout=20)
+    identity = await probe_target_identity(shared_kube, "secure", "vault-0", "vault", "busybox")
+    assert identity.uid == 1000  # the sandbox runs vault as the pod's runAsUser
