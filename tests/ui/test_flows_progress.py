@@ -26,30 +26,16 @@ from tests.ui.flow_helpers import (
 pytestmark = pytest.mark.timeout(90)
 
 
-async def submit_debug(app: Any, pilot: Any, pod_name: str, **fields: str) -> Any:
+async def submit_debug(
+    app: Any, pilot: Any, pod_name: str, *, before: int = 0, **fields: str
+) -> Any:
     pod = await app.services.get_pod("default", pod_name)
     form = await open_form(app, pilot, pod=pod, container=None)
     for field, value in fields.items():
         form.query_one(f"#{field}", Input).value = value
     await settle(pilot, form)
     form.action_submit()
-    return await submitted_pane(app, pilot)
-
-
-async def test_image_pull_failure_is_shown_as_it_happens_and_cancel_explains(
-    sandbox: Any, kubeconfig: Path
-) -> None:
-    async with running_app(kubeconfig) as (app, pilot):
-        pane = await submit_debug(app, pilot, "web-distroless", image="registry.invalid/nope:1")
-        await wait_until(pilot, lambda: "ErrImagePull" in pane.screen_text(), lambda: dump(pane))
-        assert "registry.invalid" in pane.screen_text(), "the kubelet's message is shown"
-        pane.focus()
-        await pilot.press("c")
-        await wait_until(pilot, lambda: pane.state == "failed", "cancelled")
-        text = pane.screen_text()
-        assert "stays in the pod spec" in text
-        stored = sandbox.cluster.get_pod("default", "web-distroless")
-        assert [c["name"] for c in stored["spec"]["ephemeralContainers"]] == [pane.target.container]
+    return await submitted_pane(app, pilot, before=before)
 
 
 async def test_container_that_exits_at_once_shows_exit_code_and_logs(
@@ -125,15 +111,31 @@ async def test_dropped_attach_keeps_the_screen_and_r_reattaches(
         assert "before-drop-42" in history
 
 
-async def test_a_wait_that_times_out_names_the_node(
+async def test_waiting_reasons_cancel_and_timeout(
     sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An image that cannot be pulled: each waiting reason shows as it happens; cancel says
+    the ephemeral container stays; a wait that times out names the node."""
     from kdebug_tui.ui import flows
 
-    monkeypatch.setattr(flows, "WAIT_TIMEOUT", 1.5)
+    monkeypatch.setattr(flows, "WAIT_TIMEOUT", 4.0)
     async with running_app(kubeconfig) as (app, pilot):
-        pane = await submit_debug(app, pilot, "web-distroless", image="registry.invalid/slow:2")
-        await wait_until(pilot, lambda: pane.state == "failed", lambda: dump(pane))
-        text = pane.screen_text()
-        assert "did not start within 2 s" in text and "sandbox-node-1" in text, text
+        pane = await submit_debug(app, pilot, "web-distroless", image="registry.invalid/nope:1")
+        await wait_until(pilot, lambda: "ErrImagePull" in pane.screen_text(), lambda: dump(pane))
+        assert "registry.invalid" in pane.screen_text(), "the kubelet's message is shown"
+        pane.focus()
+        await pilot.press("c")
+        await wait_until(pilot, lambda: pane.state == "failed", "cancelled")
+        assert "stays in the pod spec" in pane.screen_text()
+        stored = sandbox.cluster.get_pod("default", "web-distroless")
+        assert [c["name"] for c in stored["spec"]["ephemeralContainers"]] == [pane.target.container]
+
+        await pilot.press("escape")  # back to the pod list, then debug again
+        second = await submit_debug(
+            app, pilot, "web-distroless", before=1, image="registry.invalid/slow:2"
+        )
+        assert second is not pane
+        await wait_until(pilot, lambda: second.state == "failed", lambda: dump(second))
+        text = second.screen_text()
+        assert "did not start within 4 s" in text and "sandbox-node-1" in text, text
         assert "ErrImagePull" in text or "ImagePullBackOff" in text
