@@ -51,6 +51,12 @@ async def start_debugger(
         "tty": False,
     }
     fields.update(options)
+    if fields["target"]:  # join the target's namespace only once its process runs
+        ready = await wait_for_container(
+            kube, fields["namespace"], fields["pod_name"], fields["target"], timeout=20
+        )
+        assert ready.state == "running", ready
+        pod = await get_pod(kube, fields["namespace"], fields["pod_name"])
     built = build(DebugRequest(**fields), pod)
     await inject(kube, built)
     outcome = await wait_for_container(
