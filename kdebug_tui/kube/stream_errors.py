@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .access import AccessChecker
 from .channels import pod_path
 from .errors import KubeError, from_status, to_kube_error
 from .podstate import container_spec, container_status, describe_state
@@ -27,18 +28,15 @@ async def explain_stream_failure(
     tty: bool,
 ) -> KubeError:
     """Why the attach/exec handshake was refused, in words the user can act on."""
-    if status in (401, 403):
-        # Websocket attach is authorised as `get pods/attach`; exec as `create pods/exec`.
-        verb = "get" if subresource == "attach" else "create"
+    if status == 403:
+        return await _explain_forbidden(session, namespace, subresource)
+    if status == 401:
         return KubeError(
-            "Forbidden" if status == 403 else "Unauthorized",
-            f"you may not {verb} pods/{subresource} in namespace {namespace}"
-            if status == 403
-            else "the cluster rejected your credentials",
-            status=status,
-            reason="Forbidden" if status == 403 else "Unauthorized",
-            hint="ask a cluster admin for this permission (RBAC), or switch context",
-            snippet=rbac_snippet(verb, f"pods/{subresource}", namespace) if status == 403 else None,
+            "Unauthorized",
+            "the cluster rejected your credentials",
+            status=401,
+            reason="Unauthorized",
+            hint="your token or certificate may have expired: log in again and retry",
         )
     try:
         obj = await session.request_json(
@@ -102,3 +100,39 @@ async def explain_stream_failure(
                 hint="attach without a tty",
             )
     return from_status(status, b"", resource=f"pods/{subresource}", namespace=namespace)
+
+
+async def _explain_forbidden(session: Any, namespace: str, subresource: str) -> KubeError:
+    """Ask the API server which verb is missing (an access review); a websocket upgrade is a
+    GET, and newer API servers also require `create` on the subresource. If RBAC allows both,
+    something else (an admission webhook or policy) refused the stream."""
+    verbs = ("get", "create") if subresource == "attach" else ("create", "get")
+    checker = AccessChecker(session)
+    answers: dict[str, bool | None] = {}
+    for verb in verbs:
+        try:
+            answers[verb] = await checker.check(verb, "pods", namespace, subresource)
+        except Exception:
+            answers[verb] = None
+        if answers[verb] is False:
+            break
+    missing = next((v for v in verbs if answers.get(v) is False), None)
+    if missing is None and all(answers.get(v) is True for v in verbs):
+        return KubeError(
+            "Forbidden",
+            f"the API server refused pods/{subresource} in namespace {namespace} although "
+            "your RBAC permissions allow it",
+            status=403,
+            reason="Forbidden",
+            hint="an admission webhook or policy may block attach/exec here; ask the "
+            "cluster's admins",
+        )
+    verb = missing or verbs[0]
+    return KubeError(
+        "Forbidden",
+        f"you may not {verb} pods/{subresource} in namespace {namespace}",
+        status=403,
+        reason="Forbidden",
+        hint="ask a cluster admin for this permission (RBAC), or switch context",
+        snippet=rbac_snippet(verb, f"pods/{subresource}", namespace),
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -130,3 +131,25 @@ async def test_handshake_refused_for_a_completed_pod_says_so(tmp_path: Path) -> 
     assert str(info.value) == (
         "Cannot attach: cannot attach a container in a completed pod; current phase is Succeeded"
     )
+
+
+@pytest.mark.timeout(60)
+async def test_refused_attach_is_explained_by_an_access_review(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with await KubeSession.open(kubeconfig) as admin:
+        await make_pod(kube=admin, name="a-refused")
+        # RBAC allows the admin everything: a 403 must come from something else.
+        sandbox.faults.fail("get", "pods/attach", status=403, message="denied by policy")
+        with pytest.raises(KubeError) as info:
+            await AttachSession(admin, "default", "a-refused", "app").start(80, 24)
+        assert info.value.message == (
+            "the API server refused pods/attach in namespace default although your RBAC "
+            "permissions allow it"
+        )
+        assert info.value.snippet is None
+    async with await KubeSession.open(kubeconfig, context="sandbox-viewer") as viewer:
+        with pytest.raises(KubeError) as refused:
+            await AttachSession(viewer, "default", "a-refused", "app").start(80, 24)
+        assert refused.value.message == "you may not get pods/attach in namespace default"
+        assert refused.value.snippet is not None and '"get"' in refused.value.snippet
