@@ -81,6 +81,9 @@ async def debug_flow(app: Any, pane: SessionPane, built: Any, early: EarlyStart 
     except asyncio.CancelledError:
         await early.close()
         raise
+    except Exception as exc:  # anything else from the wire: said in the pane, not a crash
+        await _failed(pane, to_kube_error(exc, resource="pods", namespace=target.namespace))
+        return
     pane.set_actions([])
     if backend is not None:
         early.backend = None  # the pane owns it now (closed when the pane goes)
@@ -187,17 +190,35 @@ async def logs_flow(app: Any, pane: SessionPane, header: str | None) -> None:
     from kdebug_tui.kube.logs import stream_logs
 
     target = pane.target
+    previous = False
+    try:
+        status = container_status(
+            await app.services.get_pod(target.namespace, target.pod), target.container
+        )
+    except Exception:
+        status = None
+    # Waiting to restart (CrashLoopBackOff): what it printed before dying is what matters.
+    state = (status or {}).get("state") or {}
+    if "waiting" in state and ((status or {}).get("lastState") or {}).get("terminated"):
+        previous = True
     if header is None:
-        try:
-            pod = await app.services.get_pod(target.namespace, target.pod)
-            header = _ended_header(container_status(pod, target.container), target)
-        except Exception:
-            header = f"logs of {target.container}"
+        header = _ended_header(status, target) if status else f"logs of {target.container}:"
+        if previous:
+            last = status["lastState"]["terminated"]  # type: ignore[index]
+            header = (
+                f"{target.container} is waiting to restart; the previous run ended: "
+                f"{last.get('reason') or 'Terminated'}, exit code {last.get('exitCode')}; "
+                "its logs:"
+            )
     await pane.show_logs(header)
     pane.set_status(header)
     try:
         async for chunk in stream_logs(
-            app.services.session, target.namespace, target.pod, target.container
+            app.services.session,
+            target.namespace,
+            target.pod,
+            target.container,
+            previous=previous,
         ):
             pane.append_log_text(chunk.decode("utf-8", "replace"))
     except Exception as exc:

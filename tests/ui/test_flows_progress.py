@@ -84,6 +84,26 @@ async def test_attach_to_finished_and_to_tty_less_containers(
         )
         assert len(sessions(app).panes) == 2
 
+        def crash_looping() -> bool:
+            pod = sandbox.cluster.get_pod("default", "crashloop")
+            status = (pod or {}).get("status", {}).get("containerStatuses") or [{}]
+            return "waiting" in status[0].get("state", {}) and bool(
+                status[0].get("lastState", {}).get("terminated")
+            )
+
+        await wait_until(pilot, crash_looping, "crashloop waiting to restart")
+        open_attach(app, "default", "crashloop", "worker")
+        crashing = await submitted_pane(app, pilot, before=2)
+        await wait_until(pilot, lambda: crashing.state == "failed", lambda: dump(crashing))
+        crashing.focus()
+        await pilot.press("l")
+        await wait_until(
+            pilot,
+            lambda: "fatal: cannot reach queue" in crashing.screen_text(),
+            lambda: dump(crashing),
+        )
+        assert "previous run ended: Error, exit code 1" in crashing.screen_text()
+
 
 async def test_dropped_attach_keeps_the_screen_and_r_reattaches(
     sandbox: Any, kubeconfig: Path
