@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -194,6 +195,22 @@ def past_wrappers(pid: int) -> bool:
     if argv[1:3] == [b"-c", _SETUP_SCRIPT.encode()]:
         return False
     return argv[1:3] != [b"-S", str(_REAPER).encode()]
+
+
+def term_has_no_effect(pid: int) -> bool:
+    """Whether SIGTERM cannot end `pid`: it ignores TERM, or it is PID 1 of its namespace
+    with no handler (the kernel drops default-action signals to a namespace's init)."""
+    try:
+        status = dict(
+            line.split(":\t", 1) for line in read_text(f"/proc/{pid}/status").splitlines()
+            if ":\t" in line
+        )  # fmt: skip
+        ignored = int(status["SigIgn"], 16) >> (signal.SIGTERM - 1) & 1
+        caught = int(status["SigCgt"], 16) >> (signal.SIGTERM - 1) & 1
+        init = status.get("NSpid", "").split()[-1:] == ["1"]
+    except (OSError, KeyError, ValueError):
+        return False
+    return bool(ignored) or (init and not caught)
 
 
 def read_text(path: str) -> str:

@@ -28,6 +28,7 @@ from kdebug_tui.sandbox.namespaces import (
     probe_capabilities,
     read_text,
     session_members,
+    term_has_no_effect,
     uts_namespaces,
     wrap_argv,
 )
@@ -333,8 +334,11 @@ class Process:
         if self._popen is None:
             return
         if self.returncode is None:
+            main = self._main_pid()
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(self._main_pid(), signal.SIGTERM)
+                os.kill(main, signal.SIGTERM)
+            if term_has_no_effect(main):
+                grace = 0.0  # PID 1 without a handler, or TERM ignored: nothing to wait for
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._exited.wait(), grace)
         if self.returncode is None:
