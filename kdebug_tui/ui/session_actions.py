@@ -8,6 +8,7 @@ all end the same way: the sessions screen comes to the front with a new pane, an
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from kdebug_tui.ui import flows
@@ -52,6 +53,12 @@ async def show_sessions(app: Any, *, replace: Any = None) -> SessionsScreen:
     return screen
 
 
+def _ui_task(app: Any, work: Coroutine[Any, Any, None], description: str) -> None:
+    """Screen work (push, mount) off the caller's handler; a failure becomes a notification
+    through the app's worker-error handler instead of ending the app."""
+    app.run_worker(work, group="session-ui", exit_on_error=False, description=description)
+
+
 def _context(app: Any) -> str:
     return str(getattr(getattr(app.services, "session", None), "context", "") or "")
 
@@ -68,7 +75,7 @@ def open_attach(app: Any, namespace: str, pod_name: str, container: str) -> None
         pane = await screen.open_pane(target)
         screen.run_flow(pane, lambda: flows.attach_flow(app, pane), f"attach to {pod_name}")
 
-    app.call_later(run)
+    _ui_task(app, run(), f"open a pane for {pod_name}/{container}")
 
 
 async def inject_built(app: Any, built: Any) -> dict[str, Any]:
@@ -97,14 +104,14 @@ async def after_inject(
     # Wait and connect while the screen and the pane are being built.
     if early is None and built.container_name:
         early = flows.early_start(app, built)
-    screen = await show_sessions(app, replace=form)
     owned = built.mode in ("copy", "node")
-    if owned:
+    if owned:  # remembered first: whatever happens next, it is offered for deletion
         kind = "node" if built.mode == "node" else "copy"
-        screen.cleanup.add(
+        sessions_screen(app).cleanup.add(
             OwnedPod(context, built.namespace, pod_name, kind, node=built.node_name)  # type: ignore[arg-type]
         )
-    elif hasattr(app.services, "mark_ours"):
+    screen = await show_sessions(app, replace=form)
+    if not owned and hasattr(app.services, "mark_ours"):
         app.services.mark_ours(built.namespace, pod_name, built.container_name)
     target = PaneTarget(
         context,
@@ -161,7 +168,7 @@ def open_shell_beside(app: Any, pane: SessionPane, *, beside: bool) -> None:
         new = await screen.open_pane(target, next_to=pane, beside=beside)
         screen.run_flow(new, lambda: flows.exec_flow(app, new), f"shell in {old.container}")
 
-    app.call_later(run)
+    _ui_task(app, run(), "open a shell beside")
 
 
 def reattach(app: Any, pane: SessionPane) -> None:
@@ -187,7 +194,7 @@ def show_logs(app: Any, pane: SessionPane) -> None:
         new = await screen.open_pane(target, next_to=pane)
         screen.run_flow(new, lambda: flows.logs_flow(app, new, None), "logs")
 
-    app.call_later(beside)
+    _ui_task(app, beside(), "open the logs beside")
 
 
 # --- cleanup -------------------------------------------------------------------------------
