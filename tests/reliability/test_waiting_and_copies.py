@@ -7,7 +7,7 @@ kubelet, and `faults.delay` holds requests longer than our timeouts.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -24,6 +24,7 @@ from kdebug_tui.kube.inject import ProgressEvent, inject, wait_for_container
 from kdebug_tui.kube.orphans import find_orphans, session_of
 from kdebug_tui.kube.podstate import container_status
 from kdebug_tui.kube.session import KubeSession
+from kdebug_tui.kube.watch import WatchOptions, WatchState, watch_pods
 from tests.kube.e2e import shared_sandbox_fixtures
 from tests.reliability.helpers import get_pod, make_pod
 
@@ -189,6 +190,26 @@ async def test_slow_requests_time_out_with_a_message(
     elapsed = loop.time() - started
     assert elapsed < 2.0, f"took {elapsed:.1f} s"
     assert info.value.title == "Timed out" and "did not answer in time" in info.value.message
+
+
+async def test_slow_list_of_the_pod_watch_is_reported_then_recovers(
+    kube: KubeSession, sandbox: Any
+) -> None:
+    sandbox.faults.delay("list", "pods", 5.0)
+    options = WatchOptions(request_timeout=0.5, backoff_base=0.05, backoff_cap=0.1)
+    states: list[WatchState] = []
+    stream = watch_pods(cast(Any, kube), "default", options)
+    try:
+        async with asyncio.timeout(10):
+            async for update in stream:
+                states.append(update.state)
+                if update.kind == "RELISTED":
+                    break
+    finally:
+        await stream.aclose()  # type: ignore[attr-defined]
+    failed = [s for s in states if s.state == "reconnecting"]
+    assert failed and failed[0].error is not None and failed[0].error.title == "Timed out"
+    assert states[-1].state == "live"
 
 
 async def test_slow_patch_of_ephemeral_containers_gives_up_within_the_budget(
