@@ -70,10 +70,11 @@ async def _debug_session(kube: KubeSession, cast: Path) -> tuple[DebugRequest, A
         for line in (
             b"echo marker-$((6*7)) $API_TOKEN\r",
             f"export MY_PASSWORD={TYPED}; echo Authorization: Bearer {BEARER}\r".encode(),
+            b"echo done-$((1+1))\r",  # its output, not the tty's echo, ends the reading
         ):
             recorder.input(line)
             await attach.write(line)
-        seen = await read_until(attach, BEARER.encode())
+        seen = await read_until(attach, b"done-2")
         recorder.output(seen)
         await attach.close()
     raw = await asyncio.to_thread(cast.read_bytes)
