@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 READ_CHUNK = 65536
+# util-linux 2.38's unshare prints this (to the container's stderr) when its child is killed
+# by a signal, and exits 1; a runtime shows neither.
+_UNSHARE_NOISE = b"unshare: sigprocmask unblock failed: Invalid argument"
 
 
 def _set_winsize(fd: int, columns: int, lines: int) -> None:
@@ -69,6 +72,7 @@ class Process:
         self.on_eof: Callable[[], None] = lambda: None
         self.returncode: int | None = None
         self.main_pid: int | None = None  # the container's own process (inside namespaces)
+        self._killed = False  # we sent SIGKILL (stop after the grace period)
         self._popen: subprocess.Popen[bytes] | None = None
         self._master: int | None = None
         self._stdin_w: int | None = None
@@ -193,7 +197,13 @@ class Process:
             if fd != self._master:
                 break  # a pipe gives everything it has in one read
         if parts:
-            self.on_output(self._readers[fd], b"".join(parts))
+            data = b"".join(parts)
+            if self._killed and _UNSHARE_NOISE in data:
+                data = data.replace(_UNSHARE_NOISE + b"\r\n", b"").replace(
+                    _UNSHARE_NOISE + b"\n", b""
+                )
+            if data:
+                self.on_output(self._readers[fd], data)
         if ended:
             self._drop_reader(fd)
 
@@ -314,6 +324,8 @@ class Process:
         """As a container runtime reports it: 128 + signal when killed by a signal."""
         if self.returncode is None:
             return None
+        if self._killed and self.returncode == 1 and self.spec.new_pid_namespace:
+            return 128 + signal.SIGKILL  # unshare 2.38 says 1 for a child killed by a signal
         return 128 - self.returncode if self.returncode < 0 else self.returncode
 
     async def wait(self) -> int:
@@ -342,6 +354,7 @@ class Process:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._exited.wait(), grace)
         if self.returncode is None:
+            self._killed = True
             self._kill_sessions(signal.SIGKILL, spare=self.pid)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._exited.wait(), 2.0)

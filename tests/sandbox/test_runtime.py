@@ -392,3 +392,20 @@ async def test_an_internal_failure_is_a_container_state_not_a_hang(
     assert state.state["waiting"]["message"] == (
         "failed to start container 'app': [Errno 24] Too many open files"
     )
+
+
+async def test_a_killed_container_reports_137_and_its_log_stays_clean(
+    runtime: ContainerRuntime,
+) -> None:
+    await runtime.start(launch("app", command=["sh", "-c", "echo up; while :; do sleep 1; done"]))
+    await runtime.wait_for("uid-1", "app", is_running)
+    await runtime.start(launch("tty", stdin=True, tty=True))
+    await runtime.wait_for("uid-1", "tty", is_running)
+    await runtime.stop_pod("uid-1", grace_seconds=0.2)
+    for name in ("app", "tty"):
+        state = runtime.state("uid-1", name)
+        assert state is not None
+        assert state.state["terminated"]["exitCode"] == 137, name
+        assert state.state["terminated"]["reason"] == "Error"
+        path = runtime.log_path("uid-1", name)
+        assert path is not None and b"unshare" not in path.read_bytes()
