@@ -89,6 +89,17 @@ class KubeSession:
         return config.context_infos()
 
     @property
+    def execs(self) -> ExecCredentials:
+        """The exec-plugin credential cache: `login.login_on_terminal(..., execs=this)` before
+        switching to a context whose plugin needs the terminal."""
+        return self._execs
+
+    @property
+    def kubeconfig(self) -> str | os.PathLike[str] | None:
+        """The kubeconfig given to `open` (None: KUBECONFIG or ~/.kube/config)."""
+        return self._explicit
+
+    @property
     def kubeconfig_paths(self) -> list[Path]:
         return list(self._kubeconfig.paths) if self._kubeconfig else []
 

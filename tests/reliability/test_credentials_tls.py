@@ -140,6 +140,38 @@ async def test_interactive_plugin_runs_on_the_terminal_before_the_session(
     assert execs.runs == 0  # the credential came from the login; the app never ran the plugin
 
 
+async def test_switch_to_an_interactive_context_after_a_login(
+    shared_sandbox: Any, plugin: Path, tmp_path: Path
+) -> None:
+    path = kubeconfig(
+        tmp_path / "kc",
+        shared_sandbox.https_url,
+        shared_sandbox.ca_file,
+        {
+            "token": {"token": shared_sandbox.viewer_token},
+            "always": exec_user(plugin, "ask", "Always"),
+        },
+    )
+    async with await KubeSession.open(path) as session:
+        assert session.context == "token"
+        with pytest.raises(KubeError):  # without a login the switch is refused, clearly
+            await session.switch(context="always")
+        assert session.context == "token"
+        read_end, write_end = os.pipe()
+        os.write(write_end, b"424242\n")
+        try:  # what the UI runs inside App.suspend()
+            await asyncio.to_thread(
+                login_on_terminal, session.kubeconfig, "always", execs=session.execs,
+                stdin=read_end, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        finally:
+            os.close(read_end)
+            os.close(write_end)
+        await session.switch(context="always")
+        assert session.context == "always"
+        await session.request_json("GET", "/api/v1/namespaces/default/pods/multi")
+
+
 async def test_interactive_login_has_a_timeout(
     shared_sandbox: Any, plugin: Path, tmp_path: Path
 ) -> None:
