@@ -188,7 +188,7 @@ async def test_slow_requests_time_out_with_a_message(
             request_timeout=0.5,
         )
     elapsed = loop.time() - started
-    assert elapsed < 2.0, f"took {elapsed:.1f} s"
+    assert elapsed < 4.0, f"took {elapsed:.1f} s: the 5 s delay was waited for"
     assert info.value.title == "Timed out" and "did not answer in time" in info.value.message
 
 
@@ -227,7 +227,7 @@ async def test_slow_patch_of_ephemeral_containers_gives_up_within_the_budget(
     started = loop.time()
     with pytest.raises(KubeError) as info:
         await inject(kube, built, request_timeout=0.3, budget=0.5)
-    assert loop.time() - started < 3.0
+    assert loop.time() - started < 4.0
     assert info.value.title == "Timed out"
 
 
@@ -239,7 +239,7 @@ async def test_attach_handshake_times_out(kube: KubeSession, sandbox: Any) -> No
     started = loop.time()
     with pytest.raises(KubeError) as info:
         await attach.start(80, 24)
-    assert loop.time() - started < 2.0
+    assert loop.time() - started < 4.0
     assert info.value.title == "Timed out"
 
 
