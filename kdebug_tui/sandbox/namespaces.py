@@ -218,6 +218,28 @@ def read_text(path: str) -> str:
         return f.read()
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` in the process tree: a few /proc reads, where a session
+    scan reads every process on the machine."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = read_text(f"/proc/{parent}/task/{task}/children").split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                found.append(child)
+                todo.append(child)
+    return found
+
+
 def session_members(sid: int) -> list[int]:
     """Host pids whose session id is `sid` (read from /proc)."""
     found: list[int] = []

@@ -23,6 +23,7 @@ from kdebug_tui.sandbox.namespaces import (
     RuntimeCapabilities,
     SpawnSpec,
     ctty_inside,
+    descendants,
     kill_session,
     past_wrappers,
     probe_capabilities,
@@ -289,8 +290,10 @@ class Process:
         self.returncode = code
         self._exited.set()
         # A container ends with its main process: whatever it left behind dies too, and
-        # then the PTY reports EIO once its buffered output has been read.
-        self._kill_sessions(signal.SIGKILL)
+        # then the PTY reports EIO once its buffered output has been read. A PID namespace
+        # took everything with it already; otherwise look for stragglers by session.
+        if not self.spec.new_pid_namespace:
+            self._kill_sessions(signal.SIGKILL)
         self._loop.create_task(self._finish_output())
 
     async def _finish_output(self) -> None:
@@ -355,7 +358,9 @@ class Process:
                 await asyncio.wait_for(self._exited.wait(), grace)
         if self.returncode is None:
             self._killed = True
-            self._kill_sessions(signal.SIGKILL, spare=self.pid)
+            for pid in descendants(self.pid):  # children before the wrapper that reaps them
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._exited.wait(), 2.0)
         if self.returncode is None:

@@ -19,6 +19,10 @@ import time
 MAX_REQUEST = 8192
 
 
+class Stop(Exception):
+    """Raised by the SIGTERM handler to end the main loop at once."""
+
+
 def stamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -74,6 +78,7 @@ def main() -> int:
 
     def on_term(signum: int, _frame: object) -> None:
         stopping.append(signum)
+        raise Stop  # out of select() now: a retried select would sleep until the next beat
 
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
@@ -85,11 +90,11 @@ def main() -> int:
         wait = max(0.0, next_beat - time.monotonic())
         try:
             ready, _, _ = select.select([server], [], [], wait)
-        except InterruptedError:
-            continue
-        if ready:
-            conn, addr = server.accept()
-            respond(conn, addr[0])
+            if ready:
+                conn, addr = server.accept()
+                respond(conn, addr[0])
+        except Stop:
+            break
         if time.monotonic() >= next_beat:
             beats += 1
             log(f"heartbeat {beats}: healthy")
