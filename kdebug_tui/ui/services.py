@@ -62,7 +62,7 @@ class ClusterServices:
         self.access_summary = ""
         self.access_answers: dict[str, bool | None] = {}
         self.connected = asyncio.Event()
-        self._subscribers: list[MessagePump] = []
+        self._subscribers: dict[MessagePump, tuple[type, ...] | None] = {}
         self._log: list[str] = []
         self._log_base = 0  # generation of self._log[0]
         self._epoch = 0  # bumped when the store is replaced: every cursor before it is stale
@@ -70,7 +70,7 @@ class ClusterServices:
         self._ours: set[tuple[str, str, str]] = set()
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self._offline: tuple[str, str] | None = None
-        self.subscribe(app)
+        self.subscribe(app, ClusterChanged, WatchStateChanged, AccessChanged)
 
     # ---- connection -------------------------------------------------------------------
 
@@ -252,18 +252,18 @@ class ClusterServices:
     def epoch(self) -> int:
         return self._epoch
 
-    def subscribe(self, pump: MessagePump) -> None:
-        if pump not in self._subscribers:
-            self._subscribers.append(pump)
+    def subscribe(self, pump: MessagePump, *kinds: type) -> None:
+        """Post our broadcasts (`kinds` only, if given) to `pump` until unsubscribed."""
+        self._subscribers[pump] = kinds or None
 
     def unsubscribe(self, pump: MessagePump) -> None:
-        with contextlib.suppress(ValueError):
-            self._subscribers.remove(pump)
+        self._subscribers.pop(pump, None)
 
-    def _broadcast(self, message_factory: Any) -> None:
-        for pump in list(self._subscribers):
-            # Each subscriber needs its own message instance (messages are single-use).
-            pump.post_message(_clone(message_factory))
+    def _broadcast(self, message: Any) -> None:
+        for pump, kinds in list(self._subscribers.items()):
+            if kinds is None or isinstance(message, kinds):
+                # Each subscriber needs its own message instance (messages are single-use).
+                pump.post_message(_clone(message))
 
     # ---- access -------------------------------------------------------------------------
 

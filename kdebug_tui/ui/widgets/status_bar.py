@@ -23,12 +23,14 @@ WATCH_STYLES = {
 
 
 class _Subscriber(Static):
-    """Listens to ClusterServices broadcasts while mounted."""
+    """Listens to ClusterServices broadcasts (`LISTENS_TO` only) while mounted."""
+
+    LISTENS_TO: tuple[type, ...] = (ClusterChanged,)
 
     def on_mount(self) -> None:
         services = getattr(self.app, "services", None)
         if services is not None:
-            services.subscribe(self)
+            services.subscribe(self, *self.LISTENS_TO)
         self.render_state()
 
     def on_unmount(self) -> None:
@@ -85,6 +87,7 @@ class StatusBar(_Subscriber):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $boost; padding: 0 1; }
     """
+    LISTENS_TO = (ClusterChanged, WatchStateChanged, AccessChanged)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
