@@ -43,3 +43,29 @@ async def test_triage_lists_finished_debugger_and_opens_its_log(
         assert (app.screen.pod, app.screen.container) == ("already-debugged", "debugger-old12")
         await pilot.press("escape", "o")
         assert screen.only_running and key not in screen.rows
+
+
+async def test_triage_filter_and_escape_on_a_fixed_store() -> None:
+    from kdebug_tui.kube.watch import WatchState, WatchUpdate
+    from kdebug_tui.ui.app import KdebugApp
+    from tests.ui.app_support import NOW, synthetic_pods
+
+    app = KdebugApp(connect=False, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.services.use_offline(context="x", namespace=None)
+        app.services.apply(WatchUpdate("RELISTED", None, WatchState("live"), pods=synthetic_pods()))
+        await pilot.pause()
+        await pilot.press("t")
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        assert len(screen.rows) == 10
+        await pilot.press("slash", *"restr")
+        assert list(screen.rows) == ["default/demo/dbg-restricted"]
+        await pilot.press("enter")
+        assert "ErrImagePull" not in str(screen.query_one("#triage-detail").render())
+        detail = str(screen.query_one("#triage-detail").render())
+        assert "CreateContainerConfigError: container has runAsNonRoot" in detail
+        await pilot.press("escape")  # clears the filter
+        assert len(screen.rows) == 10 and isinstance(app.screen, TriageScreen)
+        await pilot.press("escape")  # back to the pods
+        assert not isinstance(app.screen, TriageScreen)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from kdebug_tui.ui.messages import PodsChanged
 from kdebug_tui.ui.screens.base import ForwardWorkerErrors
@@ -76,7 +76,9 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
 
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.pop_screen", "Back", show=False),
+        Binding("slash", "filter", "Filter", tooltip="Filter debug containers", id="triage.filter"),
         Binding("a", "attach", "Attach", id="triage.attach"),
         Binding("l", "logs", "Logs", id="triage.logs"),
         Binding("y", "yaml", "Pod YAML", id="triage.yaml"),
@@ -98,6 +100,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         self.rows: dict[str, Any] = {}
         self._texts: dict[str, tuple[str, ...]] = {}
         self.only_running = False
+        self.filter_text = ""
         self._by_pod: dict[str, list[Any]] = {}  # pod uid -> its EphemeralRows
         self._cursor: int | None = None
         self._epoch: int | None = None
@@ -106,11 +109,13 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield ClusterHeader(id="header")
         yield Static(id="triage-summary")
+        yield Input(placeholder="filter: namespace, pod, name, image, state", id="triage-filter")
         yield DataTable(id="triage-table", cursor_type="row")
         yield Static(id="triage-detail")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#triage-filter", Input).display = False
         table = self.table
         for col in COLUMNS:
             table.add_column(col.upper(), key=col)
@@ -223,6 +228,13 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         rows = self._collect()
         if self.only_running:
             rows = [r for r in rows if r.state == "Running"]
+        if self.filter_text:
+            needle = self.filter_text.lower()
+            rows = [
+                r
+                for r in rows
+                if any(needle in f.lower() for f in (r.namespace, r.pod, r.name, r.image, r.state))
+            ]
         rows.sort(key=lambda r: (r.state != "Running", r.namespace, r.pod, r.name))
         wanted = {row_key(r): r for r in rows}
         table = self.table
@@ -269,6 +281,8 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             text.append(f" · {ours_running} of ours still running", style="bold yellow")
         if self.only_running:
             text.append(" · showing running only", style="dim")
+        if self.filter_text:
+            text.append(f" · filter {clean(self.filter_text, 40)!r}", style="dim")
         self.query_one("#triage-summary", Static).update(text)
 
     @property
@@ -395,6 +409,29 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             return
         target = row.target or None
         self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#triage-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#triage-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#triage-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#triage-filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.table.focus()
+        else:
+            self.app.pop_screen()
 
     def action_only_running(self) -> None:
         self.only_running = not self.only_running
