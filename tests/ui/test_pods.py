@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.message import Message
 
-from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged
+from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged, WatchStateChanged
 from kdebug_tui.ui.screens.pods import PodsScreen
 from tests.ui.app_support import (
     SIZE,
@@ -55,6 +55,8 @@ async def test_lists_demo_pods_with_kubectl_statuses(sandbox: Any, kubeconfig: P
         assert "live" in status and "pods" in status
     assert any(isinstance(m, PodsChanged) for m in seen)
     assert any(isinstance(m, ClusterChanged) and m.context == "sandbox-admin" for m in seen)
+    states = [m.state for m in seen if isinstance(m, WatchStateChanged)]
+    assert states[0] == "connecting" and "live" in states
 
 
 async def test_init_status_shown_while_init_runs(sandbox: Any, kubeconfig: Path) -> None:
