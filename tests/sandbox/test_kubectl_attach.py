@@ -78,17 +78,18 @@ async def run_tty(kubectl_path: str, kubeconfig: Path, tmp_path: Path) -> AsyncI
 
 
 async def kubectl(
-    kubectl_path: str, kubeconfig: Path, *args: str
+    kubectl_path: str, kubeconfig: Path, *args: str, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
     proc = await asyncio.create_subprocess_exec(
         kubectl_path,
         "--kubeconfig",
         str(kubeconfig),
         *args,
+        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), 30)
     assert proc.returncode is not None
     return subprocess.CompletedProcess(args, proc.returncode, out.decode(), err.decode())
 
@@ -194,3 +195,14 @@ async def test_kubectl_debug_node_sees_the_host_at_host(
     await term.expect(b"found-2")
     await term.type("exit\r")
     assert await term.exit_code() == 0
+
+
+async def test_kubectl_exec_i_with_piped_stdin_half_closes(
+    kubectl_path: str, kubeconfig: Path
+) -> None:
+    """kubectl (v5) sends [255, 0] at the end of its stdin: `cat` sees EOF and exits."""
+    data = b"".join(f"line {i}\n".encode() for i in range(2000))
+    done = await kubectl(kubectl_path, kubeconfig, "exec", "-i", "multi", "-c", "sidecar",
+                         "--", "sh", "-c", "cat; echo eof-seen", stdin=data)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == data.decode() + "eof-seen\n"
