@@ -114,49 +114,9 @@ def _plugin_parser() -> _Parser:
 
 def parse_plugin_args(argv: Sequence[str]) -> LaunchOptions:
     """kubectl debug's flags -> LaunchOptions with a DebugPrefill. `--` starts the command."""
-    args_list = list(argv)
-    command: list[str] = []
-    if "--" in args_list:
-        cut = args_list.index("--")
-        args_list, command = args_list[:cut], args_list[cut + 1 :]
-    args = _plugin_parser().parse_args(args_list)
-    obj: str = args.target_object
-    node = pod = None
-    if obj.startswith(("node/", "nodes/")):
-        node = obj.split("/", 1)[1]
-        if not node:
-            raise _UsageError("kubectl kdebug: node/NAME needs a node name")
-    elif "/" in obj and not obj.startswith(("pod/", "pods/")):
-        raise _UsageError(f"kubectl kdebug: cannot debug {obj!r}: give a pod name or node/NAME")
-    else:
-        pod = obj.split("/", 1)[-1]
-    for item in args.set_image:
-        if "=" not in item:
-            raise _UsageError(f"kubectl kdebug: --set-image {item!r}: expected NAME=IMAGE")
-    prefill = DebugPrefill(
-        pod=pod,
-        node=node,
-        namespace=args.namespace,
-        image=args.image,
-        target=args.target_container,
-        container=args.container,
-        profile=args.profile,
-        copy_to=args.copy_to,
-        share_processes=args.share_processes,
-        set_image=tuple(args.set_image),
-        replace=args.replace,
-        env=tuple(args.env),
-        command=tuple(command),
-    )
-    return LaunchOptions(
-        demo=args.demo,
-        kubeconfig=args.kubeconfig,
-        context=args.context,
-        namespace=args.namespace,
-        readonly=args.readonly,
-        config=args.config,
-        prefill=prefill,
-    )
+    from kdebug_tui.ui.plugin_args import parse_plugin_args as parse_all_flags
+
+    return parse_all_flags(argv)  # every kubectl debug flag (plugin_args.py)
 
 
 def check_kubeconfig(options: LaunchOptions, environ: dict[str, str] | None = None) -> str | None:
