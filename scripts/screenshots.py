@@ -82,15 +82,13 @@ async def shoot(out: Path) -> list[Path]:
                 await pilot.pause(0.3)
                 save("pods")
 
-                await pilot.press("t")
-                await pilot.pause(0.5)
-                save("triage")
-                await pilot.press("escape")
-
                 try:
                     from kdebug_tui.ui.screens.debug_form import DebugFormScreen
                 except ImportError:
                     print("  skipped debug form and sessions: ui/screens/debug_form.py is missing")
+                    await pilot.press("t")
+                    await pilot.pause(0.5)
+                    save("triage")
                     return saved
                 app.screen.table.select_uid(uid_of(app, "web-distroless"))
                 await pilot.press("d")
@@ -125,6 +123,14 @@ async def shoot(out: Path) -> list[Path]:
                 await pilot.press(*"ls /", "enter")
                 await pilot.pause(1.0)
                 save("sessions-split")
+
+                # Triage now shows our running debugger next to the old finished one.
+                await pilot.press("ctrl+right_square_bracket", "escape")
+                await until(pilot, lambda: hasattr(app.screen, "table"), "the pods screen")
+                await pilot.press("t")
+                await until(pilot, lambda: len(app.screen.rows) >= 2, "both debug containers")
+                await pilot.pause(0.3)
+                save("triage")
     return saved
 
 
