@@ -11,6 +11,7 @@ from kdebug_tui.sandbox import kubelet_text as kt
 from kdebug_tui.sandbox.handles import OutputFan, StreamHandle
 from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.logs import LogWriter
+from kdebug_tui.sandbox.namespaces import pid_namespace, private_namespaces
 from kdebug_tui.sandbox.processes import Process, SpawnSpec
 from kdebug_tui.sandbox.runtime_types import ContainerLaunch, ContainerState
 
@@ -78,8 +79,13 @@ class Container:
 
     @property
     def has_namespace(self) -> bool:
-        spec = self.process.spec if self.process is not None else None
-        return spec is not None and (spec.new_pid_namespace or spec.join_namespaces_of is not None)
+        """Runs in a PID namespace of its own (or its pod's, or its target's)."""
+        return self.process is not None and pid_namespace(self.process.spec)
+
+    @property
+    def has_private_namespaces(self) -> bool:
+        """Any namespace an exec must enter (PID, or mount/UTS of a hostPID pod)."""
+        return self.process is not None and private_namespaces(self.process.spec)
 
     @property
     def cri_state(self) -> str:

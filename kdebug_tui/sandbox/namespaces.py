@@ -121,10 +121,11 @@ class SpawnSpec:
     columns: int = 80
     lines: int = 24
     new_pid_namespace: bool = False  # own PID + mount namespace, /proc remounted
-    join_namespaces_of: int | None = None  # host pid whose PID + mount namespaces to enter
+    join_namespaces_of: int | None = None  # host pid whose namespaces to enter
+    join_pid: bool = True  # enter its PID namespace too (not for a hostPID container)
     host_root_mount: str | None = None  # bind-mount / here, in a private mount namespace
     uid: int | None = None
-    hostname: str | None = None  # with new_pid_namespace: own UTS namespace, this hostname
+    hostname: str | None = None  # own UTS namespace with this hostname
 
 
 def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
@@ -134,19 +135,22 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
         uid = str(spec.uid)
         argv = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--", *argv]
     forked = False
-    if not (spec.new_pid_namespace or spec.join_namespaces_of is not None):
+    if not pid_namespace(spec):
         # no PID namespace to reap orphans when it dies: our own init reaps them instead
         argv = [sys.executable, "-S", str(_REAPER), *argv]
         forked = True
     if ctty_inside(spec):
         argv = ["setsid", "--ctty", "--", *argv]
-    hostname = spec.hostname if spec.new_pid_namespace and not spec.join_namespaces_of else None
-    root = spec.host_root_mount if spec.join_namespaces_of is None else None
+    own = spec.join_namespaces_of is None
+    # a UTS namespace without a PID namespace (hostPID pods) only as real root
+    hostname = spec.hostname if own and (spec.new_pid_namespace or os.geteuid() == 0) else None
+    root = spec.host_root_mount if own else None
     if hostname or root:
         argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
     if spec.join_namespaces_of is not None:
         user = ["--user", "--preserve-credentials"] if _rootless else []
-        argv = ["nsenter", "--target", str(spec.join_namespaces_of), *user, "--pid",
+        pid = ["--pid"] if spec.join_pid else []
+        argv = ["nsenter", "--target", str(spec.join_namespaces_of), *user, *pid,
                 "--mount", "--uts", "--", *argv]  # fmt: skip
         forked = True
     elif spec.new_pid_namespace:
@@ -155,8 +159,9 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
         argv = ["unshare", *user, "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
                 "--propagation", "private", "--", *argv]  # fmt: skip
         forked = True
-    elif root:
-        argv = ["unshare", "--mount", "--propagation", "private", "--", *argv]
+    elif root or hostname:
+        uts = ["--uts"] if hostname else []
+        argv = ["unshare", "--mount", *uts, "--propagation", "private", "--", *argv]
     if _SETPRIV:
         # if the sandbox dies without closing (SIGKILL, crash), its containers die with it:
         # the kernel kills the leader, and unshare --kill-child takes the namespace along
@@ -168,11 +173,35 @@ def ctty_inside(spec: SpawnSpec) -> bool:
     """Inside a PID namespace the container's own process must lead the TTY's session
     (as runc arranges): a shell restoring the terminal's process group on exit would
     otherwise name a group it cannot see, and fail ("Cannot set tty process group")."""
-    namespaced = spec.new_pid_namespace or spec.join_namespaces_of is not None
-    return spec.tty and spec.stdin and namespaced
+    return spec.tty and spec.stdin and pid_namespace(spec)
+
+
+def pid_namespace(spec: SpawnSpec) -> bool:
+    """Whether the process runs in a PID namespace other than this machine's."""
+    return spec.new_pid_namespace or (spec.join_namespaces_of is not None and spec.join_pid)
+
+
+def private_namespaces(spec: SpawnSpec) -> bool:
+    """Whether the process has namespaces of its own (or joined) that an exec must enter."""
+    return (
+        pid_namespace(spec)
+        or spec.join_namespaces_of is not None
+        or bool(spec.host_root_mount)
+        or bool(spec.hostname)
+    )
 
 
 _WRAPPERS = {"unshare", "nsenter", "setpriv", "setsid"}
+
+
+def in_setup(pid: int) -> bool:
+    """Whether `pid` is still the setup script (whose children are `hostname`, `mount`)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    return argv[1:3] == [b"-c", _SETUP_SCRIPT.encode()]
 
 
 def past_wrappers(pid: int) -> bool:

@@ -24,6 +24,7 @@ from kdebug_tui.sandbox.namespaces import (
     SpawnSpec,
     ctty_inside,
     descendants,
+    in_setup,
     kill_session,
     past_wrappers,
     probe_capabilities,
@@ -167,7 +168,7 @@ class Process:
         while self._loop.time() < deadline and self.returncode is None:
             with contextlib.suppress(OSError, ValueError):
                 children = read_text(path).split()
-                if children:
+                if children and not in_setup(self.pid):
                     self.main_pid = int(children[0])
                     if past_wrappers(self.main_pid):
                         return self.main_pid

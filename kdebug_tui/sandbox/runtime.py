@@ -273,17 +273,19 @@ class ContainerRuntime:
                 spec.join_namespaces_of = join
             else:
                 spec.new_pid_namespace = True
-                spec.hostname = self._hostname(launch)
+        if spec.join_namespaces_of is None:
+            spec.hostname = self._hostname(launch)
         if launch.host_root_mount and caps.host_mount and spec.join_namespaces_of is None:
             spec.host_root_mount = launch.host_root_mount
         return spec
 
     @staticmethod
     def _hostname(launch: ContainerLaunch) -> str | None:
-        """A pod's containers see the pod's name as hostname (the node's with hostNetwork)."""
-        if launch.host_network or not uts_namespaces():
+        """A pod's containers see the pod's name as hostname; with hostNetwork, the node's
+        (so a node debugging pod on sandbox-node-1 says so, not this machine's name)."""
+        if not uts_namespaces():
             return None
-        return launch.pod_name[:63]
+        return (launch.node_name if launch.host_network else launch.pod_name)[:63] or None
 
     async def _namespace_holder(self, c: Container) -> int | None:
         """The host pid whose PID namespace `c` joins, or None for a namespace of its own."""
@@ -339,8 +341,9 @@ class ContainerRuntime:
             env["TERM"] = "xterm"
         spec = SpawnSpec(argv=argv, env=env, cwd="/", tty=tty, stdin=stdin,
                          uid=c.launch.run_as_user)  # fmt: skip
-        if c.has_namespace:
+        if c.has_private_namespaces:
             spec.join_namespaces_of = c.inner_pid
+            spec.join_pid = c.has_namespace
         session = ExecSession(spec)
         try:
             handle = session.open()

@@ -152,3 +152,37 @@ async def test_hostname_is_the_pod_name(runtime: ContainerRuntime) -> None:
     assert await output_of(runtime, "dbg") == "web-7f9c\n"
     handle = await runtime.exec("uid-1", "app", ["hostname"], tty=False, stdin=False)
     assert await handle.read() == (1, b"web-7f9c\n")
+
+
+@needs_pid_ns
+async def test_host_network_pods_are_named_after_the_node(runtime: ContainerRuntime) -> None:
+    await runtime.start(launch("node", host_pid=True, host_network=True, command=["sleep", "30"]))
+    await runtime.wait_for("uid-1", "node", is_running)
+    pid = runtime.pid_of("uid-1", "node")
+    assert pid is not None
+    assert _read(f"/proc/{pid}/cmdline") == b"/usr/bin/sleep\x0030\x00"
+    handle = await runtime.exec("uid-1", "node", ["hostname"], tty=False, stdin=False)
+    out = b""
+    while (item := await handle.read()) is not None:
+        out += item[1]
+    assert out == b"sandbox-node-1\n"
+
+
+def _read(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+@needs_host_mount
+async def test_exec_into_a_node_pod_sees_host(runtime: ContainerRuntime, tmp_path: Path) -> None:
+    marker = tmp_path / "exec-marker.txt"
+    marker.write_text("seen through exec\n")
+    await runtime.start(
+        launch("node", host_pid=True, host_root_mount="/host", command=["sleep", "30"])
+    )
+    await runtime.wait_for("uid-1", "node", is_running)
+    handle = await runtime.exec("uid-1", "node", ["cat", f"/host{marker}"], tty=False, stdin=False)
+    out = b""
+    while (item := await handle.read()) is not None:
+        out += item[1]
+    assert out == b"seen through exec\n"
+    assert await handle.wait() == 0
