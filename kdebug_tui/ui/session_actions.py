@@ -94,6 +94,7 @@ async def after_inject(
     early: Any = None,
     *,
     form: Any = None,
+    pod_before: Any = None,
 ) -> SessionPane:
     """The container (or pod) exists: remember it, open its pane and wait for it there."""
     install(app)
@@ -123,6 +124,9 @@ async def after_inject(
         node=built.node_name,
     )
     pane = await screen.open_pane(target)
+    from kdebug_tui.ui.recording import remember_debug  # for the incident record
+
+    remember_debug(app, pane, request, built, pod_before or getattr(form, "pod", None))
     if early is not None:
         pane.owned.append(early)  # closed with the pane, even if its flow never ran
     if not built.container_name:
@@ -151,7 +155,7 @@ def start_debug(app: Any, request: Any) -> None:
             error = to_kube_error(exc)
             app.notify(error.describe(), title="Debug failed", severity="error", markup=False)
             return
-        await after_inject(app, request, built, result)
+        await after_inject(app, request, built, result, pod_before=pod)
 
     app.run_worker(run(), group="start-debug", exit_on_error=False, description="start debug")
 

@@ -5,6 +5,8 @@ key; ctrl+] gives the focus back to its pane's frame): `|` split beside and `-` 
 shell in the same container), `x` close, arrows and tab move between panes, `z` zoom,
 `r` reattach after a drop, `enter` type into the pane's terminal, `c` cancel a wait,
 `l` show logs, `D` review debug pods for deletion, `escape` back to the pod list.
+Triage (session_extras.py): `b` broadcast this pane's input (`B` all panes, `ctrl+b` off),
+`S` stop a stoppable debugger, `E` export the pane's incident record.
 
 The screen runs every cluster conversation of its panes as workers (one exclusive group per
 pane, see `flows.py`); panes only display.
@@ -24,6 +26,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from kdebug_tui.ui.cleanup import CleanupRegistry
+from kdebug_tui.ui.session_extras import BROADCAST_CSS, SessionExtrasMixin
 from kdebug_tui.ui.widgets.pane_grid import Direction, PaneGrid
 from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
 
@@ -36,20 +39,24 @@ _EMPTY = (
 
 _KEYS = (
     " |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release  r reattach"
-    "  c cancel  l logs  D debug pods  esc pods  ? help"
+    "  c cancel  l logs  b broadcast  S stop  E export  D debug pods  esc pods  ? help"
 )
 
 
-class SessionsScreen(Screen[None]):
+class SessionsScreen(SessionExtrasMixin, Screen[None]):
     """Installed once by the app under the name "sessions"; keeps its panes across visits."""
 
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
     SessionsScreen #sessions-empty { width: 1fr; height: 1fr; content-align: center middle;
         color: $text-muted; }
     SessionsScreen.-has-panes #sessions-empty { display: none; }
     SessionsScreen #sessions-keys { dock: bottom; height: 1; background: $footer-background;
         color: $footer-foreground; }
+    SessionsScreen #sessions-keys.-broadcasting { color: $warning; }
     """
+        + BROADCAST_CSS
+    )
 
     BINDINGS = [
         Binding("vertical_line", "split(True)", "Split |"),
@@ -61,6 +68,11 @@ class SessionsScreen(Screen[None]):
         Binding("c", "cancel", "Cancel wait"),
         Binding("l", "logs", "Logs"),
         Binding("D", "cleanup", "Delete debug pods"),
+        Binding("b", "broadcast_toggle", "Broadcast: toggle pane"),
+        Binding("B", "broadcast_all", "Broadcast: all panes", show=False),
+        Binding("ctrl+b", "broadcast_off", "Broadcast: off", show=False),
+        Binding("S", "stop_debugger", "Stop debugger"),
+        Binding("E", "export_incident", "Export incident record"),
         Binding("left", "move('left')", "←", show=False),
         Binding("right", "move('right')", "→", show=False),
         Binding("up", "move('up')", "↑", show=False),
@@ -205,6 +217,7 @@ class SessionsScreen(Screen[None]):
             return
         self.workers.cancel_group(self, f"flow-{pane.id}")
         self._offer_delete(pane)
+        self.broadcast.forget(pane)
         await self.grid.remove_pane(pane)
         self.set_class(bool(self.panes), "-has-panes")
         if self.selected is not None:

@@ -158,6 +158,9 @@ class SessionPane(Vertical, can_focus=True):
             await self.query("#pane-logs").remove()
             view = TerminalView(backend, clean(self.target.title, 120))
             self.terminal = view
+            from kdebug_tui.ui.pane_hooks import terminal_opened
+
+            terminal_opened(self, view)  # recording + broadcast, before any output is read
             await self.mount(view, after=self.query_one("#pane-status"))
         self.state = "terminal"
         self.set_status(f"attached to {self.target.container}")

@@ -13,7 +13,7 @@ alternate screen where there is no scrollback, sends cursor keys as most termina
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -52,6 +52,9 @@ class InputMixin(_Base):
     _exit: BackendExit | None
     _last_escape: float
     ESCAPE_CHORD_SECONDS: ClassVar[float]
+    # Called with what the user typed or pasted (already encoded and sent here): broadcast
+    # input (ui/broadcast.py) sends the same bytes to other panes. Never mouse or replies.
+    input_tap: Callable[[bytes], None] | None = None
 
     if TYPE_CHECKING:
 
@@ -237,13 +240,18 @@ class InputMixin(_Base):
         if data:
             self.selection = None
             self.scroll_to_bottom()
-            self.send_bytes(data)
+            self._typed(data)
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
         self.scroll_to_bottom()
-        self.send_bytes(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
+        self._typed(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
+
+    def _typed(self, data: bytes) -> None:
+        self.send_bytes(data)
+        if self.input_tap is not None and self._exit is None:
+            self.input_tap(data)
 
     def _mode(self, name: str) -> Any:
         modes = getattr(self._emulator, "modes", None)
