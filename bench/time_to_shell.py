@@ -36,11 +36,13 @@ TIMEOUT = 60.0
 
 
 async def _until(condition: Any, what: str, pilot: Any, limit: float = TIMEOUT) -> None:
+    """Poll with a plain sleep: `pilot.pause()` waits for every widget's queue and forces a
+    layout pass each time, work the measured app would otherwise never do."""
     deadline = time.monotonic() + limit
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
-        await pilot.pause(0.005)
+        await asyncio.sleep(0.005)
 
 
 async def kdebug_once(kubeconfig: Path) -> float:

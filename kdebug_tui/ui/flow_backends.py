@@ -11,12 +11,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 
 WAIT_TIMEOUT = 120.0
+GC_HOLD_LIMIT = 3.0  # seconds at most without cyclic garbage collection
+
+
+class GcHold:
+    """Keeps the cyclic garbage collector off while a shell is being opened.
+
+    A full (generation 2) collection in a Textual app with a few thousand widgets and pod
+    objects takes 100-300 ms on these machines; landing between Submit and the prompt, it
+    is most of the wait. Holding it off for the second or so this takes costs a little
+    memory, collected right after. Always released: on the first output, on failure, or
+    after GC_HOLD_LIMIT seconds whatever happens.
+    """
+
+    def __init__(self, limit: float = GC_HOLD_LIMIT) -> None:
+        self._held = gc.isenabled()
+        if self._held:
+            gc.disable()
+        self._timer = asyncio.get_running_loop().call_later(limit, self.release)
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def release(self) -> None:
+        self._timer.cancel()
+        if self._held:
+            self._held = False
+            gc.enable()
+
+    def release_soon(self, delay: float = 0.05) -> None:
+        """Release after the next frame or so (the first output still has to be painted)."""
+        self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(delay, self.release)
 
 
 class PromptNudge:
@@ -60,10 +94,18 @@ class PreConnected:
     the real window size replaces the provisional one as soon as the view knows it.
     """
 
-    def __init__(self, inner: TerminalBackend, columns: int = 80, lines: int = 24) -> None:
+    def __init__(
+        self,
+        inner: TerminalBackend,
+        columns: int = 80,
+        lines: int = 24,
+        *,
+        on_first_output: Callable[[], None] | None = None,
+    ) -> None:
         self.inner = inner
         self._connecting = asyncio.ensure_future(inner.start(columns, lines))
         self._provisional = (columns, lines)
+        self._on_first_output = on_first_output
 
     async def start(self, columns: int, lines: int) -> None:
         await self._connecting
@@ -71,7 +113,11 @@ class PreConnected:
             await self.inner.resize(columns, lines)
 
     async def read(self) -> bytes:
-        return await self.inner.read()
+        data = await self.inner.read()
+        if self._on_first_output is not None:
+            callback, self._on_first_output = self._on_first_output, None
+            callback()
+        return data
 
     async def write(self, data: bytes) -> None:
         await self.inner.write(data)
@@ -80,6 +126,9 @@ class PreConnected:
         await self.inner.resize(columns, lines)
 
     async def close(self) -> None:
+        if self._on_first_output is not None:
+            callback, self._on_first_output = self._on_first_output, None
+            callback()
         if not self._connecting.done():
             self._connecting.cancel()
         await self.inner.close()
@@ -102,6 +151,7 @@ class EarlyStart:
         *,
         nudge: bool,
         timeout: float = WAIT_TIMEOUT,
+        gc_hold: GcHold | None = None,
     ) -> None:
         self.session = session
         self.namespace = namespace
@@ -109,6 +159,7 @@ class EarlyStart:
         self.container = container
         self.nudge = nudge
         self.timeout = timeout
+        self.gc_hold = gc_hold
         self.events: list[Any] = []
         self._listener: Callable[[Any], None] | None = None
         self.backend: TerminalBackend | None = None
@@ -131,29 +182,40 @@ class EarlyStart:
         from kdebug_tui.kube.attach import AttachSession
         from kdebug_tui.kube.inject import wait_for_container
 
-        outcome = await wait_for_container(
-            self.session,
-            self.namespace,
-            self.pod,
-            self.container,
-            timeout=self.timeout,
-            on_progress=self._progress,
-        )
+        try:
+            outcome = await wait_for_container(
+                self.session,
+                self.namespace,
+                self.pod,
+                self.container,
+                timeout=self.timeout,
+                on_progress=self._progress,
+            )
+        except BaseException:
+            self._release_gc()
+            raise
         if outcome.state != "running":
+            self._release_gc()
             return outcome, None
         backend: TerminalBackend = AttachSession(
             self.session, self.namespace, self.pod, self.container
         )
         if self.nudge:
             backend = PromptNudge(backend)
-        self.backend = PreConnected(backend)
+        release = self.gc_hold.release_soon if self.gc_hold is not None else None
+        self.backend = PreConnected(backend, on_first_output=release)
         return outcome, self.backend
+
+    def _release_gc(self) -> None:
+        if self.gc_hold is not None:
+            self.gc_hold.release()
 
     async def result(self) -> tuple[Any, TerminalBackend | None]:
         return await self.task
 
     async def close(self) -> None:
         """Cancel the wait; close a connection nobody took."""
+        self._release_gc()
         if not self.task.done():
             self.task.cancel()
             with contextlib.suppress(BaseException):

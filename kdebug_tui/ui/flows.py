@@ -18,7 +18,7 @@ from typing import Any
 
 from kdebug_tui.kube.errors import KubeError, to_kube_error
 from kdebug_tui.kube.podstate import container_spec, container_status, describe_state
-from kdebug_tui.ui.flow_backends import WAIT_TIMEOUT, EarlyStart
+from kdebug_tui.ui.flow_backends import WAIT_TIMEOUT, EarlyStart, GcHold
 from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
 
 ENDED_STATUS_POLL = (0.1, 0.2, 0.4, 0.8, 0.0)  # seconds between reads, ~1.5 s in all
@@ -53,7 +53,7 @@ def describe_progress(progress: Any) -> str:
     return text
 
 
-def early_start(app: Any, built: Any) -> EarlyStart:
+def early_start(app: Any, built: Any, gc_hold: GcHold | None = None) -> EarlyStart:
     """Begin waiting for (and then connecting to) the new container right after inject."""
     return EarlyStart(
         app.services.session,
@@ -62,6 +62,7 @@ def early_start(app: Any, built: Any) -> EarlyStart:
         built.container_name,
         nudge=_runs_image_default(built),
         timeout=WAIT_TIMEOUT,
+        gc_hold=gc_hold,
     )
 
 

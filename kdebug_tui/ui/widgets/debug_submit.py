@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from kdebug_tui.kube.debug import BuiltDebug, DebugRequest
 from kdebug_tui.kube.errors import KubeError, to_kube_error
 from kdebug_tui.kube.inject import PartialInjectError
+from kdebug_tui.ui.flow_backends import GcHold
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from kdebug_tui.ui.widgets import debug_fields as F
 from kdebug_tui.ui.widgets.safe_text import clean
@@ -97,12 +98,14 @@ class DebugSubmitMixin(_Base):
         self.submitting = True
         self._update_submit()
         self.query_one("#submit-error", Static).update("Sending…")
+        hold = GcHold()  # no 100+ ms collection pause between Submit and the prompt
         try:
             result = await inject_built(self.app, built)
         except PartialInjectError as exc:  # the copy exists; only --replace's delete failed
             self.app.notify(exc.describe(), severity="warning", timeout=10, markup=False)
             result = exc.pod
         except Exception as exc:
+            hold.release()
             self._show_submit_error(to_kube_error(exc), request)
             return
         finally:
@@ -112,7 +115,9 @@ class DebugSubmitMixin(_Base):
         actual = str((result.get("metadata") or {}).get("name") or built.pod_name)
         early = None
         if built.container_name and actual == built.pod_name:
-            early = early_start(self.app, built)
+            early = early_start(self.app, built, hold)
+        else:
+            hold.release()
         self.query_one("#submit-error", Static).update("")
         # The pane's flow must outlive this screen (dismissing it cancels its workers).
         # The sessions screen takes this form's place (see show_sessions).
