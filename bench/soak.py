@@ -3,8 +3,9 @@ sandbox, then proof that nothing leaked (fds, asyncio tasks, processes, objects,
 
     python -m bench.soak [--cycles 500] [--concurrent 50]
 
-Counts are taken at quiet moments (no target pod exists) after a warm-up, so caches and
-connection pools filled by the first cycles are not mistaken for leaks; a second set is
+Counts are taken at quiet moments (no target pod exists, no request in flight, the client
+closed and reopened so that its keep-alive pool starts empty) after a warm-up, so caches
+filled by the first cycles are not mistaken for leaks; a second set is
 taken after the session and the sandbox are closed, against a warm start (a short run
 before, so that lazily imported modules are not counted either). Memory is tracemalloc's
 (what Python still holds), split into the sandbox's stored API data and everything else.
@@ -24,9 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.soak_probe import snapshot, top_growth
-from bench.soak_report import Bounds, SoakReport
+from bench.soak_probe import Snapshot, settle, snapshot, top_growth, type_counts
+from bench.soak_report import SESSION_TYPES, Bounds, SoakReport
 from bench.soak_work import Result, Workload
+from kdebug_tui.kube.session import KubeSession
 
 __all__ = ["Bounds", "SoakReport", "main", "run_soak"]
 
@@ -55,13 +57,13 @@ def disk_usage(path: Path) -> tuple[int, int]:
     return files, size
 
 
-def release_middleware_cache(sandbox: weakref.ref[Any]) -> float | None:
+def release_middleware_cache(sandbox: weakref.ref[Any] | None) -> float | None:
     """None if the closed sandbox was freed; else the KiB freed by clearing aiohttp's
     module-wide middleware cache, which keeps the last 1024 (handler, app) pairs and with
     them every closed Sandbox whose routes close over it (cleared so the following counts
-    show what else remains)."""
+    show what else remains). `None` for `sandbox`: just clear it."""
     gc.collect()
-    if sandbox() is None:
+    if sandbox is not None and sandbox() is None:
         return None
     held = tracemalloc.get_traced_memory()[0]
     from aiohttp import web_app
@@ -74,7 +76,6 @@ def release_middleware_cache(sandbox: weakref.ref[Any]) -> float | None:
 
 
 async def _open(workdir: Path) -> tuple[Any, Any]:
-    from kdebug_tui.kube.session import KubeSession
     from kdebug_tui.sandbox import Sandbox
 
     sandbox = Sandbox(port=0, workdir=workdir / "sandbox", demo=False)
@@ -88,6 +89,35 @@ async def _open(workdir: Path) -> tuple[Any, Any]:
     return sandbox, session
 
 
+async def _warm_start(workdir: Path, cycles: int, grace_seconds: int) -> None:
+    """A short run first, so lazily imported modules and one-time caches are in place
+    before the start is counted."""
+    sandbox, session = await _open(workdir)
+    try:
+        if cycles:
+            await Workload(sandbox, session, grace_seconds=grace_seconds).run_cycles(cycles)
+        else:
+            await session.request_json("GET", "/api/v1/namespaces/default/pods")
+    finally:
+        await session.close()
+        await sandbox.close()
+
+
+async def quiet(work: Workload, kubeconfig: Path) -> Snapshot:
+    """Counts at rest with the client's pools empty: a keep-alive pool holds up to 100 idle
+    connections (2 fds, a server task and 2 x 256 KiB of TLS buffers each), as many as the
+    busiest moment needed, which no count should mistake for a leak. What the session itself
+    holds is counted just before it closes; the workload goes on with a new one."""
+    await settle()
+    held = type_counts(SESSION_TYPES)
+    await work.session.close()
+    await settle()
+    snap = snapshot(work.prefix, api_state=api_state(work.sandbox), keep_trace=True)
+    snap.session_types = held
+    work.session = await KubeSession.open(kubeconfig=str(kubeconfig))
+    return snap
+
+
 async def run_soak(
     cycles: int,
     concurrent: int,
@@ -97,6 +127,7 @@ async def run_soak(
     cycles_per_pod: int = 10,
     debuggers_per_pod: int = 10,
     grace_seconds: int = 1,
+    warm_start_cycles: int = 1,
     bounds: Bounds | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SoakReport:
@@ -107,13 +138,8 @@ async def run_soak(
         tracemalloc.start(1)
     try:
         say("warm start: one short run with its own sandbox")
-        sandbox, session = await _open(workdir / "warm")
-        try:
-            await Workload(sandbox, session, grace_seconds=grace_seconds).run_cycles(1)
-        finally:
-            await session.close()
-            await sandbox.close()
-        del sandbox, session
+        await _warm_start(workdir / "warm", warm_start_cycles, grace_seconds)
+        release_middleware_cache(None)
         start = snapshot()
 
         sandbox, session = await _open(workdir / "run")
@@ -124,14 +150,17 @@ async def run_soak(
             debuggers_per_pod=debuggers_per_pod,
             grace_seconds=grace_seconds,
         )
+        del session  # the workload holds the session: it is replaced at each count
         prefix = work.prefix
         runtime_dir = workdir / "run" / "sandbox"
+        kubeconfig = workdir / "run" / "kubeconfig"
+
         try:
-            say(f"warm-up: {warmup} cycles, 2 concurrent sessions")
+            say(f"warm-up: {warmup} cycles, {min(2, concurrent)} concurrent sessions")
             await work.run_cycles(warmup, start=-warmup)
             await work.run_concurrent(min(2, concurrent))
             work.pod_checks.clear()
-            before = snapshot(prefix, api_state=api_state(sandbox), keep_trace=True)
+            before = await quiet(work, kubeconfig)
             disk_before = disk_usage(runtime_dir)
 
             def tick(result: Result) -> None:
@@ -143,16 +172,16 @@ async def run_soak(
             cycle_results = await work.run_cycles(cycles, on_result=tick)
             say(f"{concurrent} concurrent sessions")
             concurrent_results = await work.run_concurrent(concurrent) if concurrent else []
-            after = snapshot(prefix, api_state=api_state(sandbox), keep_trace=True)
+            after = await quiet(work, kubeconfig)
             disk_after = disk_usage(runtime_dir)
             pod_checks = list(work.pod_checks)
         finally:
-            await session.close()
+            await work.session.close()
             await sandbox.close()
         growth = top_growth(before, after)
         before.traced = after.traced = None  # tracemalloc's snapshots are traced memory too
         released = weakref.ref(sandbox)
-        del sandbox, session, work
+        del sandbox, work
         held_kib = release_middleware_cache(released)
         closed = snapshot(prefix)
         return SoakReport(

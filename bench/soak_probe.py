@@ -98,9 +98,9 @@ def hostname_env(pid: int) -> str | None:
 def sandbox_processes(
     hostname_prefix: str | None = None, uts: Iterable[str] = (), *, descendants_too: bool = True
 ) -> dict[int, ProcInfo]:
-    """Every live or zombie process of the sandbox in this process: its descendants, and
-    (however they were reparented) the processes of pods whose names start with
-    `hostname_prefix` or that live in one of the `uts` namespaces.
+    """Every live or zombie process of the sandbox in this process: its descendants (but
+    not the pods of other sandboxes in it), and, however they were reparented, processes
+    of pods whose names start with `hostname_prefix` or that live in one of `uts`.
 
     Session ids are not used: with pid_max at 32768 and other programs busy, a recorded
     session leader's pid is soon reused by an unrelated process.
@@ -109,7 +109,13 @@ def sandbox_processes(
     me = os.getpid()
     own_uts = uts_namespace(me)
     spaces = {u for u in uts if u and u != own_uts}
-    mine = descendants(procs, me) if descendants_too else set()
+    mine: set[int] = set()
+    if descendants_too:
+        # Another sandbox in this process (a test suite's) has its own pods: not ours.
+        for pid in descendants(procs, me):
+            host = hostname_env(pid)
+            if host is None or (hostname_prefix and host.startswith(hostname_prefix)):
+                mine.add(pid)
     for info in procs.values():
         if info.pid == me or info.pid in mine:
             continue
@@ -185,6 +191,28 @@ WATCHED_MODULES = (
 )
 
 
+async def settle(limit: float = 10.0, interval: float = 0.25) -> bool:
+    """Wait until no HTTP request is being served and fds and tasks hold still.
+
+    An abandoned watch (its client went away) is only noticed by the server at its next
+    write, a bookmark at most two seconds later; a count taken before that would show a
+    transient task and connection as a leak. There is no event for "idle", so this polls.
+    Returns False if it never settled within `limit` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    last: tuple[int, int] | None = None
+    while loop.time() < deadline:
+        gc.collect()
+        tasks = other_tasks()
+        serving = any("_handle_request" in _task_label(t) for t in tasks)
+        now = (open_fds(), len(tasks))
+        if not serving and now == last:
+            return True
+        last = None if serving else now
+        await asyncio.sleep(interval)
+    return False
+
+
 @dataclass
 class Snapshot:
     fds: int
@@ -196,6 +224,7 @@ class Snapshot:
     task_names: list[str] = field(default_factory=list)
     process_lines: list[str] = field(default_factory=list)
     types: Counter[str] = field(default_factory=Counter)
+    session_types: Counter[str] = field(default_factory=Counter)  # just before it closed
     traced: tracemalloc.Snapshot | None = None
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from bench.soak_probe import Snapshot, type_growth
 from bench.soak_work import PodCheck, Result
 
-# Object types whose instances must not accumulate: the client side and both ends of every
-# HTTP/websocket connection. The sandbox's own records are judged separately.
-CLIENT_TYPES = ("kdebug_tui.kube.", "kdebug_tui.term.", "kubernetes_asyncio.", "aiohttp.")
+# Object types whose instances must not accumulate: the client side (counted while its
+# session is open) and both ends of every HTTP/websocket connection (counted at rest).
+# The sandbox's own records are judged separately.
+SESSION_TYPES = ("kdebug_tui.kube.", "kdebug_tui.term.", "kubernetes_asyncio.")
+HTTP_TYPES = ("aiohttp.",)
 SANDBOX_TYPES = ("kdebug_tui.sandbox.",)
 # The API server's watch history: kept on purpose (bounded by count), measured as API state.
 BY_DESIGN = ("kdebug_tui.sandbox.cluster.Change",)
@@ -88,7 +90,11 @@ class SoakReport:
         limit = b.other_limit_kib(total)
         closed_kib = (self.closed.traced_bytes - self.start.traced_bytes) / 1024
         leftovers = sum(len(c.leftovers) for c in self.pod_checks)
-        client = self.grown(CLIENT_TYPES)
+        client = self.grown(HTTP_TYPES)
+        for name in self.after.session_types:
+            extra = self.after.session_types[name] - self.before.session_types[name]
+            if extra > 0:
+                client[name] = extra
         sandbox = self.grown(SANDBOX_TYPES)
         return [
             Check(
@@ -197,9 +203,9 @@ class SoakReport:
         files = f"{self.workdir_before[0]} -> {self.workdir_after[0]} files"
         size = f"{self.workdir_before[1] // 1024} -> {self.workdir_after[1] // 1024} KiB"
         lines += [f"{'sandbox workdir':<34}{files}, {size}"]
-        lines += ["", f"{'check':<32}{'value':<40}{'bound':<16}verdict"]
+        lines += ["", f"{'check':<32}{'value':<42}{'bound':<16}verdict"]
         for c in self.checks():
-            lines.append(f"{c.name:<32}{c.value:<40}{c.bound:<16}{'PASS' if c.ok else 'FAIL'}")
+            lines.append(f"{c.name:<32}{c.value:<42}{c.bound:<16}{'PASS' if c.ok else 'FAIL'}")
         grown = type_growth(self.before, self.after)
         if grown:
             lines += ["", "object types with more instances after than before:"]
@@ -223,7 +229,7 @@ class SoakReport:
 def _held(kib: float | None) -> str:
     if kib is None:
         return "yes"
-    return f"no: {kib:.0f} KiB held by aiohttp's middleware cache"
+    return f"no: aiohttp's cache holds {kib:.0f} KiB"
 
 
 def _delta(before: int, after: int) -> str:

@@ -53,23 +53,36 @@ class PodCheck:
     leftovers: list[str] = field(default_factory=list)
 
 
-async def read_until(backend: TerminalBackend, needle: bytes, limit: float = 15.0) -> bytes:
-    """Output until `needle` shows (escape sequences ignored); SoakFailure otherwise."""
+def printed(word: str) -> re.Pattern[bytes]:
+    """`word` as the output of `echo word`, not as the typed command the tty echoes back.
+
+    The output may start a line or follow the prompt: a command typed before the shell's
+    prompt appears is echoed by the tty first, then the shell prints "/ # " and the output."""
+    return re.compile(rb"(?<!echo )" + re.escape(word.encode()) + rb"\r?\n")
+
+
+async def read_until(
+    backend: TerminalBackend, needle: re.Pattern[bytes], limit: float = 15.0
+) -> bytes:
+    """Output until `needle` matches (escape sequences ignored); SoakFailure otherwise."""
     seen = bytearray()
 
     async def pump() -> None:
-        while needle not in _ANSI.sub(b"", bytes(seen)):
+        while not needle.search(_ANSI.sub(b"", bytes(seen))):
             chunk = await backend.read()
             if not chunk:
                 raise SoakFailure(
-                    f"stream ended before {needle!r}: {bytes(seen)[-200:]!r}, exit {backend.exit}"
+                    f"stream ended before {needle.pattern!r}: {bytes(seen)[-200:]!r}, "
+                    f"exit {backend.exit}"
                 )
             seen.extend(chunk)
 
     try:
         await asyncio.wait_for(pump(), limit)
     except TimeoutError:
-        raise SoakFailure(f"{needle!r} not seen in {limit} s: {bytes(seen)[-200:]!r}") from None
+        raise SoakFailure(
+            f"{needle.pattern!r} not seen in {limit} s: {bytes(seen)[-200:]!r}"
+        ) from None
     return bytes(seen)
 
 
@@ -226,8 +239,7 @@ class Workload:
         try:
             await attach.start(80, 24)
             await attach.write(f"echo cycle-{n}\r".encode())
-            # The tty echoes the typed line too; the output line starts a line of its own.
-            await read_until(attach, f"\ncycle-{n}".encode())
+            await read_until(attach, printed(f"cycle-{n}"))
             await attach.write(b"exit\r")
             await drain(attach)
         finally:
@@ -293,7 +305,7 @@ class Workload:
     async def _session(self, i: int, attach: AttachSession) -> None:
         await attach.start(80, 24)
         await attach.write(f"echo conc-{i}\r".encode())
-        await read_until(attach, f"\nconc-{i}".encode(), limit=30.0)
+        await read_until(attach, printed(f"conc-{i}"), limit=30.0)
 
 
 async def _timed(label: str, work: Any) -> Result:

@@ -19,7 +19,7 @@ import pytest
 
 from bench.soak import release_middleware_cache, run_soak
 from bench.soak_report import Bounds, SoakReport
-from bench.soak_work import Workload
+from bench.soak_work import Workload, printed
 from kdebug_tui.kube.session import KubeSession
 from kdebug_tui.sandbox import Sandbox
 
@@ -36,7 +36,16 @@ def short_soak(tmp_path_factory: pytest.TempPathFactory) -> SoakReport:
 
     workdir = tmp_path_factory.mktemp("soak")
     return asyncio.run(
-        run_soak(15, 10, workdir, warmup=1, cycles_per_pod=8, debuggers_per_pod=10, grace_seconds=0)
+        run_soak(
+            15,
+            10,
+            workdir,
+            warmup=1,
+            cycles_per_pod=8,
+            debuggers_per_pod=10,
+            grace_seconds=0,
+            warm_start_cycles=0,
+        )
     )
 
 
@@ -78,6 +87,16 @@ def test_memory_growth_is_bounded(short_soak: SoakReport) -> None:
 def test_every_other_check_passes(short_soak: SoakReport) -> None:
     failed = [c.name for c in short_soak.checks() if not c.ok]
     assert set(failed) <= KNOWN_SANDBOX_DEFECTS, short_soak.table()
+
+
+def test_echo_output_is_told_from_the_typed_command() -> None:
+    """Typed before the prompt, the command is echoed by the tty and the output follows the
+    prompt on the same line; typed after it, the output starts a line. Never the echo."""
+    pattern = printed("cycle-7")
+    assert pattern.search(b"echo cycle-7\r\n/ # cycle-7\r\n/ # ")
+    assert pattern.search(b"/ # echo cycle-7\r\ncycle-7\r\n/ # ")
+    assert not pattern.search(b"/ # echo cycle-7\r\n")
+    assert not pattern.search(b"/ # echo cycle-7\r\ncycle-70\r\n")
 
 
 def test_the_checks_can_fail(short_soak: SoakReport) -> None:
