@@ -103,10 +103,11 @@ async def test_demo_mode_says_sandbox_and_stops_it_on_quit() -> None:
             os.kill(pid, 0)
 
 
-async def test_kubectl_kdebug_opens_the_prefilled_debug_form(
-    sandbox: Any, kubeconfig: Path
-) -> None:
+async def test_kubectl_kdebug_starts_from_the_flags(sandbox: Any, kubeconfig: Path) -> None:
+    """Once connected, the plugin's flags drive the debug session (UI-2 goes straight to the
+    shell when the flags make a valid request, else opens the form prefilled)."""
     from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+    from kdebug_tui.ui.screens.sessions import SessionsScreen
 
     options = parse_plugin_args(
         [
@@ -125,11 +126,19 @@ async def test_kubectl_kdebug_opens_the_prefilled_debug_form(
     )
     app = KdebugApp(options)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
-        form: Any = app.screen
-        assert form.pod["metadata"]["name"] == "multi"
-        assert form.prefill.image == "alpine:3.20"
-        assert (form.prefill.target, form.prefill.command) == ("app", ("sh",))
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DebugFormScreen | SessionsScreen),
+            "the debug session or the form",
+        )
+        screen: Any = app.screen
+        if isinstance(screen, DebugFormScreen):
+            assert screen.pod is not None and screen.pod["metadata"]["name"] == "multi"
+            assert screen.prefill.image == "alpine:3.20"
+        else:
+            await wait_for(pilot, lambda: screen.panes, "a pane")
+            target = screen.panes[0].target
+            assert (target.namespace, target.pod) == ("default", "multi")
 
 
 async def test_viewer_context_from_the_start_hides_nothing_but_says_read_only(
