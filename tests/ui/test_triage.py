@@ -69,3 +69,20 @@ async def test_triage_filter_and_escape_on_a_fixed_store() -> None:
         assert len(screen.rows) == 10 and isinstance(app.screen, TriageScreen)
         await pilot.press("escape")  # back to the pods
         assert not isinstance(app.screen, TriageScreen)
+
+
+async def test_readonly_triage_offers_no_attach_or_debug() -> None:
+    from kdebug_tui.kube.watch import WatchState, WatchUpdate
+    from kdebug_tui.ui.app import KdebugApp
+    from kdebug_tui.ui.launch import LaunchOptions
+    from tests.ui.app_support import NOW, synthetic_pods
+
+    app = KdebugApp(LaunchOptions(readonly=True), connect=False, clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.services.use_offline(context="x", namespace=None)
+        app.services.apply(WatchUpdate("RELISTED", None, WatchState("live"), pods=synthetic_pods()))
+        await pilot.press("t")
+        assert isinstance(app.screen, TriageScreen)
+        actions = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert {"attach", "debug"}.isdisjoint(actions)
+        assert {"logs", "yaml", "describe"} <= actions
