@@ -22,7 +22,7 @@ COLUMNS, LINES = 80, 24
 # case -> (corpus factory, size in bytes, target ratio ours/raw)
 CASES: dict[str, tuple[Callable[[int], bytes], int, float]] = {
     "plain (log lines)": (corpora.plain_text, 128 * 1024, 50.0),
-    "SGR-heavy (ls --color)": (corpora.sgr_heavy, 128 * 1024, 3.0),
+    "SGR-heavy (ls --color)": (corpora.sgr_heavy, 128 * 1024, 10.0),
     "full-screen redraw (top)": (corpora.redraw, 128 * 1024, 1.0),
     "random bytes": (corpora.random_bytes, 64 * 1024, 1.0),
     "UTF-8 wide/combining (extra)": (corpora.wide_text, 64 * 1024, 1.0),

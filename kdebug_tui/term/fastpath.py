@@ -24,7 +24,7 @@ from pyte import modes as mo
 from pyte.screens import Char
 
 from .screen import Line, TermScreen
-from .scrollback import Row, TextRow, row_from_cells
+from .scrollback import AnyRow, row_from_cells
 
 Writes = dict[int, list[tuple[int, str]]]
 
@@ -184,7 +184,7 @@ def write_block(screen: TermScreen, block: str) -> None:
 
     if scrolls:
         if not screen.in_alt and screen.scrollback.limit:
-            pushed: list[Row | TextRow] = []
+            pushed: list[AnyRow] = []
             first = max(0, scrolls - screen.scrollback.limit)
             screen.scrollback.total += first  # rows that would be evicted at once: skipped
             for a in range(first, min(scrolls, bulk_start)):

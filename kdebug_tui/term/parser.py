@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pyte import charsets as cs
 from pyte import modes as mo
 
-from . import fastpath
+from . import fastpath, styled
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
 from .screen import TermScreen, sparse_table
@@ -35,17 +35,13 @@ STRING_MAX = 4096
 
 _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abort it
 
-# SGR sequences (ncurses' sgr0 interleaves ESC ( B) and the text they colour.
-_SGR_SEQ = rf"(?:\x1b\[[0-9;:]{{0,{CSI_MAX}}}m|\x1b\(B){{1,16}}"
-_SGR_TEXT = rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]*"
-_SGR_PAIR = re.compile(rf"({_SGR_SEQ})({_SGR_TEXT})")
-
+# Printable single-width text, CR/LF/TAB and SGR sequences (ncurses' sgr0 interleaves
+# ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
+# the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
-    rf"(?P<plain>[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]+)"
-    rf"|(?P<sgrrun>(?:{_SGR_SEQ}{_SGR_TEXT}){{2,}})"
-    rf"|(?P<sgr>{_SGR_SEQ})(?P<sgrtext>{_SGR_TEXT})"
+    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]++|{styled.SGR_ONE})++)"
     rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}][^\x00-\x1f\x7f-\x9f]*)"
-    rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}})(?P<final>[\x40-\x7e])"
+    rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
     r"|(?P<ctl>[\x00-\x1f\x7f-\x9f])"
@@ -130,28 +126,29 @@ class Parser:
             kind = m.lastgroup
             try:
                 if kind == "plain":
-                    self._plain(m.group("plain"))
+                    block = m.group("plain")
+                    if "\x1b" not in block:
+                        self._plain(block)
+                    elif "\n" in block:
+                        self._styled(block)
+                    else:  # coloured words on one row (a prompt, a status line, top)
+                        self._pieces(block)
                     pos = end
                     continue
+                if kind == "ctl" and text[pos] in "\x1b\x9b" and _PREFIX.match(text, pos):
+                    self.pending = text[pos:]  # a sequence split by the chunk boundary
+                    return
                 if lazy:
                     screen.materialize()
                 if kind == "ctl":
                     ch = text[pos]
                     if ch == "\x1b" or ch == "\x9b":
-                        if _PREFIX.match(text, pos):
-                            self.pending = text[pos:]
-                            return
                         skip = _SKIP.match(text, pos)
                         end = skip.end() if skip else pos + 1
                     else:
                         handler = controls.get(ch)
                         if handler is not None:
                             handler()
-                elif kind == "sgrrun":  # several coloured words in a row (ls, grep, logs)
-                    for seq, run in _SGR_PAIR.findall(m.group("sgrrun")):
-                        self._sgr_text(seq, run)
-                elif kind == "sgrtext":  # SGR sequences and the text they colour, in one go
-                    self._sgr_text(m.group("sgr"), m.group("sgrtext"))
                 elif kind == "final":  # (lastgroup of a CSI match)
                     self._csi(m.group("csi"), m.group("final"))
                 elif kind == "text":
@@ -184,6 +181,51 @@ class Parser:
             screen.draw_ascii_row(text[i : i + k])
             i += k
 
+    def _styled(self, block: str) -> None:
+        """Text with SGR sequences (and CR/LF/TAB): whole lines in bulk when the screen and
+        the block allow it (see :mod:`.styled`), else sequence by sequence."""
+        screen = self.screen
+        if self.fast and "\t" not in block and styled.lines_ok(screen):
+            body = block
+            if body[0] == "\n":  # the LF of a CRLF split across chunks
+                self._plain("\n")
+                body = body[1:]
+            trailing_cr = body[-1:] == "\r"
+            if trailing_cr:
+                body = body[:-1]
+            if body.count("\r") == body.count("\n") == body.count("\r\n"):
+                lines = body.split("\r\n")
+                if lines[0]:
+                    self._pieces(lines[0])
+                if len(lines) > 1:
+                    styled.write_lines(screen, lines[1:])
+                    if "\x1b(" in body:
+                        screen.g0_charset = cs.LAT1_MAP
+            else:
+                self._pieces(body)
+            if trailing_cr:
+                self._plain("\r")
+            return
+        self._pieces(block)
+
+    def _pieces(self, text: str) -> None:
+        """SGR sequences and the text between them, one at a time."""
+        parts = styled.SPLIT.split(text)
+        if parts[0]:
+            self._plain(parts[0])
+        sgr_text = self._sgr_text
+        if _NO_LAYOUT(text) is None:
+            for seq, run in zip(parts[1::2], parts[2::2], strict=True):
+                sgr_text(seq, run)
+            return
+        for i in range(1, len(parts), 2):
+            run = parts[i + 1]
+            if _NO_LAYOUT(run) is None:
+                sgr_text(parts[i], run)
+            else:
+                sgr_text(parts[i], "")
+                self._plain(run)
+
     def _sgr_text(self, seq: str, run: str) -> None:
         screen = self.screen
         cursor = screen.cursor
@@ -200,6 +242,8 @@ class Parser:
             and (screen.g1_charset if screen.charset else screen.g0_charset) is cs.LAT1_MAP
             and 4 not in screen.mode
         ):  # the usual case, inlined: a coloured word on the cursor row
+            if cursor.y in screen.lazy:
+                screen.materialize_row(cursor.y)
             getg = screen.glyphs(attrs).__getitem__
             screen.buffer[cursor.y].update(zip(range(x, x + width), map(getg, run), strict=False))
             cursor.x = x + width
@@ -223,7 +267,7 @@ class Parser:
                     screen.draw_ascii_row(text)
                     screen.last_char = block[-1]
                     return
-                if len(text) <= 4 * screen.columns and _DECAWM in screen.mode:
+                if len(text) <= 4 * screen.columns and _DECAWM in screen.mode and not screen.lazy:
                     self._wrapped(text)  # a few rows' worth: cheaper than a layout
                     screen.last_char = block[-1]
                     return

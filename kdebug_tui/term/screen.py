@@ -17,7 +17,7 @@ from pyte.screens import Char, Savepoint
 
 from .editing import EditingScreen, Line
 from .sanitize import MAX_COMBINING, WIDTH_CACHE, char_width
-from .scrollback import Scrollback, TextRow, row_from_cells
+from .scrollback import Scrollback, StyledRow, TextRow, row_from_cells, styled_spans
 from .sgr import DEFAULT_ATTRS, apply_sgr
 
 MAX_COLUMNS = 1000
@@ -58,7 +58,7 @@ class TermScreen(EditingScreen):
 
     def __init__(self, columns: int, lines: int, scrollback: int = 10_000) -> None:
         self.scrollback = Scrollback(scrollback)
-        self.lazy: dict[int, TextRow] = {}  # rows held as text by the fast path
+        self.lazy: dict[int, TextRow | StyledRow] = {}  # rows held as text by the fast paths
         self.replies: list[str] = []
         self.in_alt = False
         self._main_buffer: dict[int, Line] | None = None
@@ -115,9 +115,18 @@ class TermScreen(EditingScreen):
     def materialize_row(self, y: int) -> None:
         row = self.lazy.pop(y, None)
         if row is not None:
-            text, attrs = row
+            self.put_row(self.buffer[y], row)
+
+    def put_row(self, line: Line, row: TextRow | StyledRow) -> None:
+        """Draw a text row's cells over `line` from column 0 (cached ``Char`` per attrs)."""
+        text = row[0]
+        if len(row) == 2:
+            getg = self.glyphs(row[1]).__getitem__
+            line.update(zip(range(len(text)), map(getg, text), strict=False))
+            return
+        for attrs, start, end in styled_spans(row):
             getg = self.glyphs(attrs).__getitem__
-            self.buffer[y].update(zip(range(len(text)), map(getg, text), strict=False))
+            line.update(zip(range(start, end), map(getg, text[start:end]), strict=False))
 
     def clamp_cursor(self) -> None:
         """x may equal ``columns`` (a pending wrap, as in pyte); y is always on screen."""

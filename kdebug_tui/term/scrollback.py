@@ -6,7 +6,9 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 - a tuple of ``Char`` (a row that went through the screen cell by cell), sharing the cached
   ``Char`` objects of the screen, so a row costs one tuple;
 - a ``TextRow`` (plain text with one attribute set), produced by the fast path when a
-  flood scrolls lines off before they were ever shown: no per-character work at all.
+  flood scrolls lines off before they were ever shown: no per-character work at all;
+- a ``StyledRow`` (text plus the attributes and lengths of its coloured pieces), the same
+  for coloured lines (``ls --color``, coloured logs).
 """
 
 from __future__ import annotations
@@ -25,10 +27,65 @@ Row = tuple[Char, ...]
 # A row written in one go with one attribute set, cells after the text blank: (text, attrs).
 # A plain tuple (not a NamedTuple): floods create one per line and the constructor shows up.
 TextRow = tuple[str, Char]
+# A row written in one go from column 0 in pieces with their own attributes, cells after
+# the text blank: (text, attrs of each piece of the line, where each piece ends in the line,
+# where the row starts in the line). Rows a long line wraps into share the piece tables.
+StyledRow = tuple[str, tuple[Char, ...], tuple[int, ...], int]
+AnyRow = Row | TextRow | StyledRow
 
 
-def is_text_row(row: Row | TextRow) -> bool:
-    return len(row) == 2 and type(row[0]) is str
+def is_text_row(row: AnyRow) -> bool:
+    """TextRow or StyledRow (a Row holds ``Char`` cells, never a str first)."""
+    return bool(row) and type(row[0]) is str
+
+
+_GLYPHS: dict[Char, dict[str, Char]] = {}
+
+
+def glyph_cells(text: str, attrs: Char) -> list[Char]:
+    """Cells of `text` drawn with `attrs` (cells are cached per attribute set, bounded)."""
+    cache = _GLYPHS.get(attrs)
+    if cache is None:
+        if len(_GLYPHS) >= 256:
+            _GLYPHS.clear()
+        cache = _GLYPHS[attrs] = {}
+    out = []
+    for ch in text:
+        cell = cache.get(ch)
+        if cell is None:
+            cell = attrs._replace(data=ch)
+            if len(cache) < 1024:
+                cache[ch] = cell
+        out.append(cell)
+    return out
+
+
+def text_row_cells(row: TextRow | StyledRow) -> list[Char]:
+    """The cells a TextRow or StyledRow stands for (only as many as its text)."""
+    if len(row) == 2:
+        text, attrs = cast(TextRow, row)
+        return glyph_cells(text, attrs)
+    cells: list[Char] = []
+    for attrs, start, end in styled_spans(cast(StyledRow, row)):
+        cells.extend(glyph_cells(row[0][start:end], attrs))
+    return cells
+
+
+def styled_spans(row: StyledRow) -> list[tuple[Char, int, int]]:
+    """(attrs, start, end) of the non-empty pieces of a StyledRow, in row columns."""
+    text, pieces, ends, offset = row
+    stop = offset + len(text)
+    out = []
+    begin = 0
+    for attrs, end in zip(pieces, ends, strict=True):
+        lo = begin if begin > offset else offset
+        hi = end if end < stop else stop
+        if hi > lo:
+            out.append((attrs, lo - offset, hi - offset))
+        begin = end
+        if begin >= stop:
+            break
+    return out
 
 
 _ORDER: dict[int, list[int]] = {}
@@ -56,18 +113,18 @@ class Scrollback:
 
     def __init__(self, limit: int) -> None:
         self.limit = max(0, int(limit))
-        self._rows: deque[Row | TextRow] = deque(maxlen=self.limit or 1)
+        self._rows: deque[AnyRow] = deque(maxlen=self.limit or 1)
         self.total = 0  # rows ever added, including those evicted since
 
     def __len__(self) -> int:
         return len(self._rows) if self.limit else 0
 
-    def push(self, row: Row | TextRow) -> None:
+    def push(self, row: AnyRow) -> None:
         if self.limit:
             self._rows.append(row)
             self.total += 1
 
-    def extend(self, rows: list[Row | TextRow]) -> None:
+    def extend(self, rows: list[AnyRow]) -> None:
         if self.limit:
             self._rows.extend(rows)
             self.total += len(rows)
@@ -79,8 +136,7 @@ class Scrollback:
         """Row `index` (0 = oldest) as exactly `columns` cells."""
         row = self._rows[index]
         if is_text_row(row):
-            text, attrs = cast(TextRow, row)
-            cells = [attrs._replace(data=ch) for ch in text[:columns]]
+            cells = text_row_cells(cast(TextRow | StyledRow, row))[:columns]
         else:
             cells = list(cast(Row, row)[:columns])
         if len(cells) < columns:
@@ -90,7 +146,7 @@ class Scrollback:
     def text(self, index: int) -> str:
         row = self._rows[index]
         if is_text_row(row):
-            return cast(TextRow, row)[0].rstrip()
+            return cast(TextRow | StyledRow, row)[0].rstrip()
         return "".join(c.data for c in cast(Row, row)).rstrip()
 
     def all_text(self) -> str:
