@@ -26,6 +26,10 @@ def open_prefilled_debug(app: Any) -> None:
     prefill: DebugPrefill | None = app.options.prefill
     if prefill is None:
         return
+    from kdebug_tui.ui.plugin_launch import start_plugin_session
+
+    if start_plugin_session(app, prefill):  # kubectl kdebug: straight into the shell
+        return
 
     async def run() -> None:
         try:
