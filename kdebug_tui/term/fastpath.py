@@ -24,7 +24,7 @@ from pyte import modes as mo
 from pyte.screens import Char
 
 from .screen import Line, TermScreen
-from .scrollback import AnyRow, row_from_cells
+from .scrollback import AnyRow, plain_attrs, row_from_cells
 
 Writes = dict[int, list[tuple[int, str]]]
 
@@ -173,8 +173,8 @@ def write_block(screen: TermScreen, block: str) -> None:
     y0 = cursor.y
     lay = _layout(block, cursor.x, y0, columns, lines)
     writes, vy = lay.writes, lay.y
-    attrs = cursor.attrs
-    getg = screen.glyphs(attrs).__getitem__
+    attrs = plain_attrs(cursor.attrs)  # (rows hold the GC-untrackable form)
+    getg = screen.glyphs(cursor.attrs).__getitem__
     buf = screen.buffer
     lazy = screen.lazy
     if y0 in lazy and y0 in writes:  # a line continued across chunks: make it real cells

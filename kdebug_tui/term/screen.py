@@ -17,7 +17,14 @@ from pyte.screens import Char, Savepoint
 
 from .editing import EditingScreen, Line
 from .sanitize import MAX_COMBINING, WIDTH_CACHE, char_width
-from .scrollback import Scrollback, StyledRow, TextRow, row_from_cells, styled_spans
+from .scrollback import (
+    Scrollback,
+    StyledRow,
+    TextRow,
+    char_attrs,
+    row_from_cells,
+    styled_spans,
+)
 from .sgr import DEFAULT_ATTRS, apply_sgr
 
 MAX_COLUMNS = 1000
@@ -121,11 +128,11 @@ class TermScreen(EditingScreen):
         """Draw a text row's cells over `line` from column 0 (cached ``Char`` per attrs)."""
         text = row[0]
         if len(row) == 2:
-            getg = self.glyphs(row[1]).__getitem__
+            getg = self.glyphs(char_attrs(row[1])).__getitem__
             line.update(zip(range(len(text)), map(getg, text), strict=False))
             return
         for attrs, start, end in styled_spans(row):
-            getg = self.glyphs(attrs).__getitem__
+            getg = self.glyphs(char_attrs(attrs)).__getitem__
             line.update(zip(range(start, end), map(getg, text[start:end]), strict=False))
 
     def clamp_cursor(self) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import repeat
-from typing import cast
+from typing import Any, cast
 
 from pyte.screens import Char, StaticDefaultDict
 
@@ -24,14 +24,46 @@ BLANK = Char(" ")
 Row = tuple[Char, ...]
 
 
+# Attributes as an exact tuple of a Char's fields. Text rows hold attributes in this form:
+# CPython untracks an exact tuple of untracked items at its first collection, but never a
+# namedtuple, so a scrollback of rows holding Chars (10,000 of them) stays in the garbage
+# collector's lists and makes the full collections that a flood triggers cost tens of ms.
+PlainAttrs = tuple[Any, ...]
 # A row written in one go with one attribute set, cells after the text blank: (text, attrs).
 # A plain tuple (not a NamedTuple): floods create one per line and the constructor shows up.
-TextRow = tuple[str, Char]
+TextRow = tuple[str, PlainAttrs]
 # A row written in one go from column 0 in pieces with their own attributes, cells after
 # the text blank: (text, attrs of each piece of the line, where each piece ends in the line,
 # where the row starts in the line). Rows a long line wraps into share the piece tables.
-StyledRow = tuple[str, tuple[Char, ...], tuple[int, ...], int]
+StyledRow = tuple[str, tuple[PlainAttrs, ...], tuple[int, ...], int]
 AnyRow = Row | TextRow | StyledRow
+
+_PLAIN: dict[int, tuple[Char, PlainAttrs]] = {}
+_CHARS: dict[PlainAttrs, Char] = {}
+_ATTRS_MAX = 4096
+
+
+def plain_attrs(attrs: Char) -> PlainAttrs:
+    """`attrs` as a PlainAttrs, cached by identity (SGR results are cached objects)."""
+    hit = _PLAIN.get(id(attrs))
+    if hit is not None and hit[0] is attrs:
+        return hit[1]
+    plain = tuple(attrs)
+    if len(_PLAIN) >= _ATTRS_MAX:
+        _PLAIN.clear()
+    _PLAIN[id(attrs)] = (attrs, plain)  # (keeps attrs alive, so its id is not reused)
+    return plain
+
+
+def char_attrs(plain: PlainAttrs) -> Char:
+    """The Char for a PlainAttrs (cached by value)."""
+    char = _CHARS.get(plain)
+    if char is None:
+        char = Char._make(plain)
+        if len(_CHARS) >= _ATTRS_MAX:
+            _CHARS.clear()
+        _CHARS[plain] = char
+    return char
 
 
 def is_text_row(row: AnyRow) -> bool:
@@ -39,21 +71,23 @@ def is_text_row(row: AnyRow) -> bool:
     return bool(row) and type(row[0]) is str
 
 
-_GLYPHS: dict[Char, dict[str, Char]] = {}
+_GLYPHS: dict[PlainAttrs, dict[str, Char]] = {}
 
 
-def glyph_cells(text: str, attrs: Char) -> list[Char]:
+def glyph_cells(text: str, attrs: PlainAttrs) -> list[Char]:
     """Cells of `text` drawn with `attrs` (cells are cached per attribute set, bounded)."""
     cache = _GLYPHS.get(attrs)
     if cache is None:
         if len(_GLYPHS) >= 256:
             _GLYPHS.clear()
         cache = _GLYPHS[attrs] = {}
+    char = None
     out = []
     for ch in text:
         cell = cache.get(ch)
         if cell is None:
-            cell = attrs._replace(data=ch)
+            char = char or char_attrs(attrs)
+            cell = char._replace(data=ch)
             if len(cache) < 1024:
                 cache[ch] = cell
         out.append(cell)
@@ -71,7 +105,7 @@ def text_row_cells(row: TextRow | StyledRow) -> list[Char]:
     return cells
 
 
-def styled_spans(row: StyledRow) -> list[tuple[Char, int, int]]:
+def styled_spans(row: StyledRow) -> list[tuple[PlainAttrs, int, int]]:
     """(attrs, start, end) of the non-empty pieces of a StyledRow, in row columns."""
     text, pieces, ends, offset = row
     stop = offset + len(text)

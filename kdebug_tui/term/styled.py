@@ -30,7 +30,7 @@ from pyte import modes as mo
 from pyte.screens import Char
 
 from .screen import TermScreen
-from .scrollback import AnyRow, StyledRow, TextRow, row_from_cells
+from .scrollback import AnyRow, PlainAttrs, StyledRow, TextRow, plain_attrs, row_from_cells
 from .sgr import apply_sgr_sequence
 
 #: One SGR sequence, or ``ESC ( B`` (ncurses' sgr0 interleaves it; G0 back to ASCII).
@@ -41,6 +41,9 @@ SPLIT = re.compile(rf"((?:{SGR_ONE}){{1,16}})")
 
 
 Rows = list[AnyRow]
+
+_STEPS_MAX = 4096
+_STEPS: dict[tuple[int, str], tuple[Char, Char, PlainAttrs]] = {}
 
 
 def lines_ok(screen: TermScreen) -> bool:
@@ -63,15 +66,20 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
     x = 0
     last = ""
     split = SPLIT.split
-    apply = apply_sgr_sequence
+    step = _step
+    steps = _STEPS
+    plain = plain_attrs(attrs)
     for line in lines:
         if "\x1b" in line:
             parts = split(line)
             texts = parts[0::2]
-            pieces = [attrs]
+            pieces = [plain]
             for seq in parts[1::2]:
-                attrs = apply(attrs, seq)
-                pieces.append(attrs)
+                hit = steps.get((id(attrs), seq))
+                if hit is None or hit[0] is not attrs:
+                    hit = step(attrs, seq)
+                attrs, plain = hit[1], hit[2]
+                pieces.append(plain)
             text = "".join(texts)
             n = len(text)
             if n <= columns:
@@ -89,14 +97,25 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
             text = line
             n = len(line)
             if n <= columns:
-                append((line, attrs) if n else ())
+                append((line, plain) if n else ())
                 x = n
             else:
-                extend([(line[i : i + columns], attrs) for i in range(0, n, columns)])
+                extend([(line[i : i + columns], plain) for i in range(0, n, columns)])
                 x = n - columns * ((n - 1) // columns)
         if n:
             last = text
     return rows, x, attrs, last
+
+
+def _step(attrs: Char, seq: str) -> tuple[Char, Char, PlainAttrs]:
+    """`attrs` after the SGR group `seq`, also as PlainAttrs; cached by identity of `attrs`
+    (SGR results are cached objects; an entry keeps its attrs alive, so ids are not reused)."""
+    result = apply_sgr_sequence(attrs, seq)
+    entry = (attrs, result, plain_attrs(result))
+    if len(_STEPS) >= _STEPS_MAX:
+        _STEPS.clear()
+    _STEPS[(id(attrs), seq)] = entry
+    return entry
 
 
 def write_lines(screen: TermScreen, lines: list[str]) -> None:
