@@ -75,6 +75,7 @@ class Process:
         self.returncode: int | None = None
         self.main_pid: int | None = None  # the container's own process (inside namespaces)
         self._killed = False  # we sent SIGKILL (stop after the grace period)
+        self._held: dict[int, bytes] = {}  # fd -> output held back by _without_noise
         self._popen: subprocess.Popen[bytes] | None = None
         self._master: int | None = None
         self._stdin_w: int | None = None
@@ -200,18 +201,32 @@ class Process:
                 break  # a pipe gives everything it has in one read
         if parts:
             data = b"".join(parts)
-            if self._killed and _UNSHARE_NOISE in data:
-                data = data.replace(_UNSHARE_NOISE + b"\r\n", b"").replace(
-                    _UNSHARE_NOISE + b"\n", b""
-                )
+            if self._killed:
+                data = self._without_noise(fd, data)
             if data:
                 self.on_output(self._readers[fd], data)
         if ended:
             self._drop_reader(fd)
 
+    def _without_noise(self, fd: int, data: bytes) -> bytes:
+        """Drop unshare's line, which it may write in pieces: a trailing fragment that could
+        be its start is held back until the next read (and dropped at the end)."""
+        data = self._held.pop(fd, b"") + data
+        for end in (b"\r\n", b"\n"):
+            data = data.replace(_UNSHARE_NOISE + end, b"")
+        line = _UNSHARE_NOISE + b"\r\n"
+        for start in range(max(0, len(data) - len(line)), len(data)):
+            if line.startswith(data[start:]):
+                self._held[fd] = data[start:]
+                return data[:start]
+        return data
+
     def _drop_reader(self, fd: int) -> None:
         if fd not in self._readers:
             return
+        held = self._held.pop(fd, b"")
+        if held and not held.startswith(b"unshare:"):  # real output that only looked alike
+            self.on_output(self._readers[fd], held)
         self._loop.remove_reader(fd)
         del self._readers[fd]
         if fd != self._master:
@@ -351,10 +366,12 @@ class Process:
             return
         if self.returncode is None:
             main = self._main_pid()
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(main, signal.SIGTERM)
+            # judged before sending: a program that handles TERM resets its handlers while
+            # it exits, and must not be mistaken for one that ignores TERM
             if term_has_no_effect(main):
                 grace = 0.0  # PID 1 without a handler, or TERM ignored: nothing to wait for
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(main, signal.SIGTERM)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._exited.wait(), grace)
         if self.returncode is None:

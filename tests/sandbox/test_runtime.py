@@ -219,7 +219,9 @@ async def test_demo_programs(runtime: ContainerRuntime) -> None:
     assert path is not None and read_log(path).endswith(b"report generated\n")
     await runtime.stop_pod("uid-1", grace_seconds=5)
     web = runtime.state("uid-1", "web")
-    assert web is not None and web.state["terminated"]["exitCode"] == 0  # clean SIGTERM exit
+    web_log = runtime.log_path("uid-1", "web")
+    assert web is not None and web_log is not None
+    assert web.state["terminated"]["exitCode"] == 0, read_log(web_log)  # clean SIGTERM exit
 
 
 async def test_close_leaves_nothing_running(tmp_path: Path) -> None:

@@ -73,3 +73,16 @@ async def test_stop_kills_background_jobs_without_namespaces(bare: ContainerRunt
     state = bare.state("uid-1", "bg")
     assert state is not None and state.state["terminated"]["exitCode"] == 143
     assert leftovers(bare) == []
+
+
+async def test_unshare_noise_is_dropped_even_in_pieces() -> None:
+    """util-linux 2.38's unshare writes its complaint in several writes; only that line
+    goes, and only after the runtime itself sent SIGKILL."""
+    from kdebug_tui.sandbox.processes import Process, SpawnSpec
+
+    proc = Process(SpawnSpec(argv=["true"], env={}))
+    proc._killed = True
+    assert proc._without_noise(5, b"/ # unshare: ") == b"/ # "
+    assert proc._without_noise(5, b"sigprocmask unblock failed: Invalid argument\r\n") == b""
+    assert proc._without_noise(5, b"unshare: ") == b""
+    assert proc._without_noise(5, b"something else\n") == b"unshare: something else\n"

@@ -86,19 +86,20 @@ def main() -> int:
     log(f"listening on http://{host}:{bound}")
     beats = 0
     next_beat = time.monotonic() + interval
-    while not stopping:
-        wait = max(0.0, next_beat - time.monotonic())
-        try:
+    try:  # a TERM anywhere in the loop ends it cleanly
+        while not stopping:
+            wait = max(0.0, next_beat - time.monotonic())
             ready, _, _ = select.select([server], [], [], wait)
             if ready:
                 conn, addr = server.accept()
                 respond(conn, addr[0])
-        except Stop:
-            break
-        if time.monotonic() >= next_beat:
-            beats += 1
-            log(f"heartbeat {beats}: healthy")
-            next_beat += interval
+            if time.monotonic() >= next_beat:
+                beats += 1
+                log(f"heartbeat {beats}: healthy")
+                next_beat += interval
+    except Stop:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not interrupt us
     log(f"received signal {stopping[0]}, shutting down")
     server.close()
     log("bye")
