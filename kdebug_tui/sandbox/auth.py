@@ -22,8 +22,9 @@ class User:
 class Authenticator:
     """Random tokens per sandbox run; they are never logged or put in error messages."""
 
-    def __init__(self) -> None:
-        self.admin_token = secrets.token_urlsafe(32)
+    def __init__(self, *, admin_token: str | None = None) -> None:
+        # admin_token: a test may choose it (the canary test looks for it in every output).
+        self.admin_token = admin_token or secrets.token_urlsafe(32)
         self.viewer_token = secrets.token_urlsafe(32)
         self._users = {
             self.admin_token: User(ADMIN_USER, True),
