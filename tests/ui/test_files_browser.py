@@ -1,0 +1,194 @@
+"""The file browser on the real app against the sandbox: a busybox debugger with
+--target=app in the distroless `web-distroless` reads the target's filesystem.
+
+The sandbox's target sees this machine's `/` (no chroot), so the listing of `/` and every
+transferred file are checked against the local filesystem, an independent path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from kdebug_tui.kube.identity import TargetIdentity
+from kdebug_tui.ui.screens.files import FilesScreen, open_files
+from kdebug_tui.ui.widgets.file_list import FileList
+from kdebug_tui.ui.widgets.file_transfer import TransferBar
+from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
+from tests.ui.flow_helpers import running_app, wait_until
+
+pytestmark = pytest.mark.timeout(90)
+AS_1234 = ["setpriv", "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
+
+
+@pytest.fixture
+def tree() -> Iterator[Path]:
+    """A world-traversable directory (uid 1234 must be able to enter it)."""
+    root = Path(tempfile.mkdtemp(prefix="kdebug-ui-files-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "sub").mkdir()
+    (root / "sub" / "inner.txt").write_text("inner\n")
+    (root / "data.bin").write_bytes(os.urandom(400_000) + b"\r\n\0end")
+    secret = root / "root-only"
+    secret.write_text("no")
+    secret.chmod(0o600)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def names(screen: FilesScreen) -> set[str]:
+    return {e.name for e in screen.query_one("#files-list", FileList).entries}
+
+
+def error_text(screen: FilesScreen) -> str:
+    """What the inline error line shows ("" before the screen is composed)."""
+    found = screen.query("#files-error")
+    return str(found.first(Static).render()) if found else ""
+
+
+async def opened(app: Any, pilot: Any) -> FilesScreen:
+    await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen), "the file browser")
+    screen = app.screen
+    assert isinstance(screen, FilesScreen)
+    await wait_until(
+        pilot,
+        lambda: screen.files is not None and screen.listing.entries or screen.error,
+        "the first listing",
+    )
+    assert not screen.error, screen.error
+    return screen
+
+
+async def go_to(pilot: Any, screen: FilesScreen, path: str) -> None:
+    await pilot.press("slash")
+    box = screen.query_one("#files-path", Input)
+    box.value = path
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: screen.cwd == path or screen.error, f"listing {path}")
+
+
+async def test_browse_download_upload_in_a_distroless_target(
+    sandbox: Any, kubeconfig: Path, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # `g` proposes ./<name> under the current directory
+    async with running_app(kubeconfig) as (app, pilot):
+        kube = app.services.session
+        built, _ = await start_debugger(kube, await get_pod(kube, "default", "web-distroless"))
+        open_files(app, "default", "web-distroless", built.container_name)
+        screen = await opened(app, pilot)
+        # `/` of the target is this machine's `/` on the sandbox
+        assert screen.cwd == "/" and names(screen) == set(os.listdir("/"))
+        assert screen.files.pid == 1
+
+        await go_to(pilot, screen, str(tree))
+        assert names(screen) == {"sub", "data.bin", "root-only"}
+        rows = {e.name: e for e in screen.listing.entries}
+        assert rows["data.bin"].size == (tree / "data.bin").stat().st_size
+        assert rows["root-only"].mode == 0o600
+        assert screen.listing.entries[0].name == "sub"  # directories first
+        # enter descends, backspace goes up with the cursor on where we were
+        screen.listing.move_cursor(row=0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.cwd == f"{tree}/sub", "descending into sub")
+        assert names(screen) == {"inner.txt"}
+        await pilot.press("backspace")
+        await wait_until(pilot, lambda: screen.cwd == str(tree), "going up")
+        assert screen.listing.selected.name == "sub"
+
+        # g: download, with the local path prefilled as ./<name>
+        screen.listing.select_name("data.bin")
+        await pilot.press("g")
+        prompt = screen.query_one("#files-prompt", Input)
+        await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")
+        assert prompt.value == "./data.bin"
+        await pilot.press("enter")
+        bar = screen.query_one("#files-transfer", TransferBar)
+        await wait_until(
+            pilot, lambda: "verified" in str(bar.query_one("#transfer-result").render()), "sha256"
+        )
+        local = tmp_path / "data.bin"
+        original = (tree / "data.bin").read_bytes()
+        assert local.read_bytes() == original
+        digest = hashlib.sha256(original).hexdigest()
+        assert digest in str(bar.query_one("#transfer-result").render())
+        assert bar.done == len(original)
+
+        # u: upload a local file into the directory shown, then it is listed
+        payload = tmp_path / "upload.bin"
+        payload.write_bytes(os.urandom(150_000) + b"\n\0")
+        await pilot.press("u")
+        await wait_until(pilot, lambda: screen.prompt == "upload", "the upload prompt")
+        prompt.value = str(payload)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "upload.bin" in names(screen), "the uploaded file listed")
+        assert (tree / "upload.bin").read_bytes() == payload.read_bytes()
+        result = str(bar.query_one("#transfer-result").render())
+        assert hashlib.sha256(payload.read_bytes()).hexdigest() in result
+
+        # a missing path: said inline, the listing stays where it was
+        await go_to(pilot, screen, f"{tree}/nope")
+        await wait_until(pilot, lambda: "does not exist" in error_text(screen), "404 inline")
+        assert screen.cwd == str(tree) and "upload.bin" in names(screen)
+        # downloading to a local directory that does not exist
+        screen.listing.select_name("data.bin")
+        await pilot.press("g")
+        await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")
+        prompt.value = str(tmp_path / "no-dir" / "x")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Local file error" in error_text(screen), "local error")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, FilesScreen), "back")
+
+
+async def test_permission_and_namespace_problems_are_inline(
+    sandbox: Any, kubeconfig: Path, tree: Path, tmp_path: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        kube = app.services.session
+        # target and debugger as uid 1234: the root is readable, a root-only file is not
+        pod = await make_pod(kube, "files-ui-1234", {"command": AS_1234})
+        same = TargetIdentity(1234, 1234, "process", "test")
+        built, _ = await start_debugger(kube, pod, run_as_target_user=True, target_identity=same)
+        open_files(app, "default", "files-ui-1234", built.container_name)
+        screen = await opened(app, pilot)
+        await go_to(pilot, screen, str(tree))
+        screen.listing.select_name("root-only")
+        await pilot.press("g")
+        await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")
+        screen.query_one("#files-prompt", Input).value = str(tmp_path / "r")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "permission denied" in error_text(screen), "403 inline")
+        assert not (tmp_path / "r").exists()
+        await pilot.press("escape")
+
+        # a debugger without --target shares no PID namespace: said when opening
+        plain = await make_pod(kube, "files-ui-notarget", {})
+        built, _ = await start_debugger(kube, plain, target=None)
+        open_files(app, "default", "files-ui-notarget", built.container_name)
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen), "the browser")
+        screen = app.screen
+        assert isinstance(screen, FilesScreen)
+        await wait_until(pilot, lambda: "without a target container" in error_text(screen), "why")
+        await pilot.press("escape")
+
+        # a debugger as another user cannot enter a root target's filesystem
+        root_pod = await make_pod(kube, "files-ui-root", {})
+        other = TargetIdentity(4321, 4321, "process", "test")
+        built, _ = await start_debugger(
+            kube, root_pod, run_as_target_user=True, target_identity=other
+        )
+        open_files(app, "default", "files-ui-root", built.container_name)
+        await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen), "the browser")
+        screen = app.screen
+        assert isinstance(screen, FilesScreen)
+        await wait_until(pilot, lambda: "user namespace" in error_text(screen), "userns message")
