@@ -62,7 +62,7 @@ async def opened(app: Any, pilot: Any) -> FilesScreen:
     assert isinstance(screen, FilesScreen)
     await wait_until(
         pilot,
-        lambda: screen.files is not None and screen.listing.entries or screen.error,
+        lambda: (screen.files is not None and screen.listing.entries) or screen.error,
         "the first listing",
     )
     assert not screen.error, screen.error
@@ -176,7 +176,7 @@ async def test_permission_and_namespace_problems_are_inline(
         built, _ = await start_debugger(kube, plain, target=None)
         open_files(app, "default", "files-ui-notarget", built.container_name)
         await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen), "the browser")
-        screen = app.screen
+        screen = app.screen  # type: ignore[assignment]
         assert isinstance(screen, FilesScreen)
         await wait_until(pilot, lambda: "without a target container" in error_text(screen), "why")
         await pilot.press("escape")
@@ -189,6 +189,6 @@ async def test_permission_and_namespace_problems_are_inline(
         )
         open_files(app, "default", "files-ui-root", built.container_name)
         await wait_until(pilot, lambda: isinstance(app.screen, FilesScreen), "the browser")
-        screen = app.screen
+        screen = app.screen  # type: ignore[assignment]
         assert isinstance(screen, FilesScreen)
         await wait_until(pilot, lambda: "user namespace" in error_text(screen), "userns message")
