@@ -192,3 +192,30 @@ async def test_permission_and_namespace_problems_are_inline(
         screen = app.screen  # type: ignore[assignment]
         assert isinstance(screen, FilesScreen)
         await wait_until(pilot, lambda: "user namespace" in error_text(screen), "userns message")
+
+
+async def test_f_on_a_session_pane_opens_the_browser(sandbox: Any, kubeconfig: Path) -> None:
+    from kdebug_tui.kube.debug import DebugRequest
+    from kdebug_tui.ui.session_actions import start_debug
+    from tests.ui.flow_helpers import sessions, submitted_pane, wait_for_shell
+
+    async with running_app(kubeconfig) as (app, pilot):
+        request = DebugRequest(
+            mode="ephemeral",
+            namespace="default",
+            pod_name="web-distroless",
+            image="busybox:1.36",
+            target="app",
+        )
+        start_debug(app, request)
+        pane = await submitted_pane(app, pilot)
+        await wait_for_shell(pilot, pane)
+        pane.focus()  # the frame, not the terminal (which would take the key)
+        await pilot.pause()
+        screen = sessions(app)
+        palette = [c.title for c in app.get_system_commands(screen)]
+        assert "Browse the debug target's files" in palette
+        await pilot.press("f")
+        files = await opened(app, pilot)
+        assert files.debugger == pane.target.container and files.files.pid == 1
+        assert names(files) == set(os.listdir("/"))

@@ -39,7 +39,7 @@ _EMPTY = (
 
 _KEYS = (
     " |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release  r reattach"
-    "  c cancel  l logs  b broadcast  S stop  E export  D debug pods  esc pods  ? help"
+    "  c cancel  l logs  b broadcast  S stop  E export  f files  D debug pods  esc pods  ? help"
 )
 
 
@@ -68,6 +68,7 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         Binding("c", "cancel", "Cancel wait"),
         Binding("l", "logs", "Logs"),
         Binding("D", "cleanup", "Delete debug pods"),
+        Binding("f", "files", "Files", tooltip="Browse the debug target's files"),
         Binding("b", "broadcast_toggle", "Broadcast: toggle pane"),
         Binding("B", "broadcast_all", "Broadcast: all panes", show=False),
         Binding("ctrl+b", "broadcast_off", "Broadcast: off", show=False),
@@ -268,6 +269,15 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         pane = self._pane_or_warn()
         if pane is not None:
             show_logs(self.app, pane)
+
+    def action_files(self) -> None:
+        """The file browser through the selected pane's container (screens/files.py)."""
+        from kdebug_tui.ui.screens.files import open_files
+
+        pane = self._pane_or_warn()
+        if pane is not None:
+            target = pane.target
+            open_files(self.app, target.namespace, target.pod, target.container)
 
     def action_cleanup(self) -> None:
         """Review the copy/node pods we created (and leftovers of earlier runs) for deletion."""
