@@ -98,12 +98,17 @@ async def debug_flow(app: Any, pane: SessionPane, built: Any, early: EarlyStart 
 
 
 def _runs_image_default(built: Any) -> bool:
-    """True when the debug container has no command/args of ours: the image's shell."""
+    """True when the debug container has no command/args of ours: the image's shell
+    (also a "stoppable" one, whose wrapper runs `sh` in place of the image's default)."""
+    from kdebug_tui.kube.stopping import is_wrapped
+
     body = getattr(built, "body", {}) or {}
     spec = body.get("spec") or {}
     containers = list(spec.get("ephemeralContainers") or []) + list(spec.get("containers") or [])
     for container in containers:
         if container.get("name") == built.container_name:
+            if is_wrapped(container):
+                return list(container["command"][4:]) == ["sh"] and not container.get("args")
             return not container.get("command") and not container.get("args")
     return False
 

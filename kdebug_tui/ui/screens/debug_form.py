@@ -38,6 +38,7 @@ from kdebug_tui.kube.debug import BuiltDebug, DebugRequest, build
 from kdebug_tui.kube.errors import KubeError, to_kube_error
 from kdebug_tui.kube.names import debugger_container_name, pod_container_names, seeded_suffixes
 from kdebug_tui.ui.widgets import debug_fields as F
+from kdebug_tui.ui.widgets.debug_extras import TriageOptions
 from kdebug_tui.ui.widgets.debug_inputs import apply_prefill, field_value, form_mode, read_request
 from kdebug_tui.ui.widgets.debug_sections import (
     compose_common,
@@ -125,6 +126,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
         self.submitting = False
         self._preview_timer: Timer | None = None
         self._preflight_timer: Timer | None = None
+        self.triage = TriageOptions(self)  # same user, shared volumes/env, stoppable
 
     # --- services ------------------------------------------------------------------------
 
@@ -169,6 +171,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
                     containers=self.containers,
                 )
                 yield from compose_node(node=self.node)
+                yield from self.triage.compose(image)
             with Vertical(id="form-side"):
                 yield Static("Preview: exactly what will be sent", classes="section-label")
                 yield TextArea.code_editor("", language="yaml", id="preview", read_only=True)
@@ -214,8 +217,10 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
         """The DebugRequest for what the form shows; FieldError names a bad field."""
         session = getattr(self.services, "session", None)
         namespace = self.namespace or getattr(session, "namespace", None) or "default"
-        return read_request(
-            self, namespace=namespace, pod_name=self.pod_name, session_id=self.session_id
+        return self.triage.apply(
+            read_request(
+                self, namespace=namespace, pod_name=self.pod_name, session_id=self.session_id
+            )
         )
 
     # --- reacting to changes -------------------------------------------------------------
@@ -251,6 +256,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
                 self.query_one("#profile-desc", Static).update(desc)
         if isinstance(event, RadioSet.Changed):
             self._mode_changed()
+        self.triage.changed(event)
         self._schedule_rebuild()
 
     def _schedule_rebuild(self) -> None:
@@ -290,7 +296,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
         self._render_findings()
 
     def _show_notes(self, request: DebugRequest, built: BuiltDebug) -> None:
-        lines = [f"⚠ {w}" for w in built.warnings]
+        lines = [f"• {n}" for n in built.notes] + [f"⚠ {w}" for w in built.warnings]
         env_pairs = [(e.name, e.value) for e in request.env]
         lines += [f"⚠ {w}" for w in F.secret_warnings(list(request.command), env_pairs)]
         if request.command or request.env:
@@ -375,6 +381,8 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
             self.action_submit()
         elif event.button.id == "cancel":
             self.action_cancel()
+        elif event.button.id == "probe-identity":
+            self.triage.ask_probe()
         elif event.button.id == "switch-copy":
             self.query_one("#mode-copy", RadioButton).value = True
             event.button.display = False
