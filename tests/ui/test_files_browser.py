@@ -219,3 +219,38 @@ async def test_f_on_a_session_pane_opens_the_browser(sandbox: Any, kubeconfig: P
         files = await opened(app, pilot)
         assert files.debugger == pane.target.container and files.files.pid == 1
         assert names(files) == set(os.listdir("/"))
+
+
+async def test_f_on_a_running_debugger_in_the_triage_view(sandbox: Any, kubeconfig: Path) -> None:
+    from kdebug_tui.ui.screens.triage import TriageScreen
+
+    async with running_app(kubeconfig) as (app, pilot):
+        kube = app.services.session
+        built, _ = await start_debugger(kube, await get_pod(kube, "default", "web-distroless"))
+        app.services.mark_ours("default", "web-distroless", built.container_name)
+        await pilot.press("t")
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        key = f"default/web-distroless/{built.container_name}"
+        await wait_until(
+            pilot,
+            lambda: key in triage.rows and triage.rows[key].state == "Running",
+            "our running debugger in the triage view",
+        )
+        triage.table.move_cursor(row=triage.table.get_row_index(key))
+        await pilot.press("f")
+        files = await opened(app, pilot)
+        assert (files.pod, files.debugger, files.target) == (
+            "web-distroless",
+            built.container_name,
+            "app",
+        )
+        assert names(files) == set(os.listdir("/"))
+        await pilot.press("escape")
+        # a finished debugger is refused with a reason, no browser
+        key = "default/already-debugged/debugger-old12"
+        await wait_until(pilot, lambda: key in triage.rows, "the finished debugger")
+        triage.table.move_cursor(row=triage.table.get_row_index(key))
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen is triage

@@ -85,6 +85,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         Binding("D", "describe", "Describe pod", id="triage.describe"),
         Binding("o", "only_running", "Running only", id="triage.running"),
         Binding("d", "debug", "Debug pod", tooltip="Debug this pod again", id="triage.debug"),
+        Binding("f", "files", "Files", tooltip="Browse the target's files", id="triage.files"),
     ]
 
     DEFAULT_CSS = """
@@ -409,6 +410,22 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             return
         target = row.target or None
         self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
+
+    def action_files(self) -> None:
+        """The file browser through the selected debugger (screens/files.py)."""
+        from kdebug_tui.ui.screens.files import open_files
+
+        row = self.selected
+        if row is None:
+            return
+        if row.state != "Running":
+            self.app.notify(
+                f"{row.name} is {row.state.lower()}: files are read through a running debugger.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        open_files(self.app, row.namespace, row.pod, row.name, target=row.target or None)
 
     def action_filter(self) -> None:
         box = self.query_one("#triage-filter", Input)
