@@ -123,6 +123,7 @@ async def shoot(out: Path) -> list[Path]:
                 await pilot.press(*"ls /", "enter")
                 await pilot.pause(1.0)
                 save("sessions-split")
+                await shoot_broadcast(app, pilot, save)
 
                 # Triage now shows our running debugger next to the old finished one.
                 await pilot.press("ctrl+right_square_bracket", "escape")
@@ -132,6 +133,19 @@ async def shoot(out: Path) -> list[Path]:
                 await pilot.pause(0.3)
                 save("triage")
     return saved
+
+
+async def shoot_broadcast(app: Any, pilot: Any, save: Callable[[str], None]) -> None:
+    """Both shells in broadcast (b on each pane), one command typed once: `broadcast.svg`."""
+    if not hasattr(app.screen, "broadcast"):
+        print("  skipped broadcast: the sessions screen has no broadcast")
+        return
+    await pilot.press("ctrl+right_square_bracket", "b", "left", "b", "enter")
+    await pilot.press(*"echo typed once, ran in both: $(hostname)", "enter")
+    await pilot.pause(1.0)
+    await pilot.press("ctrl+right_square_bracket")
+    await pilot.pause(0.3)
+    save("broadcast")
 
 
 def to_png(svg: Path) -> Path | None:
