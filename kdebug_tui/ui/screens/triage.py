@@ -86,6 +86,13 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         Binding("o", "only_running", "Running only", id="triage.running"),
         Binding("d", "debug", "Debug pod", tooltip="Debug this pod again", id="triage.debug"),
         Binding("f", "files", "Files", tooltip="Browse the target's files", id="triage.files"),
+        Binding(
+            "S",
+            "stop_debugger",
+            "Stop debugger",
+            tooltip="Stop a running stoppable debugger of ours",
+            id="triage.stop",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -133,7 +140,8 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         return self.query_one("#triage-table", DataTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in ("attach", "debug") and self.app.services.readonly)
+        readonly = self.app.services.readonly
+        return not (action in ("attach", "debug", "stop_debugger") and readonly)
 
     def on_pods_changed(self, _: PodsChanged) -> None:
         """Coalesced to the app's refresh rate: a burst of events is one refresh."""
@@ -410,6 +418,23 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             return
         target = row.target or None
         self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
+
+    def action_stop_debugger(self) -> None:
+        """S: one of our running debuggers, if stoppable (ui/stop_actions.py checks)."""
+        from kdebug_tui.ui.stop_actions import request_stop
+
+        row = self.selected
+        if row is None:
+            return
+        if not self.app.services.is_ours(row.namespace, row.pod, row.name):
+            self.app.notify(
+                f"{row.name} was not started by kdebug-tui in this session: only our own "
+                "stoppable debuggers can be stopped.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        request_stop(self.app, row.namespace, row.pod, row.name)
 
     def action_files(self) -> None:
         """The file browser through the selected debugger (screens/files.py)."""
