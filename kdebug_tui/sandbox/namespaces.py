@@ -142,8 +142,7 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
     if ctty_inside(spec):
         argv = ["setsid", "--ctty", "--", *argv]
     own = spec.join_namespaces_of is None
-    # a UTS namespace without a PID namespace (hostPID pods) only as real root
-    hostname = spec.hostname if own and (spec.new_pid_namespace or os.geteuid() == 0) else None
+    hostname = _own_hostname(spec)
     root = spec.host_root_mount if own else None
     if hostname or root:
         argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
@@ -176,6 +175,14 @@ def ctty_inside(spec: SpawnSpec) -> bool:
     return spec.tty and spec.stdin and pid_namespace(spec)
 
 
+def _own_hostname(spec: SpawnSpec) -> str | None:
+    """The hostname of a UTS namespace of the process's own; without a PID namespace
+    (hostPID pods) only as real root."""
+    if spec.join_namespaces_of is not None:
+        return None
+    return spec.hostname if spec.new_pid_namespace or os.geteuid() == 0 else None
+
+
 def pid_namespace(spec: SpawnSpec) -> bool:
     """Whether the process runs in a PID namespace other than this machine's."""
     return spec.new_pid_namespace or (spec.join_namespaces_of is not None and spec.join_pid)
@@ -187,7 +194,7 @@ def private_namespaces(spec: SpawnSpec) -> bool:
         pid_namespace(spec)
         or spec.join_namespaces_of is not None
         or bool(spec.host_root_mount)
-        or bool(spec.hostname)
+        or bool(_own_hostname(spec))
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,7 @@ async def test_hostname_is_the_pod_name(runtime: ContainerRuntime) -> None:
     assert await handle.read() == (1, b"web-7f9c\n")
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="a UTS namespace without a PID one needs root")
 @needs_pid_ns
 async def test_host_network_pods_are_named_after_the_node(runtime: ContainerRuntime) -> None:
     await runtime.start(launch("node", host_pid=True, host_network=True, command=["sleep", "30"]))
