@@ -2,8 +2,8 @@
 
 Runs KdebugApp headless (`run_test`, 140x40) against an in-process sandbox, drives it with
 keys like a user, and saves SVGs with `app.save_screenshot`: the pods screen, the triage
-view, the debug form with its preview, and two shells split side by side. Steps whose
-screens are not available are skipped with a message. If `rsvg-convert` exists, the pods
+view, the debug form with its preview, two shells split side by side, the file browser.
+Steps whose screens are not available are skipped with a message. If `rsvg-convert` exists, the pods
 screenshot is also converted to PNG.
 
 Run: .venv/bin/python scripts/screenshots.py [--out screenshots]
@@ -124,6 +124,7 @@ async def shoot(out: Path) -> list[Path]:
                 await pilot.pause(1.0)
                 save("sessions-split")
                 await shoot_broadcast(app, pilot, save)
+                await shoot_files(app, pilot, save, Path(tmp))
 
                 # Triage now shows our running debugger next to the old finished one.
                 await pilot.press("ctrl+right_square_bracket", "escape")
@@ -146,6 +147,30 @@ async def shoot_broadcast(app: Any, pilot: Any, save: Callable[[str], None]) -> 
     await pilot.press("ctrl+right_square_bracket")
     await pilot.pause(0.3)
     save("broadcast")
+
+
+async def shoot_files(app: Any, pilot: Any, save: Callable[[str], None], tmp: Path) -> None:
+    """`f` on the distroless target's debugger: its /etc, one verified download: `files.svg`."""
+    try:
+        from kdebug_tui.ui.screens.files import FilesScreen
+    except ImportError:
+        print("  skipped files: ui/screens/files.py is missing")
+        return
+    await pilot.press("ctrl+right_square_bracket", "f")
+    if not await until(pilot, lambda: isinstance(app.screen, FilesScreen), "the file browser"):
+        return
+    screen = app.screen
+    await until(pilot, lambda: screen.listing.entries, "the target's /")
+    await pilot.press("slash", *"/etc", "enter")
+    await until(pilot, lambda: screen.cwd == "/etc" and screen.listing.entries, "/etc")
+    screen.listing.select_name("os-release")
+    await pilot.press("g")
+    screen.query_one("#files-prompt").value = str(tmp / "os-release")
+    await pilot.press("enter")
+    await until(pilot, lambda: not screen.transfer.running and screen.transfer.done, "download")
+    await pilot.pause(0.3)
+    save("files")
+    await pilot.press("escape")
 
 
 def to_png(svg: Path) -> Path | None:
