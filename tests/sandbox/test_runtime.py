@@ -132,12 +132,28 @@ def test_pull_error_text_matches_the_recorded_kubelet() -> None:
 
 
 async def test_run_as_non_root_with_a_root_image(runtime: ContainerRuntime) -> None:
-    await runtime.start(launch("dbg", kind="ephemeral", run_as_non_root=True))
-    state = await runtime.wait_for("uid-1", "dbg", waiting_reason("CreateContainerConfigError"))
-    assert state.state["waiting"]["message"] == (
-        'container has runAsNonRoot and image will run as root (pod: "demo_default(uid-1)", '
-        "container: dbg)"
+    pod = load_fixture("pod-with-ephemeral-containers.json")
+    recorded = next(
+        s for s in pod["status"]["ephemeralContainerStatuses"] if s["name"] == "dbg-restricted"
     )
+    uid = pod["metadata"]["uid"]
+    await runtime.start(
+        launch("dbg-restricted", kind="ephemeral", run_as_non_root=True, pod_uid=uid)
+    )
+    state = await runtime.wait_for(
+        uid, "dbg-restricted", waiting_reason("CreateContainerConfigError")
+    )
+    assert state.state == recorded["state"]
+    if os.geteuid() != 0:
+        return  # runAsUser needs root to switch users
+    # with a non-root user the same container runs
+    await runtime.start(
+        launch("dbg-user", kind="ephemeral", run_as_non_root=True, run_as_user=1000,
+               command=["id", "-u"])
+    )  # fmt: skip
+    await runtime.wait_for("uid-1", "dbg-user", is_terminated)
+    path = runtime.log_path("uid-1", "dbg-user")
+    assert path is not None and read_log(path) == b"1000\n"
 
 
 async def test_restart_keeps_last_state_and_previous_log(runtime: ContainerRuntime) -> None:
