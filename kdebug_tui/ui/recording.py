@@ -114,7 +114,20 @@ def start_recording(app: Any, pane: Any, view: Any) -> PaneRecord:
     record.cast_path, record.recorder = path, recorder
     record.timestamps.setdefault("recording started", time.time())
     view.attach_recorder(recorder)
+    owned = getattr(pane, "owned", None)
+    if isinstance(owned, list):  # closed with the pane (SessionPane.on_unmount)
+        owned.append(_Closer(recorder))
     return record
+
+
+class _Closer:
+    """Closes a recording when its pane goes away (the pane awaits `close()`)."""
+
+    def __init__(self, recorder: CastRecorder) -> None:
+        self.recorder = recorder
+
+    async def close(self) -> None:
+        self.recorder.close()
 
 
 def remember_debug(

@@ -1,0 +1,62 @@
+"""Every session pane is recorded to a .cast under $XDG_STATE_HOME; the triage actions are
+in the command palette; B puts every pane in the broadcast."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kdebug_tui.term.recorder import read_cast
+from kdebug_tui.ui.broadcast import MARK
+from kdebug_tui.ui.recording import record_for
+from tests.ui.flow_helpers import run_in_pane, running_app, sessions, wait_for_shell, wait_until
+from tests.ui.test_triage_features_broadcast import open_shell
+
+pytestmark = pytest.mark.timeout(90)
+
+
+async def test_pane_output_is_recorded_under_the_state_dir(
+    sandbox: Any, kubeconfig: Path, _private_state_home: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pane = await open_shell(app)
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "echo recorded-$((6*7))", "recorded-42")
+        record = record_for(app, pane)
+        assert record.cast_path is not None and record.recorder is not None
+        root = _private_state_home / "kdebug-tui" / "sessions"
+        assert record.cast_path.parent.parent == root
+        assert stat.S_IMODE(os.stat(record.cast_path.parent).st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(record.cast_path).st_mode) == 0o600
+        record.recorder.flush()
+        header, events = read_cast(record.cast_path)
+        assert header["kdebug"]["pod"] == "multi" and header["kdebug"]["container"] == "sidecar"
+        output = "".join(e[2] for e in events if e[1] == "o")
+        assert "recorded-42" in output
+        assert not any(e[1] == "i" for e in events), "typed input is not recorded"
+
+        # Palette: the triage actions of the sessions screen are listed by name.
+        screen = sessions(app)
+        titles = {str(c.title) for c in app.get_system_commands(screen)}
+        for title in (
+            "Broadcast: toggle pane",
+            "Broadcast: all panes",
+            "Broadcast: off",
+            "Export incident record",
+            "Stop debugger",
+        ):
+            assert title in titles, f"{title!r} missing from the palette: {sorted(titles)}"
+
+        second = await open_shell(app)
+        await wait_for_shell(pilot, second)
+        second.focus()
+        await pilot.pause()
+        await pilot.press("B")
+        assert screen.broadcast.members == [pane, second]
+        assert all(MARK in str(p.border_title) for p in (pane, second))
+        await wait_until(pilot, lambda: record_for(app, second).cast_path, "second recording")
+        assert record_for(app, second).cast_path != record.cast_path
