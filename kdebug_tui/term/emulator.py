@@ -154,6 +154,11 @@ class Emulator:
         return not self._screen.cursor.hidden
 
     @property
+    def cursor_shape(self) -> str:
+        """``"block"``, ``"underline"`` or ``"bar"``, as the program asked with DECSCUSR."""
+        return self._screen.cursor_shape
+
+    @property
     def title(self) -> str:
         return self._screen.title
 

@@ -25,7 +25,7 @@ from pyte import modes as mo
 from . import fastpath, styled
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
-from .screen import TermScreen, sparse_table
+from .screen import CURSOR_SHAPES, TermScreen, sparse_table
 from .sgr import apply_sgr, apply_sgr_sequence
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
@@ -311,6 +311,8 @@ class Parser:
         if inter:
             if inter == "!" and final == "p":
                 screen.soft_reset()
+            elif inter == " " and final == "q":  # DECSCUSR
+                screen.cursor_shape = CURSOR_SHAPES.get(first_param(params, 0), "block")
             return
         if marker == "?":
             if final in "hl":

@@ -27,6 +27,11 @@ from .scrollback import (
 )
 from .sgr import DEFAULT_ATTRS, apply_sgr
 
+#: DECSCUSR (``CSI n SP q``) parameter -> cursor shape; blinking and steady look alike here.
+CURSOR_SHAPES = {
+    0: "block", 1: "block", 2: "block", 3: "underline", 4: "underline", 5: "bar", 6: "bar",
+}  # fmt: skip
+
 MAX_COLUMNS = 1000
 MAX_LINES = 500
 _GLYPH_MAPS_MAX = 128
@@ -75,6 +80,7 @@ class TermScreen(EditingScreen):
         self._glyphs_by_id: dict[int, GlyphMap] = {}
         self._last_glyphs = GlyphMap(DEFAULT_ATTRS)
         self.last_char = ""  # the last graphic character received, for REP
+        self.cursor_shape = "block"
         self.app_cursor = False
         self.app_keypad = False
         self.bracketed_paste = False
@@ -162,6 +168,7 @@ class TermScreen(EditingScreen):
         self.mouse_sgr = False
         self.focus_events = False
         self.last_char = ""
+        self.cursor_shape = "block"
 
     def soft_reset(self) -> None:
         """DECSTR: modes and attributes back to defaults, screen contents kept."""

@@ -200,6 +200,21 @@ def test_modes() -> None:
     assert emu.cursor_visible
 
 
+def test_cursor_shape_decscusr() -> None:
+    emu = Emulator()
+    assert emu.cursor_shape == "block"
+    for params, shape in ((b"3", "underline"), (b"4", "underline"), (b"5", "bar"),
+                          (b"6", "bar"), (b"2", "block"), (b"1", "block"), (b"", "block"),
+                          (b"6", "bar"), (b"99", "block")):  # fmt: skip
+        emu.feed(b"\x1b[" + params + b" q")
+        assert emu.cursor_shape == shape, params
+    emu.feed(b"\x1b[4 ")  # split across chunks
+    emu.feed(b"q")
+    assert emu.cursor_shape == "underline"
+    emu.feed(b"\x1bc")  # RIS
+    assert emu.cursor_shape == "block"
+
+
 def test_replies_fixed_set_and_switch() -> None:
     emu = feed(b"\x1b[5;7H\x1b[c\x1b[0c\x1b[>c\x1b[5n\x1b[6n\x1b[?6n\x1b]11;?\x07\x1b[>q\x1b[21t")
     assert emu.take_replies() == b"\x1b[?6c\x1b[?6c\x1b[>1;10;0c\x1b[0n\x1b[5;7R"

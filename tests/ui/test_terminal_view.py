@@ -209,6 +209,42 @@ async def test_output_renders_with_colours_attributes_and_wide_characters() -> N
         assert style_of(2, "ital").italic
 
 
+async def test_cursor_shape_follows_the_program() -> None:
+    backend = FakeBackend([b"ab"])
+    app = TermApp(backend)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: "ab" in screen_text(view), "output")
+
+        def cursor_cell() -> Style:
+            x = 0
+            for segment in view.render_line(1):  # row 0 of the terminal (below the title)
+                if x <= 2 < x + len(segment.text):
+                    return segment.style or Style()
+                x += len(segment.text)
+            raise AssertionError("no cell at the cursor")
+
+        def shape_is(shape: str) -> Callable[[], bool]:
+            return lambda: view.emulator.cursor_shape == shape
+
+        def frames_after(frames: int) -> Callable[[], bool]:
+            return lambda: view.frames > frames
+
+        assert view.has_focus and view.emulator.cursor_shape == "block"
+        assert cursor_cell().reverse and not cursor_cell().underline
+        for sequence, shape in ((b"\x1b[4 q", "underline"), (b"\x1b[6 q", "bar")):
+            frames = view.frames
+            backend.emit(sequence)
+            await until(pilot, shape_is(shape), shape)
+            # A shape change alone repaints the cursor's row.
+            await until(pilot, frames_after(frames), f"{shape} repainted")
+            assert cursor_cell().underline
+            assert bool(cursor_cell().reverse) == (shape == "bar")
+        backend.emit(b"\x1b[ q")
+        await until(pilot, lambda: view.emulator.cursor_shape == "block", "back to block")
+        assert cursor_cell().reverse and not cursor_cell().underline
+
+
 async def test_title_line_shows_target_and_sanitised_program_title() -> None:
     backend = FakeBackend([b"\x1b]0;build \xe2\x80\xae evil \x01\x7f\xc2\x9b31m\x07ok\r\n"])
     app = TermApp(backend)

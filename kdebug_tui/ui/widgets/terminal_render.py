@@ -42,6 +42,8 @@ class TerminalModel(Protocol):
     @property
     def cursor_visible(self) -> bool: ...
     @property
+    def cursor_shape(self) -> str: ...
+    @property
     def title(self) -> str: ...
     @property
     def scrollback_lines(self) -> int: ...
@@ -113,7 +115,13 @@ def overlay(strip: Strip, start: int, end: int, restyle: Callable[[Style], Style
 
 
 def cursor_style(base: Style, *, focused: bool, shape: str = "block") -> Style:
-    """How the cursor cell looks: reverse video when focused (underline when not)."""
+    """How the cursor cell looks, for the shape the program chose (DECSCUSR).
+
+    A cell grid cannot draw a thin bar, so a bar is the reverse-video block with an
+    underline (distinct from the block, visible on every terminal); an underline cursor is
+    a bold underline. Without focus every shape is a plain underline, so it does not look
+    like the focused pane.
+    """
     if not focused:
         return base + Style(underline=True)
     if shape == "underline":

@@ -137,7 +137,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         self._last_escape = -1.0
         self._offset = 0  # rows scrolled back; 0 = following the live screen
         self._last_scrollback = 0
-        self._last_cursor: tuple[int, int, bool] = (0, 0, True)
+        self._last_cursor: tuple[int, int, bool, str] = (0, 0, True, "block")
         self._program_title = ""
         self.selection: Selection | None = None
         self.frames = 0  # frames that refreshed something (the benchmark reads it)
@@ -353,7 +353,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             self.refresh(Region(0, 0, self.size.width, 1))
         self._last_scrollback = total
         x, y = emu.cursor
-        cursor = (x, y, bool(emu.cursor_visible))
+        cursor = (x, y, bool(emu.cursor_visible), emu.cursor_shape)
         if cursor != self._last_cursor:
             dirty.update({y, self._last_cursor[1]})
             self._last_cursor = cursor
@@ -395,7 +395,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
             cx, cy = emu.cursor
             if cy == row:
                 focused = self.has_focus
-                shape = str(getattr(emu, "cursor_shape", "block"))
+                shape = emu.cursor_shape
                 strip = overlay(
                     strip, cx, cx + 1, lambda base: cursor_style(base, focused=focused, shape=shape)
                 )
