@@ -37,6 +37,19 @@ def test_cell_style_is_cached_and_complete() -> None:
     assert style.bgcolor is None
 
 
+def test_bold_brightens_the_eight_base_colours_as_xterm() -> None:
+    bold_red = cell_style("red", "red", True, False, False, False, False, False)
+    assert bold_red.color is not None and bold_red.color.number == 9 and bold_red.bold
+    assert bold_red.bgcolor is not None and bold_red.bgcolor.number == 1  # background stays
+    plain_red = cell_style("red", "default", False, False, False, False, False, False)
+    assert plain_red.color is not None and plain_red.color.number == 1
+    bright = cell_style("brightred", "default", True, False, False, False, False, False)
+    assert bright.color is not None and bright.color.number == 9
+    rgb = cell_style("0a141e", "default", True, False, False, False, False, False)
+    assert rgb.color is not None and tuple(rgb.color.get_truecolor()) == (10, 20, 30)
+    assert cell_style("default", "default", True, False, False, False, False, False).color is None
+
+
 def test_safe_text_makes_controls_visible_and_inert() -> None:
     assert safe_text("plain [bold]x[/]") == "plain [bold]x[/]"
     cleaned = safe_text("a\x1b]0;t\x07b\u202ec\u200bd\x7f\x9b")

@@ -2,8 +2,9 @@
 
 Colours arrive as pyte spells them: a name ("red", "brightblue", "brown", even pyte's own
 typo "bfightmagenta"), "default", or six hex digits without '#'. The 16 base colours stay
-ANSI colour numbers so the host terminal's and Textual's theme apply to them; 256-colour
-and true colour become RGB. Styles are cached: a screen uses a handful of combinations.
+ANSI colour numbers so the host terminal's and Textual's theme apply to them (bold
+brightens the first 8, as xterm does); 256-colour and true colour become RGB. Styles are
+cached: a screen uses a handful of combinations.
 
 Text from the far side is untrusted. Everything that reaches a Strip goes through
 `safe_text`: control and format characters (ESC, BEL, bidi overrides, zero-width joiners
@@ -17,7 +18,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from rich.color import Color
+from rich.color import Color, ColorType
 from rich.style import Style
 
 _ANSI_NAMES = {
@@ -89,9 +90,18 @@ def cell_style(
     reverse: bool,
     blink: bool = False,
 ) -> Style:
-    """The rich Style for one combination of cell attributes."""
+    """The rich Style for one combination of cell attributes.
+
+    Bold text in one of the 8 base colours is shown in its bright variant as well, as xterm
+    does by default (``boldColors``): programs such as ``ls`` and ``git`` rely on it.
+    """
+    color = pyte_color(fg)
+    if bold and color is not None and color.type == ColorType.STANDARD:
+        number = color.number
+        if number is not None and number < 8:
+            color = Color.from_ansi(number + 8)
     return Style(
-        color=pyte_color(fg),
+        color=color,
         bgcolor=pyte_color(bg),
         bold=bold or None,
         italic=italics or None,
