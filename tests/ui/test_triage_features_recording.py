@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,14 @@ async def test_pane_output_is_recorded_under_the_state_dir(
         assert all(MARK in str(p.border_title) for p in (pane, second))
         await wait_until(pilot, lambda: record_for(app, second).cast_path, "second recording")
         assert record_for(app, second).cast_path != record.cast_path
+
+        # E on a plain shell pane (no debug request behind it): the record still has the
+        # recording, the pod and its events.
+        pane.focus()
+        await pilot.pause()
+        await pilot.press("E")
+        await wait_until(pilot, lambda: getattr(app, "last_incident_path", None), "the export")
+        with tarfile.open(app.last_incident_path) as tar:  # type: ignore[attr-defined]
+            names = {Path(m.name).name for m in tar.getmembers()}
+        assert {"session.cast", "pod-after.yaml", "events.yaml"} <= names
+        assert "request.yaml" not in names

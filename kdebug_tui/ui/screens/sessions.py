@@ -118,9 +118,9 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         return getattr(self.app, "services", None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only mode: no new shells (split) and no re-attaching (stdin is a write)."""
+        """Read-only mode: no new shells (split), no re-attaching (stdin is a write), no stop."""
         readonly = bool(getattr(self.services, "readonly", False))
-        return not (readonly and action in ("split", "reattach"))
+        return not (readonly and action in ("split", "reattach", "stop_debugger"))
 
     # --- opening panes and running their flows -------------------------------------------
 
