@@ -72,3 +72,27 @@ async def test_pane_output_is_recorded_under_the_state_dir(
             names = {Path(m.name).name for m in tar.getmembers()}
         assert {"session.cast", "pod-after.yaml", "events.yaml"} <= names
         assert "request.yaml" not in names
+
+
+async def test_unwritable_state_dir_leaves_panes_working_and_export_says_why(
+    sandbox: Any, kubeconfig: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    async with running_app(kubeconfig) as (app, pilot):
+        pane = await open_shell(app)
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "echo still-works", "still-works")
+        assert record_for(app, pane).cast_path is None
+        assert "not recorded" in record_for(app, pane).error
+        pane.focus()
+        await pilot.pause()
+        await pilot.press("E")
+        await wait_until(
+            pilot,
+            lambda: any(n.title == "Incident record not written" for n in app._notifications),
+            "the export failure",
+        )
+        note = next(n for n in app._notifications if n.title == "Incident record not written")
+        assert "Traceback" not in str(note.message) and "directory" in str(note.message).lower()
