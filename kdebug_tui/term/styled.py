@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from typing import cast
 
 from pyte import charsets as cs
 from pyte import modes as mo
@@ -137,7 +138,7 @@ def write_lines(screen: TermScreen, lines: list[str]) -> None:
         if row:
             if a in lazy:
                 screen.materialize_row(a)
-            screen.put_row(buf[a], row)  # type: ignore[arg-type]
+            screen.put_row(buf[a], cast(TextRow | StyledRow, row))
     scrolls = vy - (height - 1) if vy > height - 1 else 0
     if scrolls:
         sb = screen.scrollback
@@ -171,7 +172,7 @@ def write_lines(screen: TermScreen, lines: list[str]) -> None:
     for a in range(max(height, scrolls, y0 + 1), vy + 1):
         row = rows[a - y0 - 1]
         if row:
-            lazy[a - scrolls] = row  # type: ignore[assignment]
+            lazy[a - scrolls] = cast(TextRow | StyledRow, row)
     cursor.attrs = attrs
     cursor.x = x
     cursor.y = vy - scrolls

@@ -109,8 +109,12 @@ class TerminalLink:
                         recorder.resize(*item)
                     continue
                 chunks = [item]
-                while outbox and isinstance(outbox[0], bytes):
-                    chunks.append(outbox.popleft())  # type: ignore[arg-type]
+                while outbox:  # consecutive input goes out in one write
+                    head = outbox[0]
+                    if not isinstance(head, bytes):
+                        break
+                    outbox.popleft()
+                    chunks.append(head)
                 await backend.write(b"".join(chunks))
             except asyncio.CancelledError:
                 raise
