@@ -96,9 +96,15 @@ class FileList(DataTable[Any]):
             return None
         return self.entries[self.cursor_row]
 
+    def keep_cursor_visible(self) -> None:
+        """After the screen around the table changed size (the transfer line appeared)."""
+        self.call_after_refresh(self.move_cursor, row=self.cursor_row, animate=False)
+
     def select_name(self, name: str) -> None:
         """Put the cursor on `name` (after going up: on the directory we came from)."""
         for index, entry in enumerate(self.entries):
             if entry.name == name:
                 self.move_cursor(row=index)
+                # again once the new rows are laid out, so the row is scrolled into view
+                self.call_after_refresh(self.move_cursor, row=index, animate=False)
                 return

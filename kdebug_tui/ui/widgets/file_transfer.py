@@ -14,14 +14,18 @@ from textual.widgets import ProgressBar, Static
 
 from kdebug_tui.ui.widgets.safe_text import clean
 
+IDLE = "g: download the selected file · u: upload into this directory · both checked by sha256"
+
 
 class TransferBar(Vertical):
-    """Hidden until a transfer starts; keeps the last result (sha256) on screen."""
+    """A fixed-height line (the listing above never jumps); keeps the last result (sha256)."""
 
     DEFAULT_CSS = """
-    TransferBar { height: auto; display: none; padding: 0 1; border-top: solid $panel; }
-    TransferBar.-active { display: block; }
-    TransferBar #transfer-label { height: auto; }
+    TransferBar { height: 5; padding: 0 1; border-top: solid $panel; }
+    TransferBar #transfer-label { height: 1; color: $text-muted; }
+    TransferBar #transfer-progress { display: none; }
+    TransferBar.-active #transfer-label { color: $text; }
+    TransferBar.-active #transfer-progress { display: block; }
     TransferBar #transfer-result { height: auto; }
     TransferBar.-failed #transfer-result { color: $error; }
     """
@@ -34,7 +38,7 @@ class TransferBar(Vertical):
         self._shown = -1
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="transfer-label", markup=False)
+        yield Static(IDLE, id="transfer-label", markup=False)
         yield ProgressBar(id="transfer-progress", show_eta=False)
         yield Static("", id="transfer-result")
 
