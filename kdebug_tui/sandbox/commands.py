@@ -10,7 +10,24 @@ from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.runtime_types import ContainerLaunch
 
 SHRC = Path(__file__).resolve().parent / "data" / "shrc"
+BUSYBOX_BIN = Path(__file__).resolve().parent / "data" / "busybox-bin"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _busybox_bin() -> str | None:
+    """The directory of busybox-behaving shims (e.g. `ps` listing every process), if usable.
+
+    An install may drop the executable bit of package data; restore it rather than lose
+    busybox's behaviour, and do without the shims if that is not allowed."""
+    shim = BUSYBOX_BIN / "ps"
+    if not shim.is_file():
+        return None
+    if not os.access(shim, os.X_OK):
+        try:
+            shim.chmod(0o755)
+        except OSError:
+            return None
+    return str(BUSYBOX_BIN)
 
 
 def resolve_command(
@@ -51,6 +68,9 @@ def environment(launch: ContainerLaunch, image: ImageSpec) -> dict[str, str]:
     env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
     if image.kind == "shell":
         env["ENV"] = str(SHRC)  # busybox's "/ # " prompt in interactive shells
+        shims = _busybox_bin()
+        if shims:
+            env["PATH"] = f"{shims}:{DEFAULT_PATH}"
     if launch.tty:
         env["TERM"] = "xterm"
     env.update(launch.env)

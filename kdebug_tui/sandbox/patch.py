@@ -68,7 +68,12 @@ def strategic_merge(target: Any, patch: Any) -> Any:
         if value is None:
             result.pop(key, None)
         elif isinstance(value, list) and key in MERGE_KEYS:
-            result[key] = _merge_list(result.get(key) or [], value, MERGE_KEYS[key])
+            # A non-list here came from an earlier item of the same patch; the list replaces it,
+            # and type validation later answers for whatever is left.
+            current = result.get(key)
+            result[key] = _merge_list(
+                current if isinstance(current, list) else [], value, MERGE_KEYS[key]
+            )
         elif isinstance(value, dict):
             merged = strategic_merge(result.get(key), value)
             if merged is None:

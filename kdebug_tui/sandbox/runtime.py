@@ -233,7 +233,9 @@ class ContainerRuntime:
         launch = c.launch
         c.container_id = kt.new_container_id()
         c.state.container_id = c.container_id
-        argv, missing = resolve_command(c.image, launch.command, launch.args, launch.env)
+        argv, missing = resolve_command(
+            c.image, launch.command, launch.args, environment(launch, c.image)
+        )
         self._event(c, "Normal", "Created", f"Created container {launch.name}")
         if missing is not None:
             msg = kt.start_error(missing)
