@@ -254,3 +254,21 @@ async def test_f_on_a_running_debugger_in_the_triage_view(sandbox: Any, kubeconf
         await pilot.press("f")
         await pilot.pause()
         assert app.screen is triage
+
+
+async def test_readonly_mode_browses_and_downloads_but_never_uploads(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with running_app(kubeconfig, readonly=True) as (app, pilot):
+        kube = app.services.session
+        built, _ = await start_debugger(kube, await get_pod(kube, "default", "web-distroless"))
+        open_files(app, "default", "web-distroless", built.container_name)
+        screen = await opened(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.prompt is None
+        await go_to(pilot, screen, "/etc")
+        first_file = next(e for e in screen.listing.entries if e.kind == "file")
+        screen.listing.select_name(first_file.name)
+        await pilot.press("g")  # reading is fine: the download prompt opens
+        await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")

@@ -139,3 +139,17 @@ async def test_plugin_problems_open_the_prefilled_form(sandbox: Any, kubeconfig:
         await wait_until(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
     stored = sandbox.cluster.get_pod("default", "web-distroless")
     assert not stored["spec"].get("ephemeralContainers")
+
+
+async def test_plugin_demo_needs_no_cluster() -> None:
+    """`kubectl kdebug --demo web-distroless --image=busybox --target=app`: the built-in
+    sandbox, then the same path into the shell."""
+    options = parse_plugin_args(
+        ["--demo", "web-distroless", "--image=busybox:1.36", "--target=app"]
+    )
+    app = KdebugApp(options)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await submitted_pane(app, pilot)
+        assert app.services.sandbox is not None
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "ps -eo pid,args | cat", "web.py")

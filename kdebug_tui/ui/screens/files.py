@@ -102,6 +102,11 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         self.listing.focus()
         self._open()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode: no upload (it changes the target's filesystem)."""
+        readonly = bool(getattr(getattr(self.app, "services", None), "readonly", False))
+        return not (readonly and action == "upload")
+
     # --- inline messages -----------------------------------------------------------------
 
     def show_error(self, text: str) -> None:
