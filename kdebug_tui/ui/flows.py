@@ -70,9 +70,10 @@ async def debug_flow(app: Any, pane: SessionPane, built: Any, early: EarlyStart 
     """Show the wait for the new debug container, then the shell (or how it ended)."""
     target = pane.target
     early = early or early_start(app, built)
-    pane.set_status(f"waiting for {target.container} in {target.pod}…  c: cancel")
-    pane.set_actions(["cancel"])
-    early.listen(lambda progress: pane.show_progress(describe_progress(progress)))
+    if not early.task.done():  # already running by now: no need to draw the wait at all
+        pane.set_status(f"waiting for {target.container} in {target.pod}…  c: cancel")
+        pane.set_actions(["cancel"])
+        early.listen(lambda progress: pane.show_progress(describe_progress(progress)))
     try:
         outcome, backend = await early.result()
     except KubeError as exc:

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.widgets import Button, Input, RadioButton, Select, Static, TextArea
 
 from kdebug_tui.config import Settings
+from kdebug_tui.kube.stopping import is_wrapped
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from kdebug_tui.ui.screens.debug_form import DebugFormScreen
 from tests.conftest import load_fixture
@@ -58,9 +59,16 @@ async def test_preview_is_what_build_sends_and_follows_every_change() -> None:
         assert container["targetContainerName"] == "app"
         assert container["name"].startswith("debugger-")
         assert container["stdin"] is True and container["tty"] is True
-        assert "command" not in container, "empty command = the image's default"
+        # Empty command = the image's default shell (wrapped, when "stoppable", so that the
+        # wrapper runs `sh` in its place).
+        assert "command" not in container or (
+            is_wrapped(container) and container["command"][4:] == ["sh"]
+        ), container.get("command")
         assert form.query_one("#preview", TextArea).text == form.built.preview_yaml
 
+        # The command exactly as typed (the triage "stoppable" wrapper is tested elsewhere).
+        for stoppable in form.query("#stoppable"):
+            stoppable.value = False  # type: ignore[attr-defined]
         form.query_one("#command", Input).value = "sh -c 'ps aux; sleep 1'"
         form.query_one("#env", TextArea).text = "API_TOKEN=abc\nMODE=debug"
         form.query_one("#profile", Select).value = "restricted"
@@ -111,7 +119,13 @@ async def test_sysadmin_needs_an_explicit_yes_that_names_what_it_grants() -> Non
     form = DebugFormScreen(pod=demo_pod(), container="app")
     host = FormHost(form)
     sent: list[Any] = []
-    form._submit = lambda request, built: sent.append(built)  # type: ignore[method-assign]
+
+    def fake_submit(request: Any, built: Any, hold: Any = None) -> None:
+        if hold is not None:
+            hold.release()  # its timer would die with this test's event loop
+        sent.append(built)
+
+    form._submit = fake_submit  # type: ignore[method-assign]
     async with host.run_test(size=(160, 50)) as pilot:
         await settle(pilot, form)
         form.query_one("#profile", Select).value = "sysadmin"

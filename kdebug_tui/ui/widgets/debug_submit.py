@@ -77,13 +77,13 @@ class DebugSubmitMixin(_Base):
             if getattr(f, "confirm", False) and f.code not in _COVERED
         ]
         if len(lines) == 0:
-            self._submit(request, built)
+            self._submit(request, built, GcHold())
             return
         lines.append("Only continue if this is what the incident needs.")
 
         def answered(ok: bool | None) -> None:
             if ok:
-                self._submit(request, built)
+                self._submit(request, built, GcHold())
 
         self.app.push_screen(
             ConfirmScreen("This debug session is privileged", lines, yes_label="Grant and debug"),
@@ -91,14 +91,17 @@ class DebugSubmitMixin(_Base):
         )
 
     @work(exclusive=True, group="debug-submit", exit_on_error=False)
-    async def _submit(self, request: DebugRequest, built: BuiltDebug) -> None:
+    async def _submit(
+        self, request: DebugRequest, built: BuiltDebug, hold: GcHold | None = None
+    ) -> None:
+        """Send; `hold` keeps the GC off until the shell shows (no 100+ ms pause on the way)."""
         from kdebug_tui.ui.flows import early_start
         from kdebug_tui.ui.session_actions import after_inject, inject_built
 
         self.submitting = True
         self._update_submit()
         self.query_one("#submit-error", Static).update("Sending…")
-        hold = GcHold()  # no 100+ ms collection pause between Submit and the prompt
+        hold = hold or GcHold()
         try:
             result = await inject_built(self.app, built)
         except PartialInjectError as exc:  # the copy exists; only --replace's delete failed
