@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kdebug_tui.config import ConfigError, Settings, load_settings
 from kdebug_tui.ui.prefill import DebugPrefill
@@ -28,6 +29,8 @@ class LaunchOptions:
     readonly: bool = False
     config: str | None = None
     prefill: DebugPrefill | None = field(default=None)
+    # kube.credentials.ExecCredentials filled by an interactive login before the app started
+    execs: Any = field(default=None, compare=False, repr=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -156,6 +159,19 @@ def _prepare(options: LaunchOptions) -> Settings:
 
 
 def _run(options: LaunchOptions, settings: Settings) -> int:
+    from kdebug_tui.kube.errors import KubeError
+    from kdebug_tui.ui.login_flow import login_before_start
+
+    try:  # an interactive credential plugin talks to the terminal before the full screen
+        options = login_before_start(options)
+    except KubeError as exc:
+        hint = f"\nHint: {exc.hint}" if exc.hint else ""
+        print(f"kdebug-tui: {exc.title}: {exc.message}{hint}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kdebug-tui: login interrupted", file=sys.stderr)
+        return 130
+
     from kdebug_tui.ui.app import KdebugApp
 
     app = KdebugApp(options, settings)

@@ -88,6 +88,7 @@ class ClusterServices:
             kubeconfig=str(self.kubeconfig) if self.kubeconfig else None,
             context=self.options.context,
             namespace=namespace,
+            execs=self.options.execs,  # credentials of a login run before the app started
         )
         self.namespace = None if self.options.all_namespaces else self.session.namespace
         self._new_store()
@@ -150,6 +151,9 @@ class ClusterServices:
         else:
             target_ns = namespace if isinstance(namespace, str) else None
         if context is not None and context != self.session.context:
+            from kdebug_tui.ui.login_flow import login_in_app
+
+            await login_in_app(self.app, self.session, context)
             await self.session.switch(context=context, namespace=target_ns)
             if namespace is False:
                 target_ns = None if self.namespace is None else self.session.namespace
