@@ -79,7 +79,7 @@ class ProbedTerminal(TerminalView):
 
     probe: Probe
     sliced: bool = True
-    frame_at: float = 0.0  # when the last frame that refreshed rows was issued
+    frame_at: float = 0.0  # when the widget last handed changed rows on for painting
     counted_frame: float = 0.0
 
     def _make_link(self, backend: TerminalBackend) -> TerminalLink:
@@ -91,9 +91,9 @@ class ProbedTerminal(TerminalView):
         return link
 
     def _on_frame(self) -> None:
-        before = self.frames
+        changed = bool(self.emulator.dirty)
         super()._on_frame()
-        if self.frames != before:
+        if changed:  # everything fed until now is in the rows the next paint draws
             self.frame_at = perf_counter()
 
     def render_line(self, y: int) -> Strip:
@@ -104,7 +104,8 @@ class ProbedTerminal(TerminalView):
             self.counted_frame = self.frame_at  # first row drawn for a new frame
             probe.paints.append(now)
         for token, fed_at in probe.fed.items():
-            # Painted = drawn by a frame issued after the emulator consumed the echo.
+            # Painted = drawn by the first paint after the widget handed on the rows that
+            # changed when the emulator consumed the echo (a paint is one synchronous pass).
             if token not in probe.painted and fed_at <= self.frame_at:
                 probe.painted[token] = now
         if y >= 1 and not strip.text.isascii():

@@ -3,10 +3,13 @@
 Flow control is the point of this widget. Its TerminalLink (terminal_io.py) reads one chunk,
 feeds it in ~2 ms slices and reads the next only when the emulator has caught up, so unread
 output stays in the transport where its own flow control holds it. Painting is decoupled:
-feeding only requests a frame; a frame (at once when the last one is older than a frame
-interval, otherwise at the next interval: never more than ~60 per second, nothing when idle)
-turns the emulator's dirty rows into region refreshes, and `render_line` rebuilds only those
-rows (Strips are cached per row until the emulator dirties them again).
+feeding only requests a frame; a frame turns the emulator's dirty rows into region refreshes,
+and `render_line` rebuilds only those rows (Strips are cached per row until the emulator
+dirties them again). Painting is paced by Textual's own screen updates (<= 60 per second),
+not by a second timer of ours: after each slice of output the dirty rows' Strips are
+dropped and rows not yet queued for the next paint are queued, so that paint shows
+everything fed until then. (A frame timer of our own on top of Textual's made output wait
+for up to two frame intervals.)
 
 Keys go to the program encoded as xterm does, except the release chord (ctrl+] or Escape
 twice within 300 ms), which posts `ReleaseFocus` so a program can never trap the user.
@@ -52,7 +55,7 @@ class TerminalView(InputMixin, Widget, can_focus=True):
     """A terminal pane: title line on top, the emulator's screen below."""
 
     ALLOW_SELECT = False  # the widget selects terminal cells itself
-    FRAME_INTERVAL: ClassVar[float] = 1 / 60
+    PAINT_WAIT_MAX: ClassVar[float] = 0.1  # rows queued this long without a paint: ask again
     ESCAPE_CHORD_SECONDS: ClassVar[float] = 0.3
     RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
 
@@ -131,8 +134,10 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         self._link = self._make_link(backend)
         self._recorder: CastRecorder | None = None
         self._row_cache: dict[int, Strip] = {}
-        self._frame_scheduled = False
-        self._last_frame = 0.0
+        self._queued: set[int] = set()  # rows handed to Textual, not painted yet
+        self._queued_all = False
+        self._queued_at = 0.0
+        self._raw_title = ""
         self._resize_timer: Timer | None = None
         self._last_escape = -1.0
         self._offset = 0  # rows scrolled back; 0 = following the live screen
@@ -320,60 +325,77 @@ class TerminalView(InputMixin, Widget, can_focus=True):
 
     # --- painting ------------------------------------------------------------------------
     def _request_frame(self) -> None:
-        """Ask for a frame: at once if the last one is a frame interval old, else at the
-        next interval (so a lone echo paints immediately and a flood paints <= 60 Hz)."""
-        if self._frame_scheduled:
-            return
-        self._frame_scheduled = True
-        delay = self._last_frame + self.FRAME_INTERVAL - monotonic()
-        if delay <= 0:
-            self.call_later(self._run_frame)
-        else:
-            self.set_timer(delay, self._run_frame)
+        """Called after each slice of output (never per byte): hand the changes on now.
 
-    def _run_frame(self) -> None:
-        self._frame_scheduled = False
-        self._last_frame = monotonic()
+        Direct, not through a message: this runs hundreds of times a second in a flood."""
         self._on_frame()
 
+    def _painted(self) -> None:
+        """A paint started: rows changed from now on need a refresh of their own again."""
+        self._queued.clear()
+        self._queued_all = False
+
     def _on_frame(self) -> None:
+        """Turn the emulator's dirty rows into repaint requests.
+
+        Cheap enough to run after every slice of output: a row's cached Strip is dropped at
+        once, but its region is handed to Textual only if it is not already waiting for the
+        next paint. So the paint shows everything fed until then.
+        """
         emu = self._emulator
         dirty = set(emu.dirty)
         emu.clear_dirty()
         total = emu.scrollback_total  # keeps counting when the scrollback limit evicts rows
+        width = self._width or self.size.width
         if self._offset and emu.in_alternate_screen:
             self._offset = 0  # a full-screen program started: there is no scrollback to show
             dirty = set(range(self._term_size[1]))
-            self.refresh(Region(0, 0, self.size.width, 1))
+            self.refresh(Region(0, 0, width, 1))
         elif self._offset and total != self._last_scrollback:
             # Stay on the same content while new output arrives below.
             grown = self._offset + total - self._last_scrollback
             self._offset = max(0, min(emu.scrollback_lines, grown))
             dirty = set(range(self._term_size[1]))
-            self.refresh(Region(0, 0, self.size.width, 1))
+            self.refresh(Region(0, 0, width, 1))
         self._last_scrollback = total
         x, y = emu.cursor
         cursor = (x, y, bool(emu.cursor_visible), emu.cursor_shape)
         if cursor != self._last_cursor:
             dirty.update({y, self._last_cursor[1]})
             self._last_cursor = cursor
-        title = safe_title(emu.title)
-        if title != self._program_title:
-            self._program_title = title
-            self.refresh(Region(0, 0, self.size.width, 1))
-            self.post_message(self.TitleChanged(self, title))
+        if emu.title != self._raw_title:
+            self._raw_title = emu.title
+            title = safe_title(emu.title)
+            if title != self._program_title:
+                self._program_title = title
+                self.refresh(Region(0, 0, width, 1))
+                self.post_message(self.TitleChanged(self, title))
         if not dirty:
             return
-        self.frames += 1
         for row in dirty:
             self._row_cache.pop(row, None)
-        width = self.size.width
-        if len(dirty) > self._term_size[1] // 2:
-            self.refresh(Region(0, 1, width, self._term_size[1]))
+        now = monotonic()
+        if self._queued and now - self._queued_at > self.PAINT_WAIT_MAX:
+            self._painted()  # queued rows were never painted (not displayed?): ask again
+        if self._queued_all:
+            return
+        new = dirty - self._queued
+        if not new:
+            return
+        if not self._queued:
+            self._queued_at = now
+        self.frames += 1
+        self._queued |= new
+        lines = self._term_size[1]
+        if len(self._queued) > lines // 2:
+            self._queued_all = True
+            self.refresh(Region(0, 1, width, lines))
         else:
-            self.refresh(*(Region(0, row + 1, width, 1) for row in sorted(dirty)))
+            self.refresh(*(Region(0, row + 1, width, 1) for row in sorted(new)))
 
     def render_line(self, y: int) -> Strip:
+        if self._queued:
+            self._painted()
         width = self._width or self.size.width
         if y == 0:
             return self._title_line(width)
