@@ -67,7 +67,11 @@ def messages(app: Any) -> list[str]:
 
 
 async def confirm(app: Any, pilot: Any, expect: str) -> None:
-    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "a confirmation")
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-yes"),
+        "a confirmation",
+    )
     assert isinstance(app.screen, ConfirmScreen)
     body = "\n".join(app.screen.lines)
     assert expect in body, body
@@ -106,8 +110,8 @@ async def test_same_user_shared_env_and_mounts_stop_and_incident_record(
         await wait_until(pilot, lambda: pane.terminal is not None, "the terminal")
         pane.terminal.send_text("\r")  # type: ignore[union-attr]
         await wait_for_shell(pilot, pane)
-        await run_in_pane(pilot, pane, "id -u; echo $GREETING", "hello-from-target")
-        assert any(line.strip() == "1000" for line in pane.terminal.screen_lines())  # type: ignore[union-attr]
+        await run_in_pane(pilot, pane, 'echo "uid=$(id -u)"', "uid=1000")
+        await run_in_pane(pilot, pane, "echo $GREETING", "hello-from-target")
         await run_in_pane(pilot, pane, "echo token=$API_TOKEN", "token=")
 
         # E: the incident record of this pane.
