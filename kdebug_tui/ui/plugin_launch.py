@@ -46,6 +46,12 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
     from kdebug_tui.ui.session_actions import after_inject, inject_built
 
     services = app.services
+    if getattr(services, "readonly", False):
+        app.show_error(
+            "Read-only mode: debugging would change the cluster (drop --readonly).",
+            title="kubectl kdebug",
+        )
+        return
     namespace = prefill.namespace or services.session.namespace or "default"
     pod: dict[str, Any] | None = None
     if prefill.pod:
@@ -136,6 +142,14 @@ async def open_form(
             break
         await asyncio.sleep(0.02)
     fill_extra_fields(form, prefill)
+    if prefill.arguments_only:  # the form has no such field: say it rather than drop it
+        app.notify(
+            "--arguments-only: the form sends the command as the container's command; "
+            "put it after -- again on the command line to pass arguments only.",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
     if error is not None:
         with contextlib.suppress(Exception):  # the form's own explanation, when it has one
             form._show_submit_error(*error)

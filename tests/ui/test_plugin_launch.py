@@ -153,3 +153,13 @@ async def test_plugin_demo_needs_no_cluster() -> None:
         assert app.services.sandbox is not None
         await wait_for_shell(pilot, pane)
         await run_in_pane(pilot, pane, "ps -eo pid,args | cat", "web.py")
+
+
+async def test_plugin_in_readonly_mode_creates_nothing(sandbox: Any, kubeconfig: Path) -> None:
+    app = plugin_app(kubeconfig, "web-distroless", "--image=busybox", "--target=app", "--readonly")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(
+            pilot, lambda: type(app.screen).__name__ == "ErrorScreen", "the read-only refusal"
+        )
+    stored = sandbox.cluster.get_pod("default", "web-distroless")
+    assert not stored["spec"].get("ephemeralContainers")
