@@ -40,6 +40,8 @@ def tree() -> Iterator[Path]:
     secret = root / "root-only"
     secret.write_text("no")
     secret.chmod(0o600)
+    (root / "to-data").symlink_to("data.bin")
+    (root / "to-sub").symlink_to(root / "sub")  # absolute: resolved inside the target
     try:
         yield root
     finally:
@@ -91,7 +93,7 @@ async def test_browse_download_upload_in_a_distroless_target(
         assert screen.files.pid == 1
 
         await go_to(pilot, screen, str(tree))
-        assert names(screen) == {"sub", "data.bin", "root-only"}
+        assert names(screen) == {"sub", "data.bin", "root-only", "to-data", "to-sub"}
         rows = {e.name: e for e in screen.listing.entries}
         assert rows["data.bin"].size == (tree / "data.bin").stat().st_size
         assert rows["root-only"].mode == 0o600
@@ -104,6 +106,19 @@ async def test_browse_download_upload_in_a_distroless_target(
         await pilot.press("backspace")
         await wait_until(pilot, lambda: screen.cwd == str(tree), "going up")
         assert screen.listing.selected.name == "sub"
+        # links: to a directory it opens, to a file it offers the download
+        screen.listing.select_name("to-sub")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.cwd == f"{tree}/to-sub", "following to-sub")
+        assert names(screen) == {"inner.txt"}
+        await pilot.press("backspace")
+        await wait_until(pilot, lambda: screen.cwd == str(tree), "going up")
+        screen.listing.select_name("to-data")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.prompt == "download", "download of a link")
+        assert screen.query_one("#files-prompt", Input).value == "./to-data"
+        await pilot.press("escape")
+        assert screen.prompt is None and not screen.error
 
         # g: download, with the local path prefilled as ./<name>
         screen.listing.select_name("data.bin")

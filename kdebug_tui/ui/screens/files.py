@@ -138,8 +138,11 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         self.set_status(f"target process pid {self.files.pid}, its root {self.files.root}")
         await self._load("/")
 
-    async def _load(self, path: str, *, select: str | None = None) -> bool:
-        """List `path`; on failure keep the current listing and say why inline."""
+    async def _load(self, path: str, *, select: str | None = None, link: str | None = None) -> bool:
+        """List `path`; on failure keep the current listing and say why inline.
+
+        `link`: the entry's name when `path` is a symbolic link; a link to a file then
+        offers the download instead of an error."""
         from kdebug_tui.kube.file_entries import clean_path
 
         if self.files is None:
@@ -149,6 +152,10 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
             target = clean_path(path)
             entries = await self.files.list_dir(target)
         except Exception as exc:
+            if link is not None and getattr(exc, "reason", "") == "NotADirectory":
+                self.listing.select_name(link)
+                self.action_download()
+                return False
             self.show_error(describe_problem(exc))
             self.query_one("#files-path", Input).value = self.cwd
             return False
@@ -165,8 +172,8 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         return True
 
     @work(group="files-list", exclusive=True, exit_on_error=False)
-    async def go(self, path: str, select: str | None = None) -> None:
-        await self._load(path, select=select)
+    async def go(self, path: str, select: str | None = None, link: str | None = None) -> None:
+        await self._load(path, select=select, link=link)
 
     @work(group="files-transfer", exclusive=True, exit_on_error=False)
     async def download(self, remote: str, local: str) -> None:
@@ -210,8 +217,10 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         entry = self.listing.selected
         if entry is None:
             return
-        if entry.kind in ("dir", "link"):
-            self.go(self._path(entry.name))  # a link to a file says so inline
+        if entry.kind == "dir":
+            self.go(self._path(entry.name))
+        elif entry.kind == "link":  # a directory is opened, a file offered for download
+            self.go(self._path(entry.name), link=entry.name)
         elif entry.kind == "file":
             self.action_download()
         else:
