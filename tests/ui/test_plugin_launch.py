@@ -163,3 +163,17 @@ async def test_plugin_in_readonly_mode_creates_nothing(sandbox: Any, kubeconfig:
         )
     stored = sandbox.cluster.get_pod("default", "web-distroless")
     assert not stored["spec"].get("ephemeralContainers")
+
+
+async def test_plugin_copy_to_shares_processes(sandbox: Any, kubeconfig: Path) -> None:
+    app = plugin_app(
+        kubeconfig, "web-distroless", "--image=busybox:1.36", "--copy-to=wd-plugin-copy",
+        "--share-processes", "--keep-init-containers=false",
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await submitted_pane(app, pilot)
+        assert pane.target.kind == "copy" and pane.target.pod == "wd-plugin-copy"
+        await wait_for_shell(pilot, pane)
+        await run_in_pane(pilot, pane, "ps -eo pid,args | cat", "web.py")
+    stored = sandbox.cluster.get_pod("default", "wd-plugin-copy")
+    assert stored["spec"]["shareProcessNamespace"] is True
