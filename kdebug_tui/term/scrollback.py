@@ -13,6 +13,7 @@ hooks, so rows that scroll off the top are stored here instead. Two row shapes a
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from itertools import repeat
 from typing import Any, cast
@@ -110,12 +111,15 @@ def styled_spans(row: StyledRow) -> list[tuple[PlainAttrs, int, int]]:
     text, pieces, ends, offset = row
     stop = offset + len(text)
     out = []
-    begin = 0
-    for attrs, end in zip(pieces, ends, strict=True):
+    # Start at the row's first piece: a wrapped line's rows share its (maybe long) tables.
+    first = bisect_right(ends, offset) if offset else 0
+    begin = ends[first - 1] if first else 0
+    for i in range(first, len(ends)):
+        end = ends[i]
         lo = begin if begin > offset else offset
         hi = end if end < stop else stop
         if hi > lo:
-            out.append((attrs, lo - offset, hi - offset))
+            out.append((pieces[i], lo - offset, hi - offset))
         begin = end
         if begin >= stop:
             break
