@@ -75,6 +75,31 @@ def release_middleware_cache(sandbox: weakref.ref[Any] | None) -> float | None:
     return (held - tracemalloc.get_traced_memory()[0]) / 1024
 
 
+def clear_bounded_caches() -> int:
+    """Empty every size-bounded LRU cache in loaded modules (yarl's parsed URLs, aiohttp's
+    helpers, re's patterns, our own): they fill with each new URL or name up to their
+    bound, by design, and would blur a count. Unbounded caches are left alone: growing
+    without limit, they are leaks and must show. Returns how many were cleared."""
+    import re
+
+    re.purge()
+    cleared = 0
+    for module in list(sys.modules.values()):
+        for value in list(getattr(module, "__dict__", {}).values()):
+            if not callable(value):
+                continue
+            try:  # some objects answer every attribute (ctypes libraries load symbols)
+                params = value.cache_parameters
+                clear = value.cache_clear
+                bounded = params().get("maxsize") is not None
+            except Exception:
+                continue
+            if bounded:
+                clear()
+                cleared += 1
+    return cleared
+
+
 async def _open(workdir: Path) -> tuple[Any, Any]:
     from kdebug_tui.sandbox import Sandbox
 
@@ -112,6 +137,7 @@ async def quiet(work: Workload, kubeconfig: Path) -> Snapshot:
     held = type_counts(SESSION_TYPES)
     await work.session.close()
     await settle()
+    clear_bounded_caches()
     snap = snapshot(work.prefix, api_state=api_state(work.sandbox), keep_trace=True)
     snap.session_types = held
     work.session = await KubeSession.open(kubeconfig=str(kubeconfig))
@@ -140,6 +166,7 @@ async def run_soak(
         say("warm start: one short run with its own sandbox")
         await _warm_start(workdir / "warm", warm_start_cycles, grace_seconds)
         release_middleware_cache(None)
+        clear_bounded_caches()
         start = snapshot()
 
         sandbox, session = await _open(workdir / "run")
@@ -183,6 +210,7 @@ async def run_soak(
         released = weakref.ref(sandbox)
         del sandbox, work
         held_kib = release_middleware_cache(released)
+        clear_bounded_caches()
         closed = snapshot(prefix)
         return SoakReport(
             cycle_results,
