@@ -90,6 +90,17 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
         await open_form(app, prefill, pod, problem="", error=(error, request))
         return
     await after_inject(app, request, built, result)
+    warnings = list(built.warnings) + [
+        str(f.message) for f in findings if str(f.level) == "warning" and not f.confirm
+    ]
+    if warnings and not prefill.quiet:  # what kubectl prints on stderr (-q silences both)
+        app.notify(
+            "\n".join(warnings),
+            title="kubectl kdebug",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
 
 
 def confirmation_lines(request: Any, findings: list[Any]) -> list[str]:

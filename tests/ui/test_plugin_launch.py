@@ -65,6 +65,16 @@ async def test_plugin_opens_straight_into_a_shell_in_the_target(
     async with app.run_test(size=SIZE) as pilot:
         pane = await submitted_pane(app, pilot)
         assert pane.target.kind == "ephemeral" and pane.target.pod == "web-distroless"
+
+        def said() -> str:
+            return " ".join(str(n.message) for n in app._notifications)
+
+        # kubectl's stderr warnings (legacy profile, --target) as a notification
+        await wait_until(
+            pilot,
+            lambda: "Legacy profile" in said() and 'Targeting container "app"' in said(),
+            lambda: f"kubectl's warnings, got {said()!r}",
+        )
         await wait_for_shell(pilot, pane)
         # --target=app: the distroless program is in the debugger's PID namespace
         text = await run_in_pane(pilot, pane, "ps -eo pid,args | cat", "web.py")
