@@ -92,14 +92,23 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
             else:  # wrapped rows share the line's piece tables
                 table = tuple(pieces)
                 ends = tuple(accumulate(map(len, texts)))
-                extend([(text[i : i + columns], table, ends, i) for i in range(0, n, columns)])
-                x = n - columns * ((n - 1) // columns)
+                if n <= 2 * columns:  # (the usual wrap: no comprehension for two rows)
+                    append((text[:columns], table, ends, 0))
+                    append((text[columns:], table, ends, columns))
+                    x = n - columns
+                else:
+                    extend([(text[i : i + columns], table, ends, i) for i in range(0, n, columns)])
+                    x = n - columns * ((n - 1) // columns)
         else:
             text = line
             n = len(line)
             if n <= columns:
                 append((line, plain) if n else ())
                 x = n
+            elif n <= 2 * columns:
+                append((line[:columns], plain))
+                append((line[columns:], plain))
+                x = n - columns
             else:
                 extend([(line[i : i + columns], plain) for i in range(0, n, columns)])
                 x = n - columns * ((n - 1) // columns)
