@@ -233,6 +233,7 @@ async def test_f_on_a_session_pane_opens_the_browser(sandbox: Any, kubeconfig: P
         await pilot.press("f")
         files = await opened(app, pilot)
         assert files.debugger == pane.target.container and files.files.pid == 1
+        assert files.target == "app"  # read from the pod (the title says it)
         assert names(files) == set(os.listdir("/"))
 
 

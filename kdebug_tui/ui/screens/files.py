@@ -70,12 +70,23 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         self.namespace = namespace
         self.pod = pod
         self.debugger = debugger
-        self.target = target
+        self.target = target or self._target_from_store()
         self.files: Any = None  # TargetFiles once opened
         self.cwd = "/"
         self.error = ""
         self.prompt: Prompt | None = None
         self.loading = False
+
+    def _target_from_store(self) -> str | None:
+        """The debugger's --target as the pod watch last saw it (for the title only)."""
+        try:
+            pod = self.app.services.store.by_name(self.namespace, self.pod) or {}
+        except Exception:
+            return None
+        for spec in (pod.get("spec") or {}).get("ephemeralContainers") or []:
+            if spec.get("name") == self.debugger:
+                return spec.get("targetContainerName") or None
+        return None
 
     def compose(self) -> ComposeResult:
         title = f"Files of {self.namespace}/{self.pod} via debugger {self.debugger}"
