@@ -187,3 +187,24 @@ async def test_plugin_copy_to_shares_processes(sandbox: Any, kubeconfig: Path) -
         await run_in_pane(pilot, pane, "ps -eo pid,args | cat", "web.py")
     stored = sandbox.cluster.get_pod("default", "wd-plugin-copy")
     assert stored["spec"]["shareProcessNamespace"] is True
+
+
+async def test_plugin_preflight_error_opens_the_form_with_it(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    # sysadmin is privileged: the namespace's restricted Pod Security level refuses it
+    app = plugin_app(
+        kubeconfig, "vault-0", "-n", "secure", "--image=busybox:1.36", "--profile=sysadmin"
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
+        form = app.screen
+        assert isinstance(form, DebugFormScreen)
+        said = lambda: " ".join(str(n.message) for n in app._notifications)  # noqa: E731
+        await wait_until(pilot, lambda: "pre-flight" in said(), lambda: f"the reason: {said()}")
+        await wait_until(
+            pilot, lambda: form.query("#profile") and form._value("#profile"), "the fields"
+        )
+        assert form._value("#profile") == "sysadmin" and form.namespace == "secure"
+    stored = sandbox.cluster.get_pod("secure", "vault-0")
+    assert not stored["spec"].get("ephemeralContainers")
