@@ -46,3 +46,13 @@ def real_cluster_kubeconfig() -> Path:
     if not value:
         pytest.skip("KDEBUG_TEST_KUBECONFIG does not name a real cluster's kubeconfig")
     return Path(value)
+
+
+@pytest.fixture(autouse=True)
+def _private_state_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Session recordings (ui/recording.py) go to a temporary XDG state dir, not ~/.local."""
+    state = tmp_path_factory.mktemp("xdg-state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
