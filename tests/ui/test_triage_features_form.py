@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from textual.widgets import Button, Checkbox, Input, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextArea
 
 from kdebug_tui.kube.identity import PROBE_PREFIX
 from kdebug_tui.kube.stopping import STOP_MESSAGE, WRAPPER_NAME
@@ -183,3 +183,29 @@ async def test_unknown_uid_is_probed_after_a_confirmation(sandbox: Any, kubeconf
         names = [c["name"] for c in stored["spec"].get("ephemeralContainers") or []]
         assert any(n.startswith(PROBE_PREFIX) for n in names)
         assert "runAsUser" in form.built.preview_yaml
+
+
+async def test_copy_mode_shares_env_and_keeps_subpath_mounts(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await make_target(app, "tf-copy")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        form.query_one("#mode-copy", RadioButton).value = True
+        form.query_one("#image", Input).value = "busybox:1.36"
+        for key in ("share-mounts", "share-env"):
+            form.query_one(f"#{key}", Checkbox).value = True
+        await settle(pilot, form)
+        assert form.built is not None, form.build_error
+        assert form.query_one("#stoppable", Checkbox).disabled  # copies are deleted instead
+        body = yaml.safe_load(form.built.preview_yaml)
+        debugger = next(
+            c for c in body["spec"]["containers"] if c["name"] == form.built.container_name
+        )
+        assert {"name": "GREETING", "value": "hello-from-target"} in debugger["env"]
+        assert [m["mountPath"] for m in debugger["volumeMounts"]] == ["/data", "/conf/app.ini"]
+        assert "volumes: 2 mount(s) of app shared" in text_of(form, "#notes")
+        form.query_one("#mode-node", RadioButton).value = True
+        await settle(pilot, form)
+        assert form.query_one("#share-env", Checkbox).disabled  # nothing to share from
+        assert form.built is not None, form.build_error
