@@ -62,6 +62,15 @@ async def kdebug_once(kubeconfig: Path) -> float:
             lambda: form.built is not None and form._preview_timer is None, "preview", pilot
         )
         await _until(lambda: not form.query_one("#submit").disabled, "submit enabled", pilot)
+        # As after a person's few seconds in the form: pre-flight and lookups have answered.
+        await _until(
+            lambda: (
+                form._preflight_timer is None
+                and not any(w.is_running and w.node is form for w in form.workers)
+            ),
+            "the form to settle",
+            pilot,
+        )
         started = time.perf_counter()
         form.action_submit()
 

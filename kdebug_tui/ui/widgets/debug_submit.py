@@ -41,6 +41,7 @@ class DebugSubmitMixin(_Base):
     findings: list[Any]
     submitting: bool
     _preview_timer: Timer | None
+    _preflight_timer: Timer | None
 
     @property
     def readonly(self) -> bool:
@@ -98,6 +99,11 @@ class DebugSubmitMixin(_Base):
         from kdebug_tui.ui.flows import early_start
         from kdebug_tui.ui.session_actions import after_inject, inject_built
 
+        # Pre-flight is advice for the form; once sent, it only competes with the send.
+        if self._preflight_timer is not None:
+            self._preflight_timer.stop()
+            self._preflight_timer = None
+        self.workers.cancel_group(self, "debug-preflight")
         self.submitting = True
         self._update_submit()
         self.query_one("#submit-error", Static).update("Sending…")
