@@ -43,6 +43,12 @@ def describe_error(error: BaseException) -> tuple[str, str, str | None]:
     return "Unexpected error", clean(f"{name}: {error}", multiline=True), None
 
 
+def _snippet(error: BaseException) -> str | None:
+    """KubeError.snippet: text to copy (a Role granting the refused verb), if any."""
+    snippet = getattr(error, "snippet", None)
+    return snippet if isinstance(snippet, str) and snippet.strip() else None
+
+
 class KdebugApp(App[None]):
     """kdebug-tui: pods browser, debug form, sessions; connected through `services`."""
 
@@ -144,7 +150,15 @@ class KdebugApp(App[None]):
         short = truncate(body, NOTIFY_LIMIT)
         if len(body) > NOTIFY_LIMIT:
             short += "\n(press ctrl+e for the full text)"
-        self._last_error: tuple[str, str, str | None] | None = (err_title, message, hint)
+        snippet = None if isinstance(error, str) else _snippet(error)
+        if snippet:
+            short += "\n(ctrl+e: the Role that would allow it, to copy)"
+        self._last_error: tuple[str, str, str | None, str | None] | None = (
+            err_title,
+            message,
+            hint,
+            snippet,
+        )
         self.notify(short, title=err_title, severity="error", timeout=8, markup=False)
 
     def show_error(self, error: BaseException | str, *, title: str | None = None) -> None:
@@ -155,7 +169,7 @@ class KdebugApp(App[None]):
             self.push_screen(ErrorScreen(title or "Error", error))
         else:
             err_title, message, hint = describe_error(error)
-            self.push_screen(ErrorScreen(title or err_title, message, hint))
+            self.push_screen(ErrorScreen(title or err_title, message, hint, _snippet(error)))
 
     def action_last_error(self) -> None:
         last = getattr(self, "_last_error", None)

@@ -9,7 +9,6 @@ deletion in one dialog that lists them. Nothing is deleted without that confirma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -72,35 +71,25 @@ def kind_of(pod: dict[str, Any]) -> OwnedKind:
     return "copy"
 
 
-async def _json(response: Any) -> Any:
-    try:
-        return json.loads(await response.read())
-    finally:
-        response.release()
-
-
 async def find_orphans(session: Any, registry: CleanupRegistry) -> list[OwnedPod]:
     """Our labelled pods that this run did not create (left over by an earlier run).
 
     Lists across all namespaces when allowed; a namespace-scoped user gets the current
     namespace only instead of an error. Pods already gone (deleting) are skipped.
     """
+    from kdebug_tui.kube.orphans import find_orphans as list_ours
+
+    # kube/orphans.py lists through session.request_json, which has a timeout (the generated
+    # client's list_* had none: a stalled server hung this query).
     context = str(getattr(session, "context", ""))
     try:
-        response = await session.core.list_pod_for_all_namespaces(
-            label_selector=SELECTOR, _preload_content=False
-        )
+        items = await list_ours(session, None)
     except Exception as exc:
         error = to_kube_error(exc, resource="pods")
         if error.status != 403:
             raise error from exc
-        try:
-            response = await session.core.list_namespaced_pod(
-                session.namespace, label_selector=SELECTOR, _preload_content=False
-            )
-        except Exception as inner:
-            raise to_kube_error(inner, resource="pods", namespace=session.namespace) from inner
-    body = await _json(response)
+        items = await list_ours(session, session.namespace)
+    body = {"items": items}
     found: list[OwnedPod] = []
     for item in body.get("items") or []:
         meta = item.get("metadata") or {}

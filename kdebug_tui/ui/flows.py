@@ -53,6 +53,14 @@ def describe_progress(progress: Any) -> str:
     return text
 
 
+def show_progress_event(pane: SessionPane, progress: Any) -> None:
+    """The state line, then what to do about it (ProgressEvent.hint) on the line below."""
+    pane.show_progress(describe_progress(progress))
+    hint = str(getattr(progress, "hint", "") or "")
+    if hint:
+        pane.show_progress(f"  hint: {hint}")
+
+
 def early_start(app: Any, built: Any, gc_hold: GcHold | None = None) -> EarlyStart:
     """Begin waiting for (and then connecting to) the new container right after inject."""
     return EarlyStart(
@@ -73,7 +81,7 @@ async def debug_flow(app: Any, pane: SessionPane, built: Any, early: EarlyStart 
     if not early.task.done():  # already running by now: no need to draw the wait at all
         pane.set_status(f"waiting for {target.container} in {target.pod}…  c: cancel")
         pane.set_actions(["cancel"])
-        early.listen(lambda progress: pane.show_progress(describe_progress(progress)))
+        early.listen(lambda progress: show_progress_event(pane, progress))
     try:
         outcome, backend = await early.result()
     except KubeError as exc:

@@ -1,0 +1,123 @@
+"""UI answers to cluster faults: the RBAC fix to copy, the waiting hint, bounded requests.
+
+- A 403 RBAC refusal shows `KubeError.snippet` (Role + RoleBinding) in the error dialog,
+  `c` copies it (also reached from the notification with ctrl+e).
+- An image pull error while waiting shows `ProgressEvent.hint` under the waiting line.
+- The orphan query of `ui/cleanup.py` has a timeout (it hung on a stalled server).
+- A request slower than its timeout ends in a "Timed out" message while the
+  app keeps handling keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from kdebug_tui.kube.debug import DebugRequest
+from kdebug_tui.kube.errors import KubeError
+from kdebug_tui.kube.session import KubeSession
+from kdebug_tui.ui.cleanup import CleanupRegistry, find_orphans
+from kdebug_tui.ui.screens.error import ErrorScreen
+from kdebug_tui.ui.session_actions import start_debug
+from tests.ui.flow_helpers import running_app, submitted_pane, wait_until
+
+pytestmark = pytest.mark.timeout(90)
+
+
+@pytest.fixture
+def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Every REST request of the session times out after 0.5 s (the default is 30 s)."""
+    defaults = dict(KubeSession.request.__kwdefaults__ or {})
+    defaults["request_timeout"] = 0.5
+    monkeypatch.setattr(KubeSession.request, "__kwdefaults__", defaults)
+    json_defaults = dict(KubeSession.request_json.__kwdefaults__ or {})
+    json_defaults["request_timeout"] = 0.5
+    monkeypatch.setattr(KubeSession.request_json, "__kwdefaults__", json_defaults)
+    return 0.5
+
+
+def notifications(app: Any) -> str:
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+async def test_forbidden_shows_the_role_to_copy(sandbox: Any, kubeconfig: Path) -> None:
+    async with running_app(kubeconfig, context="sandbox-viewer") as (app, pilot):
+        with pytest.raises(KubeError) as info:
+            await app.services.delete_pod("default", "multi")
+        error = info.value
+        assert error.status == 403 and error.snippet and "kind: Role" in error.snippet
+        app.notify_error(error)
+        await pilot.pause()
+        assert "ctrl+e" in notifications(app)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the error dialog")
+        dialog = app.screen
+        shown = str(dialog.query_one("#error-snippet-text", Static).render())
+        assert "kind: Role" in shown and "delete" in shown
+        await pilot.press("c")
+        assert app.clipboard == dialog.snippet
+        assert "kind: RoleBinding" in app.clipboard
+        await pilot.press("escape")
+        # show_error (the dialog straight away) carries it too.
+        app.show_error(error)
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the dialog")
+        assert app.screen.snippet == dialog.snippet
+
+
+async def test_pull_error_hint_is_shown_under_the_waiting_line(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        request = DebugRequest(
+            mode="ephemeral",
+            namespace="default",
+            pod_name="web-distroless",
+            image="registry.invalid/nothing:1",
+            target="app",
+        )
+        start_debug(app, request)
+        pane = await submitted_pane(app, pilot)
+        await wait_until(
+            pilot,
+            lambda: any("ErrImagePull" in line for line in pane.progress_lines),
+            lambda: f"the pull error: {pane.progress_lines}",
+        )
+        lines = pane.progress_lines
+        at = next(i for i, line in enumerate(lines) if "ErrImagePull" in line)
+        assert at + 1 < len(lines) and lines[at + 1].startswith("  hint: "), lines
+        shown = str(pane.query_one("#pane-progress", Static).render())
+        assert "hint:" in shown
+
+
+async def test_orphan_query_of_the_cleanup_has_a_timeout(
+    sandbox: Any, kubeconfig: Path, short_timeouts: float
+) -> None:
+    async with await KubeSession.open(str(kubeconfig)) as session:
+        sandbox.faults.delay("list", "pods", 20, times=2)
+        started = time.monotonic()
+        with pytest.raises(KubeError) as info:
+            await asyncio.wait_for(find_orphans(session, CleanupRegistry()), 10)
+        assert info.value.title == "Timed out", info.value.describe()
+        assert time.monotonic() - started < 5
+
+
+async def test_slow_get_times_out_while_keys_still_work(
+    sandbox: Any, kubeconfig: Path, short_timeouts: float
+) -> None:
+    async with running_app(kubeconfig) as (app, pilot):
+        # A slow GET behind the describe view: keys are handled meanwhile; a timeout shows.
+        await wait_until(pilot, lambda: app.services.store.by_name("default", "multi"), "pods")
+        sandbox.faults.delay("get", "pods", 20, times=5)
+        app.run_worker(app.services.get_pod("default", "multi"), exit_on_error=False)
+        await pilot.press("question_mark")  # handled while the request hangs
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "Timed out" in notifications(app), notifications(app))
+        sandbox.faults.clear()
+        await pilot.press("D")  # and the app goes on: the next request works
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DescribeScreen", "describe")
