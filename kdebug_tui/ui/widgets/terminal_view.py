@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from time import monotonic
 from typing import ClassVar
 
 from textual import events
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
@@ -33,6 +31,7 @@ from textual.worker import Worker
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.recorder import CastRecorder
+from kdebug_tui.ui.widgets.terminal_frames import FramesMixin
 from kdebug_tui.ui.widgets.terminal_input import InputMixin
 from kdebug_tui.ui.widgets.terminal_io import TerminalLink
 from kdebug_tui.ui.widgets.terminal_render import (
@@ -51,11 +50,10 @@ _RESET_FOR_RESTART = (
 )
 
 
-class TerminalView(InputMixin, Widget, can_focus=True):
+class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
     """A terminal pane: title line on top, the emulator's screen below."""
 
     ALLOW_SELECT = False  # the widget selects terminal cells itself
-    PAINT_WAIT_MAX: ClassVar[float] = 0.1  # rows queued this long without a paint: ask again
     ESCAPE_CHORD_SECONDS: ClassVar[float] = 0.3
     RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
 
@@ -324,75 +322,6 @@ class TerminalView(InputMixin, Widget, can_focus=True):
         self.post_message(self.Exited(self, exit_))
 
     # --- painting ------------------------------------------------------------------------
-    def _request_frame(self) -> None:
-        """Called after each slice of output (never per byte): hand the changes on now.
-
-        Direct, not through a message: this runs hundreds of times a second in a flood."""
-        self._on_frame()
-
-    def _painted(self) -> None:
-        """A paint started: rows changed from now on need a refresh of their own again."""
-        self._queued.clear()
-        self._queued_all = False
-
-    def _on_frame(self) -> None:
-        """Turn the emulator's dirty rows into repaint requests.
-
-        Cheap enough to run after every slice of output: a row's cached Strip is dropped at
-        once, but its region is handed to Textual only if it is not already waiting for the
-        next paint. So the paint shows everything fed until then.
-        """
-        emu = self._emulator
-        dirty = set(emu.dirty)
-        emu.clear_dirty()
-        total = emu.scrollback_total  # keeps counting when the scrollback limit evicts rows
-        width = self._width or self.size.width
-        if self._offset and emu.in_alternate_screen:
-            self._offset = 0  # a full-screen program started: there is no scrollback to show
-            dirty = set(range(self._term_size[1]))
-            self.refresh(Region(0, 0, width, 1))
-        elif self._offset and total != self._last_scrollback:
-            # Stay on the same content while new output arrives below.
-            grown = self._offset + total - self._last_scrollback
-            self._offset = max(0, min(emu.scrollback_lines, grown))
-            dirty = set(range(self._term_size[1]))
-            self.refresh(Region(0, 0, width, 1))
-        self._last_scrollback = total
-        x, y = emu.cursor
-        cursor = (x, y, bool(emu.cursor_visible), emu.cursor_shape)
-        if cursor != self._last_cursor:
-            dirty.update({y, self._last_cursor[1]})
-            self._last_cursor = cursor
-        if emu.title != self._raw_title:
-            self._raw_title = emu.title
-            title = safe_title(emu.title)
-            if title != self._program_title:
-                self._program_title = title
-                self.refresh(Region(0, 0, width, 1))
-                self.post_message(self.TitleChanged(self, title))
-        if not dirty:
-            return
-        for row in dirty:
-            self._row_cache.pop(row, None)
-        now = monotonic()
-        if self._queued and now - self._queued_at > self.PAINT_WAIT_MAX:
-            self._painted()  # queued rows were never painted (not displayed?): ask again
-        if self._queued_all:
-            return
-        new = dirty - self._queued
-        if not new:
-            return
-        if not self._queued:
-            self._queued_at = now
-        self.frames += 1
-        self._queued |= new
-        lines = self._term_size[1]
-        if len(self._queued) > lines // 2:
-            self._queued_all = True
-            self.refresh(Region(0, 1, width, lines))
-        else:
-            self.refresh(*(Region(0, row + 1, width, 1) for row in sorted(new)))
-
     def render_line(self, y: int) -> Strip:
         if self._queued:
             self._painted()
