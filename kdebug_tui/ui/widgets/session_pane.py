@@ -108,12 +108,9 @@ class SessionPane(Vertical, can_focus=True):
         # A Static, not a Log: waiting messages (the kubelet's pull errors) are long and must
         # wrap; there are only ever a few of them.
         yield Static("", id="pane-progress", markup=False)
-        with Horizontal(id="pane-actions"):
-            for action, label in ACTION_LABELS.items():
-                button = Button(label, name=action, compact=True)
-                button.can_focus = False
-                button.display = False
-                yield button
+        # The buttons are made on first use: a pane that goes straight to its shell (the
+        # common case) never pays for them.
+        yield Horizontal(id="pane-actions")
 
     # --- what the screen calls -----------------------------------------------------------
 
@@ -142,8 +139,19 @@ class SessionPane(Vertical, can_focus=True):
         if actions == self._actions:
             return
         self._actions = list(actions)
-        for button in self.query_one("#pane-actions", Horizontal).query(Button):
-            button.display = button.name in actions
+        bar = self.query_one("#pane-actions", Horizontal)
+        if actions and not bar.children:
+            buttons = []
+            for action, label in ACTION_LABELS.items():
+                button = Button(label, name=action, compact=True)
+                button.can_focus = False
+                buttons.append(button)
+            bar.mount_all(buttons)
+            for button in buttons:
+                button.display = button.name in actions
+        else:
+            for button in bar.query(Button):
+                button.display = button.name in actions
         self.set_class(bool(actions), "-has-actions")
 
     async def show_terminal(self, backend: TerminalBackend) -> None:
