@@ -105,6 +105,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._keep_on_screen: int | None = None  # selected row's line while a scroll waits
         self.rows: dict[str, Any] = {}
         self._texts: dict[str, tuple[str, ...]] = {}
         self.only_running = False
@@ -248,6 +249,10 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         wanted = {row_key(r): r for r in rows}
         table = self.table
         selected = self.selected_key
+        # Where the selected row sits on screen: a re-list or new rows must not move it.
+        on_screen = self._keep_on_screen
+        if on_screen is None:  # else a scroll from the last refresh is still pending
+            on_screen = table.cursor_row - int(table.scroll_offset.y)
         with self.app.batch_update():
             if list(wanted) != list(self._texts):
                 table.clear()
@@ -266,10 +271,26 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
                             )
                 self._texts[key] = texts
             self.rows = wanted
-            if selected in wanted and table.get_row_index(selected) != table.cursor_row:
-                table.move_cursor(row=table.get_row_index(selected), animate=False)
+            if selected in wanted:
+                row = table.get_row_index(selected)
+                if row != table.cursor_row:
+                    table.move_cursor(row=row, animate=False, scroll=False)
+                top = max(0, row - on_screen)
+                if top != int(table.scroll_offset.y):
+                    # After the refresh: new rows must count in the scrollable height first.
+                    self._keep_on_screen = on_screen
+                    self.call_after_refresh(self._restore_scroll, top)
         self._summary(rows)
         self._detail()
+
+    def _restore_scroll(self, top: int, tries: int = 25) -> None:
+        table = self.table
+        if top > table.max_scroll_y and tries > 0:
+            # The table sizes new rows when idle: until then the scroll would be clamped.
+            self.set_timer(0.02, lambda: self._restore_scroll(top, tries - 1))
+            return
+        self._keep_on_screen = None
+        table.scroll_to(y=top, animate=False, immediate=True)
 
     def _summary(self, rows: list[Any]) -> None:
         services = self.app.services

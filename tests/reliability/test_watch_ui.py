@@ -1,0 +1,135 @@
+"""Watch recovery keeps the user's place: selection and scroll position survive re-lists.
+
+60 pods created through the API next to the demo's, plus 40 with ephemeral containers (for
+the triage view);
+the user scrolls down and selects one; every watch then expires (410, twice in a row: each
+expiry makes every resourceVersion too old, so the watch re-lists). The same row stays
+selected and the view does not jump.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kdebug_tui.ui.app import KdebugApp
+from kdebug_tui.ui.launch import LaunchOptions
+from kdebug_tui.ui.screens.triage import TriageScreen
+from tests.ui.app_support import pods_screen, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def pod_body(name: str) -> dict[str, Any]:
+    # An image that is never pulled: no process per pod, the status still changes (backoff).
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"containers": [{"name": "app", "image": "registry.invalid/app:1"}]},
+    }
+
+
+def with_ephemeral(pod: dict[str, Any], index: int) -> dict[str, Any]:
+    pod = copy.deepcopy(pod)
+    name = f"debugger-{index:03d}"
+    pod["spec"]["ephemeralContainers"] = [
+        {"name": name, "image": "busybox:1.36", "targetContainerName": "app"}
+    ]
+    pod["status"]["ephemeralContainerStatuses"] = [
+        {
+            "name": name,
+            "image": "busybox:1.36",
+            "ready": False,
+            "restartCount": 0,
+            "state": {"terminated": {"exitCode": 0, "reason": "Completed"}},
+        }
+    ]
+    return pod
+
+
+async def expire_twice(app: KdebugApp, sb: Any, pilot: Any, relists: list[int]) -> None:
+    for _ in range(2):
+        seen = len(relists)
+        sb.faults.expire_watches()
+        # Changes while the watch was down arrive with the re-list: a row above the view
+        # changes (another debug container for the first pod, so rows also shift).
+        first = copy.deepcopy(sb.cluster.get_pod("default", "dbg-000"))
+        extra = with_ephemeral(first, 900 + len(relists))
+        first["spec"].setdefault("ephemeralContainers", [])
+        first["spec"]["ephemeralContainers"] += extra["spec"]["ephemeralContainers"]
+        statuses = first["status"].setdefault("ephemeralContainerStatuses", [])
+        statuses += extra["status"]["ephemeralContainerStatuses"]
+        sb.cluster.replace("pods", first)
+        await wait_for(pilot, lambda n=seen: len(relists) > n, "a re-list after the 410", 30)
+        await pilot.pause(0.2)
+
+
+async def test_relists_keep_selection_and_scroll(sandbox: Any, kubeconfig: Path) -> None:
+    app = KdebugApp(LaunchOptions(kubeconfig=str(kubeconfig), namespace="default"))
+    relists: list[int] = []
+    async with app.run_test(size=(140, 30)) as pilot:
+        await asyncio.wait_for(app.services.connected.wait(), 30)
+        session = app.services.session
+        for i in range(60):
+            await session.request_json(
+                "POST", "/api/v1/namespaces/default/pods", body=pod_body(f"pod-{i:03d}")
+            )
+        # 40 more with a finished ephemeral container each (what triage lists).
+        for i in range(40):
+            name = f"dbg-{i:03d}"
+            await session.request_json(
+                "POST", "/api/v1/namespaces/default/pods", body=pod_body(name)
+            )
+            stored = sandbox.cluster.get_pod("default", name)
+            sandbox.cluster.replace("pods", with_ephemeral(stored, i))
+
+        original_apply = app.services.apply
+
+        def counting_apply(update: Any) -> set[str]:
+            if getattr(update, "kind", "") == "RELISTED":
+                relists.append(1)
+            return original_apply(update)
+
+        app.services.apply = counting_apply  # type: ignore[method-assign]
+        table = pods_screen(app).table
+        await wait_for(pilot, lambda: table.row_count >= 100, "100 pods in the table", 30)
+
+        # Scroll well down and select a row in the middle of the view.
+        table.focus()
+        await pilot.press("end")
+        await pilot.press(*["up"] * 5)
+        await pilot.pause()
+        chosen = table.selected_uid
+        top = table.scroll_offset.y
+        assert chosen is not None and top > 20, (chosen, top)
+        await expire_twice(app, sandbox, pilot, relists)
+        assert table.selected_uid == chosen, "the selection survived the re-lists"
+        assert table.scroll_offset.y == top, "the view did not jump"
+
+        # The triage view: same.
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen), "triage")
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await wait_for(pilot, lambda: triage.table.row_count >= 40, "40 debug containers", 30)
+        triage.table.focus()
+        triage.table.move_cursor(row=triage.table.row_count - 1, animate=False)
+        await pilot.pause(0.2)
+        # Mid-view (not at an edge): a re-render that only keeps the cursor visible moves it.
+        triage.table.move_cursor(row=triage.table.row_count - 6, animate=False)
+        await pilot.pause(0.2)
+        key = triage.selected_key
+        top = triage.table.scroll_offset.y
+        on_screen = triage.table.cursor_row - top
+        assert key is not None and top > 5, (key, top)
+        await expire_twice(app, sandbox, pilot, relists)
+        assert triage.selected_key == key, "the triage selection survived"
+        # Rows were added above it: the selected row keeps its place on screen.
+        assert triage.table.cursor_row - triage.table.scroll_offset.y == on_screen, (
+            "triage did not jump"
+        )
