@@ -75,6 +75,10 @@ def release_middleware_cache(sandbox: weakref.ref[Any] | None) -> float | None:
     return (held - tracemalloc.get_traced_memory()[0]) / 1024
 
 
+# Judged on its own (see release_middleware_cache): clearing it would hide what it keeps.
+_KEEP = {("aiohttp.web_app", "_cached_build_middleware")}
+
+
 def clear_bounded_caches() -> int:
     """Empty every size-bounded LRU cache in loaded modules (yarl's parsed URLs, aiohttp's
     helpers, re's patterns, our own): they fill with each new URL or name up to their
@@ -85,8 +89,8 @@ def clear_bounded_caches() -> int:
     re.purge()
     cleared = 0
     for module in list(sys.modules.values()):
-        for value in list(getattr(module, "__dict__", {}).values()):
-            if not callable(value):
+        for name, value in list(getattr(module, "__dict__", {}).items()):
+            if not callable(value) or (getattr(module, "__name__", ""), name) in _KEEP:
                 continue
             try:  # some objects answer every attribute (ctypes libraries load symbols)
                 params = value.cache_parameters
