@@ -182,7 +182,11 @@ class Workload:
                     self._path(name),
                     query=[("gracePeriodSeconds", str(self.grace_seconds))],
                 )
-            await self.wait_gone(name)
+            problems: list[str] = []
+            try:
+                await self.wait_gone(name)
+            except Exception as exc:  # still counted below, and as a failed deletion
+                problems.append(f"deletion did not complete: {type(exc).__name__}: {exc}")
             # Only this pod's (others may still run): its UTS namespace or its HOSTNAME.
             left = sandbox_processes(None, pinned, descendants_too=False)
             left.update(
@@ -193,7 +197,7 @@ class Workload:
         finally:
             for fd in pinned.values():
                 os.close(fd)
-        check = PodCheck(name, [info.describe() for info in left.values()])
+        check = PodCheck(name, problems + [info.describe() for info in left.values()])
         self.pod_checks.append(check)
         return check
 
@@ -256,7 +260,17 @@ class Workload:
         done = 0
         while done < count:
             batch = min(self.cycles_per_pod, count - done)
-            pod = await self.create_pod("c")
+            labels = [f"cycle-{n}" for n in range(start + done, start + done + batch)]
+            try:
+                pod = await self.create_pod("c")
+            except Exception as exc:  # counted against every cycle it would have held
+                failed = _failed(labels, exc)
+                results += failed
+                for result in failed:
+                    if on_result is not None:
+                        on_result(result)
+                done += batch
+                continue
             try:
                 for n in range(start + done, start + done + batch):
                     result = await _timed(f"cycle-{n}", self.cycle(n, pod))
@@ -273,16 +287,19 @@ class Workload:
         pods_needed = -(-count // self.debuggers_per_pod)
         pods: list[str] = []
         try:
-            for _ in range(pods_needed):
-                pods.append(await self.create_pod("k"))
-            targets = await asyncio.gather(
-                *(
-                    self._debuggers(
-                        pod, min(self.debuggers_per_pod, count - i * self.debuggers_per_pod)
+            try:
+                for _ in range(pods_needed):
+                    pods.append(await self.create_pod("k"))
+                targets = await asyncio.gather(
+                    *(
+                        self._debuggers(
+                            pod, min(self.debuggers_per_pod, count - i * self.debuggers_per_pod)
+                        )
+                        for i, pod in enumerate(pods)
                     )
-                    for i, pod in enumerate(pods)
                 )
-            )
+            except Exception as exc:  # no session can start: all of them failed
+                return _failed([f"session-{i}" for i in range(count)], exc)
             pairs = [(pod, c) for pod, names in zip(pods, targets, strict=True) for c in names]
             attaches = [AttachSession(self.session, self.namespace, p, c) for p, c in pairs]
             try:
@@ -306,6 +323,10 @@ class Workload:
         await attach.start(80, 24)
         await attach.write(f"echo conc-{i}\r".encode())
         await read_until(attach, printed(f"conc-{i}"), limit=30.0)
+
+
+def _failed(labels: list[str], exc: Exception) -> list[Result]:
+    return [Result(label, False, 0.0, f"{type(exc).__name__}: {exc}") for label in labels]
 
 
 async def _timed(label: str, work: Any) -> Result:

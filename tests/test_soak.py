@@ -185,3 +185,31 @@ async def test_a_closed_sandbox_is_freed(tmp_path: Path) -> None:
     alive = ref() is not None
     release_middleware_cache(ref)  # leave nothing behind for the tests that follow
     assert not alive, "the closed Sandbox is still reachable"
+
+
+# -- failures are counted, not raised ----------------------------------------------------
+
+
+async def test_failed_cycles_are_counted_and_their_pod_still_cleaned_up(
+    kube_sandbox: tuple[Any, KubeSession],
+) -> None:
+    sb, session = kube_sandbox
+    work = Workload(sb, session, cycles_per_pod=2, grace_seconds=0)
+    sb.faults.fail("patch", "pods/ephemeralcontainers", status=403, times=1)
+    results = await work.run_cycles(2)
+    assert [r.ok for r in results] == [False, True], results
+    assert "Forbidden" in results[0].error or "403" in results[0].error, results[0].error
+    [check] = work.pod_checks
+    assert check.leftovers == [], check
+
+
+async def test_a_pod_that_cannot_be_created_fails_its_cycles(
+    kube_sandbox: tuple[Any, KubeSession],
+) -> None:
+    sb, session = kube_sandbox
+    work = Workload(sb, session, cycles_per_pod=3)
+    sb.faults.fail("create", "pods", status=500, times=1)
+    results = await work.run_cycles(3)
+    assert [r.ok for r in results] == [False, False, False]
+    assert all(r.error for r in results)
+    assert work.pod_checks == []
