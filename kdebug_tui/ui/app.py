@@ -16,6 +16,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -160,6 +161,25 @@ class KdebugApp(App[None]):
             snippet,
         )
         self.notify(short, title=err_title, severity="error", timeout=8, markup=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages often carry cluster text (names, states,
+        termination messages), so markup is never interpreted and control characters go."""
+        super().notify(
+            clean(message, multiline=True),
+            title=clean(title, 200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def show_error(self, error: BaseException | str, *, title: str | None = None) -> None:
         """The error in a dialog (for errors that block what the user asked for)."""

@@ -113,6 +113,12 @@ async def test_cluster_text_is_shown_literally_everywhere(sandbox: Any, kubeconf
         from kdebug_tui.kube.errors import KubeError
 
         app.notify_error(KubeError("Denied", HOSTILE))
+        # ...and any other notification (default markup=True), e.g. a termination message.
+        app.screen.notify(f"stopped: {HOSTILE}", title=HOSTILE)
         await pilot.pause()
+        for note in app._notifications:
+            assert not note.markup, f"notification parsed as markup: {note.message!r}"
+            for text in (note.message, note.title):
+                assert not [c for c in FORBIDDEN if c in text], f"notification: {text!r}"
         assert_literal(app, "notification")
         assert app.is_running, "no [@click=app.quit] ran"
