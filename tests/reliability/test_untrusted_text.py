@@ -122,3 +122,28 @@ async def test_cluster_text_is_shown_literally_everywhere(sandbox: Any, kubeconf
                 assert not [c for c in FORBIDDEN if c in text], f"notification: {text!r}"
         assert_literal(app, "notification")
         assert app.is_running, "no [@click=app.quit] ran"
+
+
+async def test_pane_border_title_and_status_are_not_markup() -> None:
+    """A kubeconfig context like `[prod]` and a termination message in the pane's status."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
+
+    target = PaneTarget("[prod]", "default", "web", "app", kind="ephemeral")
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SessionPane(target)
+
+    app = Host()
+    async with app.run_test(size=(120, 20)) as pilot:
+        pane = app.query_one(SessionPane)
+        pane.set_status(f"exited: {HOSTILE}")
+        await pilot.pause()
+        title = Text.from_markup(pane.border_title or "").plain
+        subtitle = Text.from_markup(pane.border_subtitle or "").plain
+        assert title.startswith("[prod]/default/web/app"), title
+        assert subtitle.startswith("exited: ]0;pwned[bold red]x[/]"), subtitle
+        assert not [c for c in FORBIDDEN if c in title + subtitle]

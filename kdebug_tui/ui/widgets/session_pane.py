@@ -101,7 +101,7 @@ class SessionPane(Vertical, can_focus=True):
         # Work started for this pane before it existed (the wait and connect after inject):
         # anything with an async close(), closed when the pane goes away.
         self.owned: list[Any] = []
-        self.border_title = clean(target.title, 120)
+        self.border_title = Text(clean(target.title, 120))  # Text: never parsed as markup
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pane-status")
@@ -118,7 +118,7 @@ class SessionPane(Vertical, can_focus=True):
         status = self.query_one("#pane-status", Static)
         status.update(Text(clean(text, 400), style=style))
         status.display = True
-        self.border_subtitle = clean(text, 60)
+        self.border_subtitle = Text(clean(text, 60))
 
     def show_progress(self, line: str) -> None:
         """Add one state-change line (deduplicated against the previous one)."""
