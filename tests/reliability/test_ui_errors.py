@@ -121,3 +121,40 @@ async def test_slow_get_times_out_while_keys_still_work(
         sandbox.faults.clear()
         await pilot.press("D")  # and the app goes on: the next request works
         await wait_until(pilot, lambda: type(app.screen).__name__ == "DescribeScreen", "describe")
+
+
+async def test_hung_attach_handshake_times_out_in_its_pane(
+    sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kdebug_tui.kube.attach import _StreamBackend
+    from kdebug_tui.ui.session_actions import open_attach
+    from tests.ui.flow_helpers import sessions
+
+    # The websocket handshake's deadline (30 s by default) down to 0.5 s.
+    defaults = dict(_StreamBackend.__init__.__kwdefaults__ or {})
+    defaults["connect_timeout"] = 0.5
+    monkeypatch.setattr(_StreamBackend.__init__, "__kwdefaults__", defaults)
+    async with running_app(kubeconfig) as (app, pilot):
+        tty_pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "tty", "namespace": "default"},
+            "spec": {
+                "containers": [{"name": "sh", "image": "busybox:1.36", "stdin": True, "tty": True}]
+            },
+        }
+        session = app.services.session
+        await session.request_json("POST", "/api/v1/namespaces/default/pods", body=tty_pod)
+        uid = sandbox.cluster.get_pod("default", "tty")["metadata"]["uid"]
+        await sandbox.runtime.wait_for(uid, "sh", lambda s: "running" in s.state, within=20)
+        sandbox.faults.delay("get", "pods/attach", 20, times=5)
+        sandbox.faults.delay("create", "pods/attach", 20, times=5)
+        open_attach(app, "default", "tty", "sh")
+        pane = await submitted_pane(app, pilot)
+        await wait_until(
+            pilot,
+            lambda: "Timed out" in pane.screen_text() or "Timed out" in notifications(app),
+            lambda: f"a timeout: {pane.state} {pane.screen_text()!r} {notifications(app)}",
+            limit=20,
+        )
+        assert sessions(app).panes == [pane]
