@@ -33,6 +33,32 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
+async def click_when_laid_out(pilot: Any, selector: str, limit: float = WAIT) -> None:
+    """Click `selector` on the current screen once it is laid out and on top.
+
+    A screen is current as soon as it is pushed, before its first layout: a click then is
+    aimed at an empty region and silently lands on something else (seen under load).
+    """
+    app = pilot.app
+
+    def ready() -> bool:
+        found = app.screen.query(selector)
+        if not found:
+            return False
+        widget = found.first()
+        region = widget.region
+        if region.width <= 0 or region.height <= 0:
+            return False
+        try:
+            under, _ = app.get_widget_at(*region.offset)
+        except Exception:  # not in the compositor's map yet
+            return False
+        return under is widget or widget in under.ancestors
+
+    await wait_until(pilot, ready, f"{selector} laid out on {type(app.screen).__name__}", limit)
+    assert await pilot.click(selector), f"the click on {selector} did not land on it"
+
+
 @asynccontextmanager
 async def running_app(
     kubeconfig: Path, *, context: str | None = None, readonly: bool = False

@@ -13,6 +13,7 @@ from textual.widgets import Input, RadioButton
 
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from tests.ui.flow_helpers import (
+    click_when_laid_out,
     open_form,
     running_app,
     sessions,
@@ -44,7 +45,7 @@ async def quit_and_answer_delete(app: Any, pilot: Any, button: str) -> list[str]
         "a dialog after quit",
     )
     if "Quit" in screen._title:
-        await pilot.click("#confirm-yes")
+        await click_when_laid_out(pilot, "#confirm-yes")
     return await answer(app, pilot, "Delete", button)
 
 
@@ -59,7 +60,7 @@ async def answer(app: Any, pilot: Any, title_part: str, button: str) -> list[str
         f"the dialog '{title_part}'",
     )
     lines = list(screen.lines)
-    await pilot.click(button)
+    await click_when_laid_out(pilot, button)
     return lines
 
 

@@ -15,6 +15,7 @@ from kdebug_tui.kube.stopping import is_wrapped
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from kdebug_tui.ui.screens.debug_form import DebugFormScreen
 from tests.conftest import load_fixture
+from tests.ui.flow_helpers import click_when_laid_out
 
 
 def demo_pod() -> dict[str, Any]:
@@ -140,7 +141,7 @@ async def test_sysadmin_needs_an_explicit_yes_that_names_what_it_grants() -> Non
         form.action_submit()
         await pilot.pause()
         assert isinstance(host.screen, ConfirmScreen)
-        await pilot.click("#confirm-yes")
+        await click_when_laid_out(pilot, "#confirm-yes")
         await pilot.pause()
         assert len(sent) == 1 and sent[0] is form.built
 

@@ -16,6 +16,7 @@ from textual.widgets import Input, RadioButton, Select
 
 from kdebug_tui.ui.screens.confirm import ConfirmScreen
 from tests.ui.flow_helpers import (
+    click_when_laid_out,
     open_form,
     run_in_pane,
     running_app,
@@ -95,7 +96,7 @@ async def test_node_debugging_after_confirmation(sandbox: Any, kubeconfig: Path)
         form.action_submit()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen), "node mode must ask first"
-        await pilot.click("#confirm-yes")
+        await click_when_laid_out(pilot, "#confirm-yes")
         pane = await submitted_pane(app, pilot)
         assert pane.target.kind == "node" and pane.target.pod.startswith(
             "node-debugger-sandbox-node-1-"
