@@ -2,8 +2,9 @@
 
 A whole session on the sandbox whose admin token is a random canary, with every logger at
 DEBUG into a file: pods listed, a 403, a 422, a dropped attach, a failing worker, a debug
-shell recorded to a .cast, a screenshot, notifications, and finally an exception in a key
-handler (Textual's crash report renders locals). The canary must appear in none of them.
+shell recorded to a .cast, an incident bundle, a screenshot, notifications, and finally an
+exception in a key handler (Textual's crash report renders locals). The canary must appear in
+none of them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,19 @@ def render(renderables: list[Any]) -> str:
 
 
 def files_under(root: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """Every file's bytes; a .tar.gz also gives each member's (compressed bytes hide text)."""
+    found: dict[Path, bytes] = {}
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        found[path] = path.read_bytes()
+        if path.name.endswith(".tar.gz"):
+            with tarfile.open(path) as tar:
+                for member in tar.getmembers():
+                    data = tar.extractfile(member) if member.isfile() else None
+                    if data is not None:
+                        found[path / member.name] = data.read()
+    return found
 
 
 async def test_the_token_appears_in_no_log_recording_screenshot_or_message(
@@ -125,6 +139,11 @@ async def test_the_token_appears_in_no_log_recording_screenshot_or_message(
                 assert pane.terminal is not None
                 pane.terminal.send_text("env | grep -c KUBERNETES; echo done-$((6*7))\r")
                 await wait_until(pilot, lambda: "done-42" in pane.screen_text(), "output")
+                # An incident record of that session (redacted bundle next to the .cast).
+                from kdebug_tui.ui.incident_actions import export_pane
+
+                bundle = await export_pane(app, pane)
+                assert bundle.exists()
                 # A second debugger whose attach is dropped at once.
                 sb.faults.drop_attach_after(2)
                 start_debug(app, request)
@@ -171,7 +190,9 @@ async def test_the_token_appears_in_no_log_recording_screenshot_or_message(
     outputs.update({str(p): data for p, data in files_under(shots).items()})
     outputs.update({f"text {i}": t.encode() for i, t in enumerate(texts + notes)})
     casts = [p for p in outputs if p.endswith(".cast")]
+    assert any(".tar.gz/" in p and p.endswith("pod-after.yaml") for p in outputs), "a bundle"
     assert casts, f"a session recording was made: {sorted(outputs)}"
+    assert any(b"done-42" in outputs[p] for p in casts), "the recording holds the session"
     assert any(p.endswith(".svg") for p in outputs), "a screenshot was saved"
     assert b"Forbidden" in b"".join(outputs.values()), "the 403 was shown"
     assert b"using context" in outputs["debug log"], "logging reached the file"
