@@ -40,12 +40,12 @@ def stop_refusal(pod: dict[str, Any] | None, pod_name: str, container: str) -> s
 
 def confirm_stop(app: Any, namespace: str, pod_name: str, container: str) -> None:
     """Ask, then stop `container` in a worker; notifies the outcome and the stop note."""
-    from kdebug_tui.kube.stopping import stop_note
-
     lines = [
         f"{container} in {namespace}/{pod_name} will be told to exit: its program gets "
         "SIGHUP, then SIGTERM, then SIGKILL; an open shell in it ends.",
-        "Ephemeral containers cannot be removed: " + stop_note(pod_name, container),
+        # Not stop_note(): that one reports a stop that has happened ("was stopped").
+        f"Ephemeral containers cannot be removed: its entry stays in pod {pod_name}'s spec "
+        "(shown as terminated) until the pod is deleted or replaced (e.g. by a rollout).",
     ]
 
     def answered(ok: bool | None) -> None:

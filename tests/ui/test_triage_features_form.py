@@ -66,7 +66,7 @@ def messages(app: Any) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def confirm(app: Any, pilot: Any, expect: str) -> None:
+async def confirm(app: Any, pilot: Any, expect: str, forbid: str | None = None) -> None:
     await wait_until(
         pilot,
         lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-yes"),
@@ -75,6 +75,7 @@ async def confirm(app: Any, pilot: Any, expect: str) -> None:
     assert isinstance(app.screen, ConfirmScreen)
     body = "\n".join(app.screen.lines)
     assert expect in body, body
+    assert forbid is None or forbid not in body, f"{forbid!r} in the question: {body}"
     app.screen.query_one("#confirm-yes", Button).press()
     await pilot.pause()
 
@@ -137,7 +138,7 @@ async def test_same_user_shared_env_and_mounts_stop_and_incident_record(
 
         # S: stop the stoppable debugger; the note says its entry stays.
         await pilot.press("S")
-        await confirm(app, pilot, "cannot be removed")
+        await confirm(app, pilot, "cannot be removed", forbid="was stopped")
 
         def stopped() -> bool:
             stored = sandbox.cluster.get_pod("default", "tf-spec")
