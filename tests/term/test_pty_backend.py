@@ -119,14 +119,19 @@ async def test_ctrl_c_reaches_the_foreground_job_through_the_tty() -> None:
 
 
 async def test_initial_size_and_resize_deliver_sigwinch() -> None:
+    # SIGWINCH is blocked and taken with sigwaitinfo: a Python-level handler runs only
+    # between bytecodes, so a signal landing just before a blocking read() (the old
+    # `sys.stdin.readline()`) waited for that read forever; a pending blocked signal is kept.
     script = (
-        "import os, signal, sys\n"
-        "def show(*_):\n"
+        "import os, signal\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGWINCH})\n"
+        "def show():\n"
         "    size = os.get_terminal_size(0)\n"
         "    print(f'size={size.columns}x{size.lines}', flush=True)\n"
-        "signal.signal(signal.SIGWINCH, show)\n"
         "show()\n"
-        "sys.stdin.readline()\n"
+        "while True:\n"
+        "    signal.sigwaitinfo({signal.SIGWINCH})\n"
+        "    show()\n"
     )
     backend = PtyBackend([sys.executable, "-c", script])
     await backend.start(100, 30)
