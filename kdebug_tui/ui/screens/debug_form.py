@@ -70,12 +70,20 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     DebugFormScreen .field-row Select { width: 1fr; margin-top: 1; }
     DebugFormScreen #image-preset { width: 26; }
     DebugFormScreen .field-row Checkbox { margin-top: 1; }
-    DebugFormScreen .checks { height: auto; }
+    DebugFormScreen .checks {
+        layout: grid; grid-size: 3; grid-columns: auto; grid-rows: auto; height: auto;
+    }
+    DebugFormScreen .checks Checkbox { margin-right: 1; }
+    DebugFormScreen.-narrow .checks { grid-size: 2; }
+    DebugFormScreen.-narrow #form-fields { width: 3fr; }
+    DebugFormScreen.-narrow #form-side { width: 2fr; }
+    DebugFormScreen.-narrow #image-preset { width: 13; }
     DebugFormScreen .section-label { margin-top: 1; color: $text-muted; }
     DebugFormScreen .small-area { height: 5; }
     DebugFormScreen .hint { color: $text-muted; padding-left: 12; }
     DebugFormScreen .error-text { color: $error; }
     DebugFormScreen #mode { layout: horizontal; width: 1fr; height: auto; }
+    DebugFormScreen #mode > RadioButton { width: auto; margin-right: 2; }
     DebugFormScreen #form-title { text-style: bold; padding: 0 1; }
     DebugFormScreen #preview { height: 1fr; min-height: 8; }
     DebugFormScreen #findings, DebugFormScreen #notes { height: auto; max-height: 12; }
@@ -84,6 +92,10 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     DebugFormScreen #form-buttons Button { margin-left: 1; }
     DebugFormScreen.-readonly #form-body { display: none; }
     """
+
+    # Below 110 columns the fields get more room than the preview: at 80x24 the image
+    # input was 4 cells wide and the mode choices were cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-roomy")]
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

@@ -21,8 +21,8 @@ NONE_TARGET = "__none__"
 NEW_CONTAINER = "__new__"
 PULL_DEFAULT = "__default__"
 MODE_LABELS = {
-    "ephemeral": "Ephemeral container",
-    "copy": "Copy of the pod",
+    "ephemeral": "Ephemeral",  # the README's mode names; they fit side by side at 80x24
+    "copy": "Copy",
     "node": "Node",
 }
 
