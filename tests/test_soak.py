@@ -2,9 +2,8 @@
 sessions against the sandbox, asserting that nothing leaks. Assertions are on leaks and
 success, never on time; the full 500/50 run is `python -m bench.soak`.
 
-Two sandbox defects found by the soak are pinned by strict xfail tests at the end: when one
-is fixed its test passes, pytest reports XPASS as a failure, and the mark (and the entry in
-KNOWN_SANDBOX_DEFECTS) should go.
+Two sandbox leaks the soak found (containers of deleted pods kept by the runtime, closed
+sandboxes kept by aiohttp's handler cache) are fixed and guarded by the tests at the end.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from kdebug_tui.sandbox import Sandbox
 pytestmark = pytest.mark.timeout(120)
 
 # Checks that fail today because of the sandbox defects pinned below (not this code's).
-KNOWN_SANDBOX_DEFECTS = {"sandbox objects retained", "closed Sandbox freed"}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +84,7 @@ def test_memory_growth_is_bounded(short_soak: SoakReport) -> None:
 
 def test_every_other_check_passes(short_soak: SoakReport) -> None:
     failed = [c.name for c in short_soak.checks() if not c.ok]
-    assert set(failed) <= KNOWN_SANDBOX_DEFECTS, short_soak.table()
+    assert failed == [], short_soak.table()
 
 
 def test_echo_output_is_told_from_the_typed_command() -> None:
@@ -132,7 +130,7 @@ def test_the_checks_can_fail(short_soak: SoakReport) -> None:
         assert verdicts[name] is False, (name, strict.table())
 
 
-# -- sandbox defects the soak found (strict xfail: they flip to failures once fixed) --------
+# -- sandbox leaks the soak found, fixed: guards against their return ------------------------
 
 
 @pytest.fixture
@@ -145,12 +143,6 @@ async def kube_sandbox(tmp_path: Path) -> AsyncIterator[tuple[Any, KubeSession]]
             await session.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kdebug_tui/sandbox/runtime.py ContainerRuntime.stop_pod never removes the pod's "
-    "entries from self._containers: every container ever started stays in memory "
-    "(Container, Process, Popen, LogWriter, its done task; about 11 KiB each)",
-)
 async def test_runtime_forgets_the_containers_of_a_deleted_pod(
     kube_sandbox: tuple[Any, KubeSession],
 ) -> None:
@@ -165,12 +157,6 @@ async def test_runtime_forgets_the_containers_of_a_deleted_pod(
     assert sb.runtime.state(uid, "app") is None, "the runtime still holds the deleted pod"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a closed Sandbox stays reachable: its aiohttp route handlers close over it and "
-    "aiohttp.web_app._cached_build_middleware (lru_cache of 1024 (handler, apps) pairs) "
-    "keeps them, so every closed sandbox's cluster, watch history and runtime stay in memory",
-)
 async def test_a_closed_sandbox_is_freed(tmp_path: Path) -> None:
     sb = Sandbox(port=0, workdir=tmp_path / "sandbox", demo=False)
     async with sb:

@@ -372,6 +372,10 @@ class ContainerRuntime:
         pause = self._pauses.pop(pod_uid, None)
         if pause is not None:
             await pause.stop(0.0)
+        # A removed pod's containers are gone from the node (crictl ps -a no longer lists
+        # them); keeping them would grow memory with every pod ever debugged.
+        for c in containers:
+            self._containers.pop((pod_uid, c.launch.name), None)
 
     async def close(self) -> None:
         """Kill every process this runtime started and wait for them."""

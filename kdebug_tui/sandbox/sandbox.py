@@ -183,6 +183,7 @@ class Sandbox:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+        _forget_cached_handlers()
 
     async def __aenter__(self) -> Sandbox:
         try:
@@ -198,3 +199,17 @@ class Sandbox:
         tb: TracebackType | None,
     ) -> None:
         await asyncio.shield(self.close())
+
+
+def _forget_cached_handlers() -> None:
+    """Let a closed sandbox be freed.
+
+    aiohttp memoises each (handler, apps) pair with its middlewares in a module-wide LRU
+    cache of 1024 entries; our routes close over the Sandbox, so without this every closed
+    sandbox (its cluster, watch history and runtime) stays in memory. The cache is private
+    to aiohttp, hence the guarded lookup; clearing it only costs other servers a rebuild."""
+    from aiohttp import web_app
+
+    cache = getattr(web_app, "_cached_build_middleware", None)
+    if cache is not None and hasattr(cache, "cache_clear"):
+        cache.cache_clear()
