@@ -109,7 +109,7 @@ async def test_relists_keep_selection_and_scroll(sandbox: Any, kubeconfig: Path)
         assert chosen is not None and top > 20, (chosen, top)
         await expire_twice(app, sandbox, pilot, relists)
         assert table.selected_uid == chosen, "the selection survived the re-lists"
-        assert table.scroll_offset.y == top, "the view did not jump"
+        await wait_for(pilot, lambda: table.scroll_offset.y == top, "the same scroll", 5)
 
         # The triage view: same.
         await pilot.press("t")
@@ -130,6 +130,10 @@ async def test_relists_keep_selection_and_scroll(sandbox: Any, kubeconfig: Path)
         await expire_twice(app, sandbox, pilot, relists)
         assert triage.selected_key == key, "the triage selection survived"
         # Rows were added above it: the selected row keeps its place on screen.
-        assert triage.table.cursor_row - triage.table.scroll_offset.y == on_screen, (
-            "triage did not jump"
+        table = triage.table
+        await wait_for(  # it settles within a few frames (the table sizes new rows on idle)
+            pilot,
+            lambda: table.cursor_row - table.scroll_offset.y == on_screen,
+            f"the selected row back on line {on_screen} of the view",
+            5,
         )

@@ -284,13 +284,15 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         self._detail()
 
     def _restore_scroll(self, top: int, tries: int = 25) -> None:
+        """Scroll to `top` once the table has sized its new rows, and keep it there until it
+        holds across a tick (DataTable also scrolls its cursor into view after a refresh)."""
         table = self.table
-        if top > table.max_scroll_y and tries > 0:
-            # The table sizes new rows when idle: until then the scroll would be clamped.
+        if tries > 0 and int(table.scroll_offset.y) != top:
+            if top <= table.max_scroll_y:
+                table.scroll_to(y=top, animate=False, immediate=True)
             self.set_timer(0.02, lambda: self._restore_scroll(top, tries - 1))
             return
         self._keep_on_screen = None
-        table.scroll_to(y=top, animate=False, immediate=True)
 
     def _summary(self, rows: list[Any]) -> None:
         services = self.app.services
