@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Checkbox, Input, RadioButton
+from textual.widgets import Checkbox, Input, RadioButton, Select
 
 from kdebug_tui.ui.app import KdebugApp
 from kdebug_tui.ui.launch import LaunchOptions
@@ -32,6 +32,8 @@ async def test_form_fields_fit(sandbox: Any, kubeconfig: Path, size: tuple[int, 
         fields = form.query_one("#form-fields").content_region
         image = form.query_one("#image", Input)
         assert image.content_region.width >= len("busybox:1.36"), image.content_region
+        pull = form.query_one("#pull", Select)
+        assert pull.content_region.width >= len("IfNotPresent"), pull.content_region
         for button in form.query("#mode RadioButton").results(RadioButton):
             label = str(button.label)
             assert label in "".join(s.text for s in button.render_line(0)), label
@@ -40,10 +42,10 @@ async def test_form_fields_fit(sandbox: Any, kubeconfig: Path, size: tuple[int, 
         for mode in ("ephemeral", "copy"):
             form.query_one(f"#mode-{mode}", RadioButton).value = True
             await settle(pilot, form)
-            for box in form.query(".checks Checkbox").results(Checkbox):
+            for box in form.query(".checks Checkbox, #pull-row Checkbox").results(Checkbox):
                 if all(getattr(w, "display", True) for w in box.ancestors_with_self):
                     checked.append(str(box.label))
-                    width = len(str(box.label)) + 4
-                    assert box.region.width >= width, f"{mode}: {box.label}: {box.region}"
+                    shown = "".join(s.text for s in box.render_line(0))
+                    assert str(box.label) in shown, f"{mode}: {box.label!r} shown as {shown!r}"
                     assert box.region.right <= fields.right, f"{mode}: {box.label} cut"
         assert {"stoppable", "share processes", "keep startup"} <= set(checked), checked

@@ -71,13 +71,17 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     DebugFormScreen #image-preset { width: 26; }
     DebugFormScreen .field-row Checkbox { margin-top: 1; }
     DebugFormScreen .checks {
-        layout: grid; grid-size: 3; grid-columns: auto; grid-rows: auto; height: auto;
+        layout: grid; grid-size: 3; grid-columns: auto; grid-rows: auto; grid-gutter: 0;
+        height: auto;
     }
-    DebugFormScreen .checks Checkbox { margin-right: 1; }
     DebugFormScreen.-narrow .checks { grid-size: 2; }
     DebugFormScreen.-narrow #form-fields { width: 3fr; }
     DebugFormScreen.-narrow #form-side { width: 2fr; }
     DebugFormScreen.-narrow #image-preset { width: 13; }
+    DebugFormScreen.-narrow #pull-row {
+        layout: grid; grid-size: 2; grid-columns: 16 1fr; grid-rows: 2 1; height: 3;
+    }
+    DebugFormScreen.-narrow #pull-row Checkbox { margin-top: 0; }
     DebugFormScreen .section-label { margin-top: 1; color: $text-muted; }
     DebugFormScreen .small-area { height: 5; }
     DebugFormScreen .hint { color: $text-muted; padding-left: 12; }

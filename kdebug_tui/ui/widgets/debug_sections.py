@@ -84,7 +84,7 @@ def compose_common(
     )
     yield Label("Environment (KEY=VALUE per line)", classes="section-label")
     yield TextArea(env, id="env", classes="small-area", soft_wrap=False)
-    with Horizontal(classes="field-row"):
+    with Horizontal(classes="field-row", id="pull-row"):
         yield Label("Pull policy", classes="field-label")
         yield Select(
             [
