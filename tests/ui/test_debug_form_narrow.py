@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Checkbox, Input, RadioButton, Select
+from textual.widgets import Checkbox, Input, RadioButton, Select, TextArea
 
 from kdebug_tui.ui.app import KdebugApp
 from kdebug_tui.ui.launch import LaunchOptions
@@ -49,3 +49,22 @@ async def test_form_fields_fit(sandbox: Any, kubeconfig: Path, size: tuple[int, 
                     assert str(box.label) in shown, f"{mode}: {box.label!r} shown as {shown!r}"
                     assert box.region.right <= fields.right, f"{mode}: {box.label} cut"
         assert {"stoppable", "share processes", "keep startup"} <= set(checked), checked
+
+
+async def test_tab_walks_past_the_custom_spec(sandbox: Any, kubeconfig: Path) -> None:
+    """A keyboard user could not leave the custom-spec box: Tab inserted indentation."""
+    options = LaunchOptions(kubeconfig=str(kubeconfig), namespace="default")
+    app = KdebugApp(options)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await asyncio.wait_for(app.services.connected.wait(), WAIT)
+        pod = await app.services.get_pod("default", "crashloop")
+        form = DebugFormScreen(pod=pod, mode="copy")
+        await app.push_screen(form)
+        await settle(pilot, form)
+        custom = form.query_one("#custom", TextArea)
+        custom.focus()
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert custom.text == "", f"tab typed into the custom spec: {custom.text!r}"
+        assert app.focused is not custom, "tab stayed in the custom spec"

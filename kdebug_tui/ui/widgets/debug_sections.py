@@ -101,7 +101,11 @@ def compose_common(
         yield Checkbox("stdin (-i)", True, id="stdin", compact=True)
         yield Checkbox("tty (-t)", True, id="tty", compact=True)
     yield Label("Custom container spec (YAML, merged like --custom)", classes="section-label")
-    yield TextArea.code_editor("", language="yaml", id="custom", classes="small-area")
+    # Tab moves on (the default "indent" trapped keyboard users in this box; YAML
+    # indents with spaces anyway).
+    yield TextArea.code_editor(
+        "", language="yaml", id="custom", classes="small-area", tab_behavior="focus"
+    )
     yield Static("", id="custom-error", classes="error-text", markup=False)
 
 
