@@ -276,6 +276,8 @@ class Lifecycle:
             self.cluster.delete("pods", namespace, name)
         if run is not None:
             self.runs.pop(run.uid, None)
+            if self.runtime is not None:
+                self.runtime.forget_pod(run.uid)
 
     def schedule_delete(self, namespace: str, name: str, grace: float) -> None:
         self._spawn(self.delete(namespace, name, grace))

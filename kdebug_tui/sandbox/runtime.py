@@ -372,10 +372,12 @@ class ContainerRuntime:
         pause = self._pauses.pop(pod_uid, None)
         if pause is not None:
             await pause.stop(0.0)
-        # A removed pod's containers are gone from the node (crictl ps -a no longer lists
-        # them); keeping them would grow memory with every pod ever debugged.
-        for c in containers:
-            self._containers.pop((pod_uid, c.launch.name), None)
+
+    def forget_pod(self, pod_uid: str) -> None:
+        """Drop a removed pod's (stopped) containers: the node no longer lists them
+        (`crictl ps -a`), and keeping them grows memory with every pod ever debugged."""
+        for key in [key for key in self._containers if key[0] == pod_uid]:
+            del self._containers[key]
 
     async def close(self) -> None:
         """Kill every process this runtime started and wait for them."""
