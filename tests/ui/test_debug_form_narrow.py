@@ -42,6 +42,10 @@ async def test_form_fields_fit(sandbox: Any, kubeconfig: Path, size: tuple[int, 
         for mode in ("ephemeral", "copy"):
             form.query_one(f"#mode-{mode}", RadioButton).value = True
             await settle(pilot, form)
+            for section in form.query(".mode-section"):
+                if section.display:
+                    need = sum(c.outer_size.height for c in section.children if c.display)
+                    assert section.size.height >= need, f"{section.id} squashed: {section.size}"
             for box in form.query(".checks Checkbox, #pull-row Checkbox").results(Checkbox):
                 if all(getattr(w, "display", True) for w in box.ancestors_with_self):
                     checked.append(str(box.label))

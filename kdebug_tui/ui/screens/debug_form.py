@@ -70,6 +70,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     DebugFormScreen .field-row Select { width: 1fr; margin-top: 1; }
     DebugFormScreen #image-preset { width: 26; }
     DebugFormScreen .field-row Checkbox { margin-top: 1; }
+    DebugFormScreen .mode-section { height: auto; }
     DebugFormScreen .checks {
         layout: grid; grid-size: 3; grid-columns: auto; grid-rows: auto; grid-gutter: 0;
         height: auto;
