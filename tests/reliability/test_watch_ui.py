@@ -137,3 +137,53 @@ async def test_relists_keep_selection_and_scroll(sandbox: Any, kubeconfig: Path)
             f"the selected row back on line {on_screen} of the view",
             5,
         )
+
+
+async def test_stalled_and_failing_watches_recover_keeping_the_selection(
+    sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A watch that goes silent (inactivity: 1 s here, 120 s by default) and then fails twice
+    (500) reconnects by itself; the pods created meanwhile appear; the selection stays."""
+    from functools import partial
+
+    from kdebug_tui.kube import watch
+
+    monkeypatch.setattr(
+        watch, "WatchOptions", partial(watch.WatchOptions, inactivity_timeout=1.5, backoff_base=0.1)
+    )
+    sandbox.watch_settings.bookmark_interval = 0.3  # a healthy watch is never idle for 1.5 s
+    app = KdebugApp(LaunchOptions(kubeconfig=str(kubeconfig), namespace="default"))
+    messages: list[str] = []
+    async with app.run_test(size=(140, 30)) as pilot:
+        await asyncio.wait_for(app.services.connected.wait(), 30)
+        original = app.services._set_watch_state
+
+        def record(state: str, message: str) -> None:
+            messages.append(f"{state}: {message}")
+            original(state, message)
+
+        app.services._set_watch_state = record  # type: ignore[method-assign]
+        table = pods_screen(app).table
+        await wait_for(pilot, lambda: table.row_count >= 5, "the demo pods")
+        table.focus()
+        await pilot.press("down", "down")
+        chosen = table.selected_uid
+        assert chosen is not None
+        session = app.services.session
+        sandbox.faults.stall_watches()
+        await wait_for(pilot, lambda: any("no events" in m for m in messages), "the stall seen", 10)
+        sandbox.faults.clear()
+        await session.request_json(
+            "POST", "/api/v1/namespaces/default/pods", body=pod_body("during-stall")
+        )
+        names = lambda: {table.row_of(uid).name for uid in table.uids()}  # noqa: E731
+        await wait_for(pilot, lambda: "during-stall" in names(), "the pod after the stall", 20)
+        assert table.selected_uid == chosen
+        sandbox.faults.fail("watch", "pods", status=500, times=2)
+        sandbox.faults.expire_watches()
+        await session.request_json(
+            "POST", "/api/v1/namespaces/default/pods", body=pod_body("during-errors")
+        )
+        await wait_for(pilot, lambda: "during-errors" in names(), "the pod after errors", 20)
+        await wait_for(pilot, lambda: app.services.watch_state == "live", "live again", 20)
+        assert table.selected_uid == chosen
