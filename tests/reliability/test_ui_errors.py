@@ -57,6 +57,7 @@ async def test_forbidden_shows_the_role_to_copy(sandbox: Any, kubeconfig: Path) 
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the error dialog")
         dialog = app.screen
+        assert isinstance(dialog, ErrorScreen)
         shown = str(dialog.query_one("#error-snippet-text", Static).render())
         assert "kind: Role" in shown and "delete" in shown
         await pilot.press("c")
@@ -66,7 +67,8 @@ async def test_forbidden_shows_the_role_to_copy(sandbox: Any, kubeconfig: Path) 
         # show_error (the dialog straight away) carries it too.
         app.show_error(error)
         await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the dialog")
-        assert app.screen.snippet == dialog.snippet
+        again = app.screen
+        assert isinstance(again, ErrorScreen) and again.snippet == dialog.snippet
 
 
 async def test_pull_error_hint_is_shown_under_the_waiting_line(

@@ -55,6 +55,10 @@ def with_ephemeral(pod: dict[str, Any], index: int) -> dict[str, Any]:
 async def expire_twice(app: KdebugApp, sb: Any, pilot: Any, relists: list[int]) -> None:
     for _ in range(2):
         seen = len(relists)
+
+        def relisted(n: int = seen) -> bool:
+            return len(relists) > n
+
         sb.faults.expire_watches()
         # Changes while the watch was down arrive with the re-list: a row above the view
         # changes (another debug container for the first pod, so rows also shift).
@@ -65,7 +69,7 @@ async def expire_twice(app: KdebugApp, sb: Any, pilot: Any, relists: list[int]) 
         statuses = first["status"].setdefault("ephemeralContainerStatuses", [])
         statuses += extra["status"]["ephemeralContainerStatuses"]
         sb.cluster.replace("pods", first)
-        await wait_for(pilot, lambda n=seen: len(relists) > n, "a re-list after the 410", 30)
+        await wait_for(pilot, relisted, "a re-list after the 410", 30)
         await pilot.pause(0.2)
 
 
@@ -130,10 +134,10 @@ async def test_relists_keep_selection_and_scroll(sandbox: Any, kubeconfig: Path)
         await expire_twice(app, sandbox, pilot, relists)
         assert triage.selected_key == key, "the triage selection survived"
         # Rows were added above it: the selected row keeps its place on screen.
-        table = triage.table
+        rows = triage.table
         await wait_for(  # it settles within a few frames (the table sizes new rows on idle)
             pilot,
-            lambda: table.cursor_row - table.scroll_offset.y == on_screen,
+            lambda: rows.cursor_row - rows.scroll_offset.y == on_screen,
             f"the selected row back on line {on_screen} of the view",
             5,
         )
