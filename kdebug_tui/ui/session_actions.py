@@ -212,6 +212,7 @@ def install(app: Any) -> None:
     warnings = getattr(app, "quit_warnings", None)
     if isinstance(warnings, list):
         warnings.append(lambda: _open_sessions_warning(app))
+        warnings.append(lambda: _other_context_pods_warning(app))
     hooks = getattr(app, "cleanup_hooks", None)
     if isinstance(hooks, list):
         hooks.append(lambda: cleanup_on_quit(app))
@@ -230,6 +231,31 @@ def _open_sessions_warning(app: Any) -> list[str]:
     if not live:
         return []
     return [f"{len(live)} session(s) are open; their shells will be closed."]
+
+
+def _other_context_pods_warning(app: Any) -> list[str]:
+    """Pods we made under another context: quit's cleanup cannot delete them from here.
+
+    A user who debugged a node, switched context and quit left a privileged pod running
+    without a word; now the quit question names them and how to delete them.
+    """
+    if not app.is_screen_installed("sessions"):
+        return []
+    registry = sessions_screen(app).cleanup
+    current = _context(app)
+    pods = [
+        p for p in registry.pending() if p.context != current and p.key not in registry.declined
+    ]
+    if not pods:
+        return []
+    lines = [f"{len(pods)} debug pod(s) created under another context keep running:"]
+    for pod in pods:
+        lines.append(f"  • {pod.describe()}")
+        lines.append(
+            f"    delete: switch back (c), or kubectl --context {pod.context} "
+            f"-n {pod.namespace} delete pod {pod.name}"
+        )
+    return lines
 
 
 async def cleanup_on_quit(app: Any) -> None:
