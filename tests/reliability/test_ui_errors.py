@@ -24,7 +24,7 @@ from kdebug_tui.kube.session import KubeSession
 from kdebug_tui.ui.cleanup import CleanupRegistry, find_orphans
 from kdebug_tui.ui.screens.error import ErrorScreen
 from kdebug_tui.ui.session_actions import start_debug
-from tests.ui.flow_helpers import running_app, submitted_pane, wait_until
+from tests.ui.flow_helpers import open_form, running_app, submitted_pane, wait_until
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -160,3 +160,23 @@ async def test_hung_attach_handshake_times_out_in_its_pane(
             limit=20,
         )
         assert sessions(app).panes == [pane]
+
+
+async def test_forbidden_submit_offers_the_role_to_copy_in_the_form(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    from textual.widgets import Button
+
+    async with running_app(kubeconfig, context="sandbox-viewer") as (app, pilot):
+        pod = await app.services.get_pod("default", "web-distroless")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        copy_role = form.query_one("#copy-role", Button)
+        assert not copy_role.display
+        assert form.built is not None and form.request is not None
+        form._submit(form.request, form.built)  # even if pre-flight saw it coming
+        error = form.query_one("#submit-error", Static)
+        await wait_until(pilot, lambda: "kind: Role" in str(error.render()), "the refusal")
+        await wait_until(pilot, lambda: copy_role.display, "the copy button")
+        await pilot.click("#copy-role")
+        assert "kind: Role" in app.clipboard and "ephemeralcontainers" in app.clipboard
+        assert app.screen is form

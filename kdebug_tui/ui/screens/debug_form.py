@@ -196,6 +196,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
                 yield Static("", id="notes")
                 yield Static("", id="submit-error")
                 with Horizontal(id="form-buttons"):
+                    yield Button("Copy the Role", id="copy-role")  # shown on an RBAC refusal
                     yield Button("Use copy mode", id="switch-copy", variant="warning")
                     yield Button("Cancel", id="cancel")
                     yield Button("Submit", id="submit", variant="success", disabled=True)
@@ -209,6 +210,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     def on_mount(self) -> None:
         self.set_class(self.readonly, "-readonly")
         self.query_one("#switch-copy").display = False
+        self.query_one("#copy-role").display = False
         if self.readonly:
             return
         if not self.pod_name:  # node mode only: there is no pod to copy or to inject into
@@ -400,6 +402,9 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
             self.action_cancel()
         elif event.button.id == "probe-identity":
             self.triage.ask_probe()
+        elif event.button.id == "copy-role":
+            self.app.copy_to_clipboard(getattr(self, "role_snippet", ""))
+            self.notify("Copied the Role: paste it for whoever administers the cluster.")
         elif event.button.id == "switch-copy":
             self.query_one("#mode-copy", RadioButton).value = True
             event.button.display = False

@@ -143,3 +143,6 @@ class DebugSubmitMixin(_Base):
             Text(clean("\n".join(lines), 4000, multiline=True))
         )
         self.query_one("#switch-copy").display = offer == "copy"
+        # A 403 RBAC refusal carries the Role granting the verb: offer it to copy.
+        self.role_snippet = error.snippet or ""
+        self.query_one("#copy-role").display = bool(error.snippet)
