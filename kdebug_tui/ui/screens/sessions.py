@@ -37,9 +37,11 @@ _EMPTY = (
 )
 
 
+# `? help` and `esc pods` first: at the end they were cut off even at 140 columns, and at
+# 80 nothing after "r" shows, so a user had no hint of where the rest of the keys are.
 _KEYS = (
-    " |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release  r reattach"
-    "  c cancel  l logs  b broadcast  S stop  E export  f files  D debug pods  esc pods  ? help"
+    " ? help  esc pods  |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release"
+    "  r reattach  c cancel  l logs  b broadcast  S stop  E export  f files  D debug pods"
 )
 
 
