@@ -85,6 +85,10 @@ class Tmux:
 
         return await asyncio.to_thread(call)
 
+    async def close(self) -> None:
+        await self.run("kill-server", check=False)
+        (Path(f"/tmp/tmux-{os.getuid()}") / self.socket).unlink(missing_ok=True)
+
     async def screen(self) -> str:
         return await self.run("capture-pane", "-p", "-t", "k")
 
@@ -121,7 +125,7 @@ async def test_login_before_the_full_screen(sandbox: Any, tmp_path: Path) -> Non
         await tmux.run("send-keys", "-t", "k", "q")
         await tmux.wait(lambda s: "Pane is dead" in s or "$" in s, "the app to quit", 15)
     finally:
-        await tmux.run("kill-server", check=False)
+        await tmux.close()
 
 
 async def test_failed_login_is_one_clear_line(sandbox: Any, tmp_path: Path) -> None:
@@ -142,7 +146,7 @@ async def test_failed_login_is_one_clear_line(sandbox: Any, tmp_path: Path) -> N
             status = await tmux.run("display", "-p", "-t", "k", "#{pane_dead}|#{pane_dead_status}")
         assert status.strip() == "1|1", status
     finally:
-        await tmux.run("kill-server", check=False)
+        await tmux.close()
 
 
 async def test_switching_to_an_interactive_context_suspends_for_the_login(
@@ -163,4 +167,4 @@ async def test_switching_to_an_interactive_context_suspends_for_the_login(
         )
         assert "Traceback" not in screen
     finally:
-        await tmux.run("kill-server", check=False)
+        await tmux.close()

@@ -67,3 +67,4 @@ def test_hostile_cluster_text_does_not_reach_the_host_terminal(tmp_path: Path) -
         tmux(socket, "send-keys", "-t", "h", "q")
     finally:
         tmux(socket, "kill-server", check=False)
+        (Path(f"/tmp/tmux-{os.getuid()}") / socket).unlink(missing_ok=True)  # its stale socket
