@@ -27,6 +27,27 @@ def bundle_path(app: Any, target: Any, now: float | None = None) -> Path:
     return run_dir(app) / f"{name[:160]}-{stamp}.tar.gz"
 
 
+def _debug_record(app: Any, pane: Any, own: Any) -> Any:
+    """The record holding what was sent for `pane`'s container.
+
+    A shell opened beside a debugger (`|`, `-`) is an exec into the same container and has no
+    request of its own: E on it exported a bundle without request.yaml, sent.yaml or the pod
+    before. It shares the debugger pane's record of what was sent.
+    """
+    if own.request is not None or not app.is_screen_installed("sessions"):
+        return own
+    mine = pane.target
+    key = (mine.context, mine.namespace, mine.pod, mine.container)
+    for other in getattr(app.get_screen("sessions"), "panes", ()):
+        theirs = other.target
+        if other is pane or (theirs.context, theirs.namespace, theirs.pod, theirs.container) != key:
+            continue
+        record = record_for(app, other)
+        if record.request is not None:
+            return record
+    return own
+
+
 async def export_pane(app: Any, pane: Any) -> Path:
     """Collect and write the bundle for `pane`; returns its path (raises on failure)."""
     from kdebug_tui.incident import export_bundle
@@ -34,6 +55,7 @@ async def export_pane(app: Any, pane: Any) -> Path:
 
     target = pane.target
     record = record_for(app, pane)
+    debug = _debug_record(app, pane, record)
     pod_after, events = await collect_incident(app.services.session, target.namespace, target.pod)
     if record.recorder is not None:
         record.recorder.flush()
@@ -50,9 +72,9 @@ async def export_pane(app: Any, pane: Any) -> Path:
     result: Path = await asyncio.to_thread(
         export_bundle,
         path,
-        request=record.request,
-        built=record.built,
-        pod_before=record.pod_before,
+        request=debug.request,
+        built=debug.built,
+        pod_before=debug.pod_before,
         pod_after=pod_after,
         events=events,
         cast_path=record.cast_path,
