@@ -15,9 +15,6 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-from kubernetes_asyncio.client.exceptions import ApiException
-
 from .rbac import rbac_snippet
 
 MAX_TEXT = 300
@@ -319,6 +316,11 @@ def to_kube_error(
     """Turn any exception from the client stack into a KubeError (KubeErrors pass through)."""
     if isinstance(exc, KubeError):
         return exc
+    # Imported here, not at module level: the launcher needs KubeError before the first frame,
+    # and the client stack costs ~0.4 s to import (PERFORMANCE.md: import it after).
+    import aiohttp
+    from kubernetes_asyncio.client.exceptions import ApiException
+
     if isinstance(exc, ApiException):
         return from_status(
             exc.status,

@@ -23,12 +23,12 @@ def login_before_start(options: LaunchOptions, *, timeout: float | None = None) 
     credential cache (`execs`) for `KubeSession.open`. Raises KubeError on failure.
 
     A kubeconfig that cannot be read is left to the session inside the app, which explains it."""
+    if options.demo:  # the sandbox has no credential plugins; import nothing before the frame
+        return options
     from kdebug_tui.kube.credentials import ExecCredentials
     from kdebug_tui.kube.errors import KubeError
     from kdebug_tui.kube.login import LOGIN_TIMEOUT, login_on_terminal, needs_interactive_login
 
-    if options.demo:
-        return options
     try:
         needed = needs_interactive_login(options.kubeconfig, options.context)
     except (KubeError, OSError, ValueError):
