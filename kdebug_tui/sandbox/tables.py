@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from kdebug_tui.kube import podfields
+from kdebug_tui.kube.render import pod_row
+
 Obj = dict[str, Any]
 TABLE_MEDIA = "as=Table"
 
@@ -85,139 +88,29 @@ def wants_table(accept: str | None) -> bool:
     return bool(accept) and TABLE_MEDIA in accept.split(",")[0].replace(" ", "")  # type: ignore[union-attr]
 
 
-def _parse(ts: str | None) -> datetime | None:
-    if not ts:
-        return None
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def human_duration(seconds: float) -> str:
-    s = int(seconds)
-    if s < -1:
-        return "<invalid>"
-    if s < 0:
-        return "0s"
-    if s < 120:
-        return f"{s}s"
-    minutes = s // 60
-    if minutes < 10:
-        rest = s % 60
-        return f"{minutes}m" if rest == 0 else f"{minutes}m{rest}s"
-    if minutes < 180:
-        return f"{minutes}m"
-    hours = s // 3600
-    if hours < 8:
-        rest = minutes % 60
-        return f"{hours}h" if rest == 0 else f"{hours}h{rest}m"
-    if hours < 48:
-        return f"{hours}h"
-    if hours < 24 * 8:
-        rest = hours % 24
-        return f"{hours // 24}d" if rest == 0 else f"{hours // 24}d{rest}h"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24}d"
-    if hours < 24 * 365 * 8:
-        rest = (hours // 24) % 365
-        years = hours // 24 // 365
-        return f"{years}y" if rest == 0 else f"{years}y{rest}d"
-    return f"{hours // 24 // 365}y"
-
-
 def since(ts: str | None, now: datetime | None = None) -> str:
-    when = _parse(ts)
-    if when is None:
-        return "<unknown>"
-    return human_duration(((now or datetime.now(UTC)) - when).total_seconds())
+    return podfields.since(ts, (now or datetime.now(UTC)).timestamp())
 
 
 def pod_cells(pod: Obj, now: datetime | None = None) -> list[Any]:
-    """kubectl's printPod: READY, STATUS (reason), RESTARTS with "(x ago)", AGE, wide cells."""
+    """kubectl's printPod columns. READY/STATUS/RESTARTS/AGE come from the renderer the app
+    itself uses (kube/render.py, checked against kubectl's printers), so the sandbox and the
+    UI can never disagree; only the wide columns are added here."""
+    row = pod_row(pod, now or datetime.now(UTC))
     spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    phase = status.get("phase", "")
-    reason = status.get("reason") or phase
-    total = len(spec.get("containers") or [])
-    ready = 0
-    restarts = 0
-    last_restart: datetime | None = None
-
-    def note_restart(cs: Obj) -> None:
-        nonlocal last_restart
-        finished = _parse(((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
-        if finished and (last_restart is None or finished > last_restart):
-            last_restart = finished
-
-    initializing = False
-    init_specs = spec.get("initContainers") or []
-    for i, cs in enumerate(status.get("initContainerStatuses") or []):
-        restarts += int(cs.get("restartCount", 0))
-        note_restart(cs)
-        state = cs.get("state") or {}
-        term, wait = state.get("terminated"), state.get("waiting")
-        if term is not None and term.get("exitCode") == 0:
-            continue
-        if term is not None:
-            if term.get("reason"):
-                reason = "Init:" + term["reason"]
-            elif term.get("signal"):
-                reason = f"Init:Signal:{term['signal']}"
-            else:
-                reason = f"Init:ExitCode:{term.get('exitCode', 0)}"
-        elif wait is not None and wait.get("reason") and wait["reason"] != "PodInitializing":
-            reason = "Init:" + wait["reason"]
-        else:
-            reason = f"Init:{i}/{len(init_specs)}"
-        initializing = True
-        break
-    initialized = any(
-        c.get("type") == "Initialized" and c.get("status") == "True"
-        for c in status.get("conditions") or []
-    )
-    if not initializing or initialized:
-        restarts = 0
-        last_restart = None
-        has_running = False
-        for cs in reversed(status.get("containerStatuses") or []):
-            restarts += int(cs.get("restartCount", 0))
-            note_restart(cs)
-            state = cs.get("state") or {}
-            wait, term = state.get("waiting"), state.get("terminated")
-            if wait is not None and wait.get("reason"):
-                reason = wait["reason"]
-            elif term is not None and term.get("reason"):
-                reason = term["reason"]
-            elif term is not None:
-                reason = (
-                    f"Signal:{term['signal']}"
-                    if term.get("signal")
-                    else f"ExitCode:{term.get('exitCode', 0)}"
-                )
-            elif cs.get("ready") and state.get("running") is not None:
-                has_running = True
-                ready += 1
-        if reason == "Completed" and has_running:
-            has_ready = any(c.get("type") == "Ready" for c in status.get("conditions") or [])
-            reason = "Running" if has_ready else "NotReady"
-    if pod["metadata"].get("deletionTimestamp") and phase not in ("Succeeded", "Failed"):
-        reason = "Terminating"
-    restarts_text = str(restarts)
-    if restarts and last_restart is not None:
-        restarts_text = (
-            f"{restarts} ({since(last_restart.strftime('%Y-%m-%dT%H:%M:%SZ'), now)} ago)"
-        )
-    ips = status.get("podIPs") or []
     gates = spec.get("readinessGates") or []
     gates_text = "<none>"
     if gates:
         true = {c.get("type") for c in status.get("conditions") or [] if c.get("status") == "True"}
         gates_text = f"{sum(1 for g in gates if g.get('conditionType') in true)}/{len(gates)}"
     return [
-        pod["metadata"]["name"],
-        f"{ready}/{total}",
-        reason,
-        restarts_text,
-        since(pod["metadata"].get("creationTimestamp"), now),
-        (ips[0].get("ip") if ips else "") or "<none>",
-        spec.get("nodeName") or "<none>",
+        row.name,
+        row.ready,
+        row.status,
+        row.restarts,
+        row.age,
+        row.ip,
+        row.node,
         status.get("nominatedNodeName") or "<none>",
         gates_text,
     ]

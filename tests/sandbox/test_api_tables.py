@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.sandbox.tables import human_duration, pod_cells
+from kdebug_tui.kube.podfields import format_age
+from kdebug_tui.sandbox.tables import pod_cells
 from tests.conftest import load_fixture
 
 NOW = datetime(2026, 11, 21, 20, 0, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ NOW = datetime(2026, 11, 21, 20, 0, 0, tzinfo=UTC)
     ],
 )  # fmt: skip
 def test_human_duration(seconds: int, text: str) -> None:
-    assert human_duration(seconds) == text
+    assert format_age(seconds) == text
 
 
 def _pod(
@@ -122,7 +123,10 @@ def test_completed_terminating_and_exit_codes() -> None:
             _cs("b", RUNNING, ready=True),
         ]
     )
+    # kubectl's hasPodReadyCondition wants Ready *True*: a False one prints NotReady.
     mixed["status"]["conditions"].append({"type": "Ready", "status": "False"})
+    assert pod_cells(mixed, NOW)[2] == "NotReady"
+    mixed["status"]["conditions"][-1]["status"] = "True"
     assert pod_cells(mixed, NOW)[2] == "Running"
 
 
