@@ -52,3 +52,21 @@ def test_triage_screen(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_debug_form(snap_compare: Any, monkeypatch: Any) -> None:
+    """The form with its live preview; the generated container name is pinned so the preview
+    is the same on every run (offline: the pre-flight review cannot reach a cluster)."""
+    import secrets
+
+    monkeypatch.setattr(secrets, "randbits", lambda bits: 7)  # the form's name seed
+    monkeypatch.setattr(secrets, "token_hex", lambda n=4: "5e55" * n)  # its session id
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await feed(pilot)
+        await pilot.press("down", "d")
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)
+
+    assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)
