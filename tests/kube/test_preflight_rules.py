@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from kdebug_tui.kube.debug import CopyOptions, DebugRequest, EnvVar, build
-from kdebug_tui.kube.preflight import Finding
 from kdebug_tui.kube.preflight_rules import check_pod, privilege_findings, secret_findings
-
-
-def codes(findings: list[Finding]) -> dict[str, Finding]:
-    return {f.code: f for f in findings}
-
-
-def make_pod(**overrides: Any) -> dict[str, Any]:
-    pod: dict[str, Any] = {
-        "metadata": {"name": "web", "namespace": "default"},
-        "spec": {
-            "nodeName": "n1",
-            "initContainers": [{"name": "migrate", "image": "busybox"}],
-            "containers": [{"name": "app", "image": "app"}, {"name": "side", "image": "b"}],
-            "ephemeralContainers": [{"name": "debugger-old12", "image": "busybox"}],
-        },
-        "status": {
-            "phase": "Running",
-            "containerStatuses": [
-                {"name": "app", "state": {"running": {}}},
-                {"name": "side", "state": {"waiting": {"reason": "CrashLoopBackOff"}}},
-            ],
-        },
-    }
-    for key, value in overrides.items():
-        section, field = key.split("__")
-        pod[section][field] = value
-    return pod
-
-
-def ephemeral(**kwargs: Any) -> DebugRequest:
-    fields: dict[str, Any] = {
-        "mode": "ephemeral",
-        "namespace": "default",
-        "pod_name": "web",
-        "image": "busybox",
-    }
-    fields.update(kwargs)
-    return DebugRequest(**fields)
+from tests.kube.test_preflight import codes, ephemeral, make_pod
 
 
 @pytest.mark.parametrize(
