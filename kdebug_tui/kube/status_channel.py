@@ -57,7 +57,8 @@ def decode_status(payload: bytes | str, *, protocol: str = "v4.channel.k8s.io") 
         details = status.get("details")
         if not isinstance(details, dict):
             return StreamStatus(False, None, "error stream protocol error: details must be set")
-        for cause in details.get("causes") or []:
+        causes = details.get("causes")
+        for cause in causes if isinstance(causes, list) else []:
             if not isinstance(cause, dict) or cause.get("reason") != EXIT_CODE_CAUSE:
                 continue
             raw = str(cause.get("message", ""))

@@ -68,6 +68,9 @@ def test_decode_status_survives_any_bytes(payload: bytes, protocol: str) -> None
 
 @PROPS
 @given(status_docs, st.sampled_from(["v5.channel.k8s.io", "v4.channel.k8s.io"]))
+@example({"status": "Failure", "reason": "NonZeroExitCode", "details": {"causes": True}}, "v5.channel.k8s.io")
+@example({"status": "Failure", "reason": "NonZeroExitCode", "details": {"causes": "x"}}, "v4.channel.k8s.io")
+@example({"status": "Failure", "message": {"a": 1}}, "v5.channel.k8s.io")
 def test_decode_status_of_status_shaped_documents(doc: dict[str, Any], protocol: str) -> None:
     result = decode_status(json.dumps(doc).encode(), protocol=protocol)
     check_status(result)

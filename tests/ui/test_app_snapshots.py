@@ -11,7 +11,8 @@ from textual.pilot import Pilot
 
 from kdebug_tui.kube.watch import WatchState, WatchUpdate
 from kdebug_tui.ui.app import KdebugApp
-from tests.ui.app_support import NOW, SIZE, synthetic_pods
+from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from tests.ui.app_support import NOW, SIZE, pods_screen, synthetic_pods, wait_for
 
 
 def offline_app(*, all_namespaces: bool = True) -> KdebugApp:
@@ -24,7 +25,9 @@ async def feed(pilot: Pilot[Any], *, namespace: str | None = None) -> None:
     pods = synthetic_pods()
     app.services.apply(WatchUpdate("RELISTED", None, WatchState("live"), pods=pods))
     app.services.access_summary = "can: debug · attach · create pods"
-    await pilot.pause()
+    # The table repaints at most `refresh_rate` times a second, so the rows can arrive on a
+    # timer after the store has them: wait for them, or a key pressed next lands on no row.
+    await wait_for(pilot, lambda: len(pods_screen(app).table) == len(pods), "the pod rows")
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
@@ -65,8 +68,20 @@ def test_debug_form(snap_compare: Any, monkeypatch: Any) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await feed(pilot)
         await pilot.press("down", "d")
-        await pilot.pause()
+        app: Any = pilot.app
+
+        def form_settled() -> bool:
+            form: Any = app.screen
+            return (
+                isinstance(form, DebugFormScreen)
+                and form.built is not None
+                and form._preview_timer is None
+                and form._preflight_timer is None
+                and not any(w.is_running and w.node is form for w in app.workers)
+            )
+
+        await wait_for(pilot, form_settled, "the debug form's preview to settle")
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.3)
+        await pilot.pause()
 
     assert snap_compare(offline_app(), terminal_size=SIZE, run_before=run_before)

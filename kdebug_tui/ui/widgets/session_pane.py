@@ -266,8 +266,10 @@ class SessionPane(Vertical, can_focus=True):
 
     def screen_text(self) -> str:
         """What the pane shows now, as plain text (for tests and the benchmark)."""
+        # Queries, not query_one: a pane is listed by the sessions screen before its children
+        # are mounted, and a caller polling it then must get "" rather than NoMatches.
         parts = [str(status.render()) for status in self.query("#pane-status") if status.display]
-        if self.query_one("#pane-progress", Static).display:
+        if any(progress.display for progress in self.query("#pane-progress")):
             parts.extend(self.progress_lines)
         if self.terminal is not None:
             parts.extend(self.terminal.screen_lines())
