@@ -46,6 +46,7 @@ status_docs = st.fixed_dictionaries(
         "code": json_values,
     },
 )
+NON_ZERO, V5 = "NonZeroExitCode", "v5.channel.k8s.io"
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -68,9 +69,9 @@ def test_decode_status_survives_any_bytes(payload: bytes, protocol: str) -> None
 
 @PROPS
 @given(status_docs, st.sampled_from(["v5.channel.k8s.io", "v4.channel.k8s.io"]))
-@example({"status": "Failure", "reason": "NonZeroExitCode", "details": {"causes": True}}, "v5.channel.k8s.io")
-@example({"status": "Failure", "reason": "NonZeroExitCode", "details": {"causes": "x"}}, "v4.channel.k8s.io")
-@example({"status": "Failure", "message": {"a": 1}}, "v5.channel.k8s.io")
+@example({"status": "Failure", "reason": NON_ZERO, "details": {"causes": True}}, V5)
+@example({"status": "Failure", "reason": NON_ZERO, "details": {"causes": "x"}}, V5)
+@example({"status": "Failure", "message": {"a": 1}}, V5)
 def test_decode_status_of_status_shaped_documents(doc: dict[str, Any], protocol: str) -> None:
     result = decode_status(json.dumps(doc).encode(), protocol=protocol)
     check_status(result)
