@@ -10,6 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so CI's verdict depends on the code
+# alone; `KDEBUG_HYPOTHESIS=explore pytest tests/...` searches new random examples (that is
+# how the status decoder's crash on `"causes": true` was found).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(
+    "explore" if os.environ.get("KDEBUG_HYPOTHESIS") == "explore" else "repeatable"
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 

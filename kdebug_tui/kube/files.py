@@ -41,6 +41,9 @@ __all__ = ["STAT_FORMAT", "Entry", "TargetFiles", "clean_path", "parse_listing"]
 Progress = Callable[[int, int | None], None]
 CHUNK = 64 * 1024
 WRITE_BATCH = 1024 * 1024  # local writes go to a thread in pieces this large
+# A step that sends nothing for this long is treated as lost: the file browser shows why
+# instead of a progress bar that never moves (a wedged exec, a silent network drop).
+IDLE_SECONDS = 30.0
 USERNS_MESSAGE = (
     "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
     "lacks SYS_PTRACE; use the general or sysadmin profile"
@@ -128,7 +131,7 @@ class TargetFiles:
         await backend.start(80, 24)
         out, err = bytearray(), bytearray()
         try:
-            while (frame := await backend.read_channel()) is not None:
+            while (frame := await _next_frame(backend, argv[0])) is not None:
                 (out if frame[0] == 1 else err).extend(frame[1])
         finally:
             await backend.close()
@@ -222,7 +225,7 @@ class TargetFiles:
             with sink:
                 pending: list[bytes] = []
                 size = 0
-                while (frame := await backend.read_channel()) is not None:
+                while (frame := await _next_frame(backend, "cat")) is not None:
                     if frame[0] != 1:
                         err.extend(frame[1])
                         continue
@@ -311,12 +314,12 @@ class TargetFiles:
                     break  # the far side failed (e.g. permission denied): read why below
                 digest.update(block)
                 for start in range(0, len(block), CHUNK):
-                    await backend.write(block[start : start + CHUNK])
+                    await _send(backend, block[start : start + CHUNK])
                     done += min(CHUNK, len(block) - start)
                     if on_progress is not None:
                         on_progress(done, size)
             await backend.close_stdin()
-            while (frame := await backend.read_channel()) is not None:
+            while (frame := await _next_frame(backend, "the upload")) is not None:
                 if frame[0] == 2:
                     err.extend(frame[1])
         finally:
@@ -333,6 +336,29 @@ class TargetFiles:
                 reason="ChecksumMismatch",
             )
         return local_hash
+
+
+async def _next_frame(backend: ExecSession, what: str) -> tuple[int, bytes] | None:
+    try:
+        return await asyncio.wait_for(backend.read_channel(), IDLE_SECONDS)
+    except TimeoutError:
+        raise KubeError(
+            "Timed out",
+            f"{what} in the debugger sent nothing for {IDLE_SECONDS:.0f} s",
+            reason="Timeout",
+            hint="the debugger may be overloaded or the connection lost; try again",
+        ) from None
+
+
+async def _send(backend: ExecSession, data: bytes) -> None:
+    try:
+        await asyncio.wait_for(backend.write(data), IDLE_SECONDS)
+    except TimeoutError:
+        raise KubeError(
+            "Timed out",
+            f"the debugger took nothing of the upload for {IDLE_SECONDS:.0f} s",
+            reason="Timeout",
+        ) from None
 
 
 async def _cancel(task: asyncio.Task[str] | None) -> None:

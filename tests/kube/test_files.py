@@ -6,6 +6,7 @@ The sandbox's containers see this machine's filesystem, so what the debugger rea
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import shutil
@@ -184,3 +185,28 @@ async def test_a_dropped_download_loses_nothing(
     assert "closed without an exit status" in str(info.value), info.value
     assert local.read_bytes() == b"previous content"  # the old file is untouched
     assert not (tmp_path / "dropped.bin.part").exists()
+
+
+async def test_a_refused_large_upload_ends_with_the_reason(
+    distroless_files: TargetFiles, tree: Path, tmp_path: Path
+) -> None:
+    """The far side fails at once (cannot create the file) while megabytes are still to be
+    sent: the upload must end with the reason, not wait on a stream nobody reads."""
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(24 * 1024 * 1024))
+    with pytest.raises(KubeError) as info:  # a directory where the file should be
+        await asyncio.wait_for(distroless_files.upload(big, f"{tree}/sub"), 60)
+    assert info.value.reason == "IsADirectory", info.value.describe()
+
+
+async def test_a_step_that_never_answers_times_out(
+    distroless_files: TargetFiles, tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sha256sum of a FIFO nobody writes blocks forever: the browser must say so, not wait."""
+    from kdebug_tui.kube import files as files_module
+
+    os.mkfifo(tree / "pipe")
+    monkeypatch.setattr(files_module, "IDLE_SECONDS", 0.5)
+    with pytest.raises(KubeError, match="sent nothing for") as info:
+        await asyncio.wait_for(distroless_files.sha256(f"{tree}/pipe"), 20)
+    assert info.value.reason == "Timeout"
