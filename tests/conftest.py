@@ -34,6 +34,7 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Any]:
     from kdebug_tui.sandbox import Sandbox
 
     async with Sandbox(port=0, workdir=tmp_path / "sandbox", demo=True) as sb:
+        await sb.demo_settled()  # no test races the demo's start-up
         yield sb
 
 

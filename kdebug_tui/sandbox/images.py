@@ -50,6 +50,7 @@ class ImageSpec:
     # for programs: entrypoint path inside the image -> argv on this machine
     executables: dict[str, list[str]] = field(default_factory=dict)
     user: int = 0
+    group: int = 0  # the user's group in the image's /etc/passwd
     pull_error: str | None = None
 
 
@@ -132,6 +133,7 @@ def resolve(image: str) -> ImageSpec:
             default_command=[entry],
             executables={entry: argv, entry.rsplit("/", 1)[-1]: argv},
             user=NONROOT_UID,
+            group=NONROOT_UID,
         )
     if registry != DEMO_REGISTRY and _is_shell_repo(repo):
         return ImageSpec(

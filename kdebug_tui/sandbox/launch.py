@@ -91,6 +91,7 @@ def build_launch(launch_cls: Any, pod: Obj, kind: str, c: Obj) -> Any:
         privileged=bool((c.get("securityContext") or {}).get("privileged")),
         host_root_mount=host_root_mount(pod, c),
         run_as_user=_security(pod, c, "runAsUser"),
+        run_as_group=_security(pod, c, "runAsGroup"),
         run_as_non_root=_security(pod, c, "runAsNonRoot"),
     )
 

@@ -125,15 +125,17 @@ class SpawnSpec:
     join_pid: bool = True  # enter its PID namespace too (not for a hostPID container)
     host_root_mount: str | None = None  # bind-mount / here, in a private mount namespace
     uid: int | None = None
+    gid: int | None = None  # None: the same as uid
     hostname: str | None = None  # own UTS namespace with this hostname
 
 
 def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
     """The argv with namespace tools in front; True when the real process is a child."""
     argv = list(spec.argv)
-    if spec.uid is not None and spec.uid != 0 and os.geteuid() == 0:
-        uid = str(spec.uid)
-        argv = ["setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--", *argv]
+    uid = spec.uid or 0
+    gid = uid if spec.gid is None else spec.gid
+    if (uid or gid) and os.geteuid() == 0:
+        argv = ["setpriv", "--reuid", str(uid), "--regid", str(gid), "--clear-groups", "--", *argv]
     forked = False
     if not pid_namespace(spec):
         # no PID namespace to reap orphans when it dies: our own init reaps them instead

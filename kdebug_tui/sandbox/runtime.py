@@ -24,7 +24,7 @@ from kdebug_tui.sandbox import kubelet_text as kt
 from kdebug_tui.sandbox.commands import DEFAULT_PATH, environment, resolve_argv, resolve_command
 from kdebug_tui.sandbox.containers import Container, ExecSession
 from kdebug_tui.sandbox.handles import RuntimeFailure, StreamHandle
-from kdebug_tui.sandbox.images import PROGRAMS_DIR, resolve, split_reference
+from kdebug_tui.sandbox.images import PROGRAMS_DIR, ImageSpec, resolve, split_reference
 from kdebug_tui.sandbox.logs import LogWriter
 from kdebug_tui.sandbox.processes import (
     Process,
@@ -180,7 +180,7 @@ class ContainerRuntime:
                 await self._fail_pull(c)
                 return
             self._pull_events(c)
-            if launch.run_as_non_root and (launch.run_as_user or image.user) == 0:
+            if launch.run_as_non_root and process_identity(launch, image)[0] == 0:
                 msg = kt.run_as_root_message(
                     launch.namespace, launch.pod_name, launch.pod_uid, launch.name
                 )
@@ -267,8 +267,8 @@ class ContainerRuntime:
             cwd=_existing_dir(launch.working_dir),
             tty=launch.tty,
             stdin=launch.stdin,
-            uid=launch.run_as_user,
         )  # fmt: skip
+        spec.uid, spec.gid = process_identity(launch, c.image)
         if caps.pid_namespaces and not launch.host_pid:
             join = await self._namespace_holder(c)
             if join is not None:
@@ -341,8 +341,8 @@ class ContainerRuntime:
             raise RuntimeFailure(kt.exec_failed_status_message(missing))
         if tty:
             env["TERM"] = "xterm"
-        spec = SpawnSpec(argv=argv, env=env, cwd="/", tty=tty, stdin=stdin,
-                         uid=c.launch.run_as_user)  # fmt: skip
+        spec = SpawnSpec(argv=argv, env=env, cwd="/", tty=tty, stdin=stdin)
+        spec.uid, spec.gid = process_identity(c.launch, c.image)  # exec runs as the container
         if c.has_private_namespaces:
             spec.join_namespaces_of = c.inner_pid
             spec.join_pid = c.has_namespace
@@ -402,3 +402,13 @@ class ContainerRuntime:
 def _existing_dir(path: str | None) -> str:
     """The container's working directory if this machine has it, else "/"."""
     return path if path and os.path.isdir(path) else "/"
+
+
+def process_identity(launch: ContainerLaunch, image: ImageSpec) -> tuple[int, int]:
+    """(uid, gid) the container's processes run as, as containerd decides: runAsUser, else
+    the image's user; runAsGroup, else the image's group for the image's own user, else 0
+    (a uid the image's /etc/passwd does not list gets group root)."""
+    uid = image.user if launch.run_as_user is None else int(launch.run_as_user)
+    if launch.run_as_group is not None:
+        return uid, int(launch.run_as_group)
+    return uid, image.group if uid == image.user else 0

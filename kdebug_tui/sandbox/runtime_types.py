@@ -30,6 +30,7 @@ class ContainerLaunch:
     privileged: bool = False
     host_root_mount: str | None = None
     run_as_user: int | None = None
+    run_as_group: int | None = None
     run_as_non_root: bool | None = None
 
 

@@ -148,6 +148,21 @@ class Sandbox:
         new = {"spec": {"ephemeralContainers": [dict(demo.OLD_DEBUGGER)]}}
         self.pods.update_ephemeral("default", pod["metadata"]["name"], new)
 
+    async def demo_settled(self, within: float = 30.0) -> bool:
+        """Wait until no demo container is still being created (pulled, started).
+
+        For tests, which act on demo pods at once: a `kubectl exec` racing a sidecar's start
+        gets a 400, falls back to SPDY and reports "Upgrade request required" instead.
+        Pods that never settle (a stuck init container, a missing image) do not hold this
+        up: only ContainerCreating counts. False when `within` seconds were not enough."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while loop.time() < deadline:
+            if not any(_creating(pod) for pod in self.cluster.list("pods")):
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
     def write_kubeconfig(self, path: Path | str, namespace: str = "default") -> Path:
         ca = tls.ca_data(self.ca_file) if self.ca_file is not None else None
         server = self.https_url or self.url
@@ -213,3 +228,18 @@ def _forget_cached_handlers() -> None:
     cache = getattr(web_app, "_cached_build_middleware", None)
     if cache is not None and hasattr(cache, "cache_clear"):
         cache.cache_clear()
+
+
+def _creating(pod: dict[str, Any]) -> bool:
+    status = pod.get("status") or {}
+    statuses = [
+        *(status.get("initContainerStatuses") or []),
+        *(status.get("containerStatuses") or []),
+        *(status.get("ephemeralContainerStatuses") or []),
+    ]
+    if not statuses and status.get("phase", "Pending") == "Pending":
+        return True
+    return any(
+        ((s.get("state") or {}).get("waiting") or {}).get("reason") == "ContainerCreating"
+        for s in statuses
+    )

@@ -73,6 +73,7 @@ def shared_sandbox_fixtures() -> tuple[Any, Any]:
 
         workdir = tmp_path_factory.mktemp("shared-sandbox")
         async with Sandbox(port=0, workdir=workdir / "sandbox", demo=True) as sb:
+            await sb.demo_settled()  # no test races the demo's start-up
             yield sb
 
     @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -68,11 +68,6 @@ async def test_probe_then_debugger_runs_as_the_process_user(shared_kube: KubeSes
     assert out.strip() == b"1234"
 
 
-@pytest.mark.xfail(
-    reason="sandbox runtime ignores runAsGroup: namespaces.py runs setpriv --regid <uid>; "
-    "ContainerLaunch has no run_as_group (sandbox engineer)",
-    strict=True,
-)
 async def test_sandbox_honours_run_as_group(shared_kube: KubeSession) -> None:
     pod = await make_pod(
         shared_kube, "id-group", {"securityContext": {"runAsUser": 1000, "runAsGroup": 3000}}
@@ -84,11 +79,6 @@ async def test_sandbox_honours_run_as_group(shared_kube: KubeSession) -> None:
     assert out.strip() == b"3000"
 
 
-@pytest.mark.xfail(
-    reason="sandbox runtime starts image programs as root: the image's user (distroless "
-    "nonroot, 65532) is only used for the runAsNonRoot check, not for the process",
-    strict=True,
-)
 async def test_distroless_target_runs_as_its_image_user(shared_kube: KubeSession) -> None:
     pod = await get_pod(shared_kube, "default", "web-distroless")
     built, pod = await start_debugger(shared_kube, pod)

@@ -33,6 +33,7 @@ async def shared_sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
     from kdebug_tui.sandbox import Sandbox
 
     async with Sandbox(port=0, workdir=tmp_path_factory.mktemp("sandbox"), demo=True) as sb:
+        await sb.demo_settled()  # no test races the demo's start-up
         yield sb
 
 

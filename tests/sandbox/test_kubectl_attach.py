@@ -140,8 +140,10 @@ async def test_kubectl_attach_it_twice_to_a_running_debug_container(
 
 
 async def test_kubectl_exec_sh_in_distroless_fails_like_containerd(
-    kubectl_path: str, kubeconfig: Path
+    sandbox: Any, kubectl_path: str, kubeconfig: Path
 ) -> None:
+    await running(sandbox, "web-distroless", "app")
+    await running(sandbox, "multi", "sidecar")
     done = await kubectl(kubectl_path, kubeconfig, "exec", "web-distroless", "--", "sh")
     assert done.returncode != 0
     assert done.stderr.startswith("error: Internal error occurred: error executing command in")
@@ -198,9 +200,12 @@ async def test_kubectl_debug_node_sees_the_host_at_host(
 
 
 async def test_kubectl_exec_i_with_piped_stdin_half_closes(
-    kubectl_path: str, kubeconfig: Path
+    sandbox: Any, kubectl_path: str, kubeconfig: Path
 ) -> None:
     """kubectl (v5) sends [255, 0] at the end of its stdin: `cat` sees EOF and exits."""
+    # Not before the sidecar runs: kubectl would fall back to SPDY after the websocket's 400,
+    # and report the sandbox's "Upgrade request required" instead of the real reason.
+    await running(sandbox, "multi", "sidecar")
     data = b"".join(f"line {i}\n".encode() for i in range(2000))
     done = await kubectl(kubectl_path, kubeconfig, "exec", "-i", "multi", "-c", "sidecar",
                          "--", "sh", "-c", "cat; echo eof-seen", stdin=data)  # fmt: skip
