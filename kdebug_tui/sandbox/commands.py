@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.runtime_types import ContainerLaunch
+from kdebug_tui.sandbox.staging import shared_path
 
-SHRC = Path(__file__).resolve().parent / "data" / "shrc"
-BUSYBOX_BIN = Path(__file__).resolve().parent / "data" / "busybox-bin"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -19,7 +17,7 @@ def _busybox_bin() -> str | None:
 
     An install may drop the executable bit of package data; restore it rather than lose
     busybox's behaviour, and do without the shims if that is not allowed."""
-    shim = BUSYBOX_BIN / "ps"
+    shim = shared_path("data/busybox-bin/ps")
     if not shim.is_file():
         return None
     if not os.access(shim, os.X_OK):
@@ -27,7 +25,7 @@ def _busybox_bin() -> str | None:
             shim.chmod(0o755)
         except OSError:
             return None
-    return str(BUSYBOX_BIN)
+    return str(shim.parent)
 
 
 def resolve_command(
@@ -67,7 +65,7 @@ def environment(launch: ContainerLaunch, image: ImageSpec) -> dict[str, str]:
     """What a container process sees: the image's defaults, then the pod spec's env."""
     env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
     if image.kind == "shell":
-        env["ENV"] = str(SHRC)  # busybox's "/ # " prompt in interactive shells
+        env["ENV"] = str(shared_path("data/shrc"))  # busybox's "/ # " prompt in interactive shells
         shims = _busybox_bin()
         if shims:
             env["PATH"] = f"{shims}:{DEFAULT_PATH}"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from kdebug_tui.sandbox.staging import shared_path
+
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 
 # Image name prefixes (repository part, without tag) that carry a shell and the usual tools.
@@ -124,7 +126,7 @@ def resolve(image: str) -> ImageSpec:
     resolved = normalize(image)
     if registry == DEMO_REGISTRY and repo in _PROGRAMS:
         filename, entry = _PROGRAMS[repo]
-        argv = [sys.executable, "-S", "-u", str(PROGRAMS_DIR / filename)]
+        argv = [sys.executable, "-S", "-u", str(shared_path(f"programs/{filename}"))]
         return ImageSpec(
             ref=image,
             resolved=resolved,
