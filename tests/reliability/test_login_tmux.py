@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,11 +141,14 @@ async def test_failed_login_is_one_clear_line(sandbox: Any, tmp_path: Path) -> N
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 30
         status = ""
-        while not status.startswith("1|"):
-            assert loop.time() < deadline, f"the app did not exit with 1: {status!r}"
+        # tmux can mark the pane dead a moment before it fills in the exit status (or the
+        # signal): wait for one of them, not for pane_dead alone.
+        query = "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
+        while not re.match(r"1\|\d|1\|\|\d", status):
+            assert loop.time() < deadline, f"the app did not exit: {status!r}"
             await asyncio.sleep(0.2)
-            status = await tmux.run("display", "-p", "-t", "k", "#{pane_dead}|#{pane_dead_status}")
-        assert status.strip() == "1|1", status
+            status = await tmux.run("display", "-p", "-t", "k", query)
+        assert status.strip() == "1|1|", status
     finally:
         await tmux.close()
 
