@@ -180,3 +180,26 @@ async def test_forbidden_submit_offers_the_role_to_copy_in_the_form(
         await pilot.click("#copy-role")
         assert "kind: Role" in app.clipboard and "ephemeralcontainers" in app.clipboard
         assert app.screen is form
+
+
+async def test_a_slow_patch_says_how_long_it_has_waited(
+    sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API server (or admission webhook) that takes its time: the form says so while it
+    waits instead of showing "Sending…" for up to a minute, then goes on to the session."""
+    from kdebug_tui.ui.widgets import debug_submit
+
+    monkeypatch.setattr(debug_submit, "SLOW_SEND_SECONDS", 1)
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await app.services.get_pod("default", "web-distroless")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        sandbox.faults.delay("patch", "pods/ephemeralcontainers", 4)
+        await pilot.press("ctrl+s")
+        status = form.query_one("#submit-error", Static)
+        await wait_until(
+            pilot,
+            lambda: "no answer from the API server for" in str(status.render()),
+            lambda: f"the slow-send note, got {str(status.render())!r}",
+        )
+        assert "PATCH ephemeralcontainers" in str(status.render())
+        await submitted_pane(app, pilot)  # the delayed PATCH went through after all

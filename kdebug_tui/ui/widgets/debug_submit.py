@@ -28,6 +28,7 @@ from kdebug_tui.ui.widgets.safe_text import clean
 
 # Pre-flight codes our own privilege list already explains (no need to say them twice).
 _COVERED = ("privileged", "node-access")
+SLOW_SEND_SECONDS = 3  # after this long, "Sending…" says how long it has been waiting
 
 if TYPE_CHECKING:
     _Base = Screen[None]
@@ -106,7 +107,19 @@ class DebugSubmitMixin(_Base):
         self.workers.cancel_group(self, "debug-preflight")
         self.submitting = True
         self._update_submit()
-        self.query_one("#submit-error", Static).update("Sending…")
+        status = self.query_one("#submit-error", Static)
+        status.update("Sending…")
+        what = "PATCH ephemeralcontainers" if request.mode == "ephemeral" else "POST pods"
+        waited = 0
+
+        def still_sending() -> None:
+            # A slow API server (or admission webhook) must not look like a frozen form.
+            nonlocal waited
+            waited += 1
+            if self.submitting and waited >= SLOW_SEND_SECONDS:
+                status.update(f"Sending… {what}: no answer from the API server for {waited} s")
+
+        ticker = self.set_interval(1.0, still_sending)
         hold = hold or GcHold()
         try:
             result = await inject_built(self.app, built)
@@ -118,6 +131,7 @@ class DebugSubmitMixin(_Base):
             self._show_submit_error(to_kube_error(exc), request)
             return
         finally:
+            ticker.stop()
             self.submitting = False
             self._update_submit()
         # Start waiting for the container at once, before any screen work.
