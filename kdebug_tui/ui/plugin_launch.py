@@ -148,10 +148,10 @@ async def open_form(
         prefill = replace(prefill, target=None)
     form = DebugFormScreen(**debug_form_kwargs(DebugFormScreen, prefill, pod))
     await app.push_screen(form)
-    for _ in range(100):  # compose and on_mount done: the fields exist and hold the prefill
-        if form.is_mounted and form.query("#pull"):
-            break
-        await asyncio.sleep(0.02)
+    # compose and every on_mount done: the fields exist and hold the prefill (on a very slow
+    # machine, fill in what exists after 30 s rather than nothing)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(form.filled.wait(), 30)
     fill_extra_fields(form, prefill)
     if prefill.arguments_only:  # the form has no such field: say it rather than drop it
         app.notify(

@@ -125,8 +125,8 @@ async def test_plugin_problems_open_the_prefilled_form(sandbox: Any, kubeconfig:
         assert isinstance(form, DebugFormScreen)
         await wait_until(
             pilot,
-            lambda: form.query("#name") and form._value("#name"),
-            "the form's fields",
+            lambda: form.filled.is_set() and form._value("#pull") == "IfNotPresent",
+            lambda: f"the form's fields, --image-pull-policy: {form._value('#pull')!r}",
         )
         assert form._value("#name") == "dbg-plugin"
         assert form._value("#image") == "busybox:1.36"

@@ -11,6 +11,7 @@ in the form, which stays filled in.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -118,6 +119,10 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
     ) -> None:
         super().__init__()
         self.pod = pod
+        # Set once every field holds its initial value (children's own mount handlers run
+        # after ours: a Select reads NULL until then). Whoever fills the form from outside
+        # (`kubectl kdebug` flags) waits for this rather than for a fixed time.
+        self.filled = asyncio.Event()
         meta = (pod or {}).get("metadata") or {}
         spec = (pod or {}).get("spec") or {}
         self.pod_name: str | None = meta.get("name")
@@ -211,6 +216,7 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
         self.set_class(self.readonly, "-readonly")
         self.query_one("#switch-copy").display = False
         self.query_one("#copy-role").display = False
+        self.call_after_refresh(self.filled.set)
         if self.readonly:
             return
         if not self.pod_name:  # node mode only: there is no pod to copy or to inject into
