@@ -38,7 +38,10 @@ def reachable_by_anyone(path: Path) -> bool:
 
 @functools.cache
 def _staged_root() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="kdebug-sandbox-files-"))
+    # $TMPDIR may itself be private (a per-user or per-test directory): then /tmp
+    parent = Path(tempfile.gettempdir())
+    where = parent if reachable_by_anyone(parent) else Path("/tmp")
+    root = Path(tempfile.mkdtemp(prefix="kdebug-sandbox-files-", dir=where))
     atexit.register(shutil.rmtree, root, True)
     for name in ("programs", "data"):
         skip = shutil.ignore_patterns("__pycache__")
