@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,20 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.hostile_views import DONE_MARKER
+from tests.tmux_run import tmux
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(90)
-
-
-def tmux(socket: str, *args: str, check: bool = True) -> str:
-    result = subprocess.run(
-        ["tmux", "-L", socket, "-f", "/dev/null", *args],
-        capture_output=True,
-        text=True,
-        check=check,
-        timeout=10,
-    )
-    return result.stdout
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
