@@ -10,14 +10,23 @@ body, so what the user reviews is exactly what goes over the wire.
 from __future__ import annotations
 
 import copy as _copy
-import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from .custom_spec import CustomSpecError, merge_into_container, validate_custom_spec
 from .debug_options import apply_triage_options
-from .debug_preview import render_preview
+from .debug_preview import BuiltDebug, render_preview
+from .debug_request import (
+    MANAGED_BY_LABEL,
+    MANAGED_BY_VALUE,
+    NODE_CONTAINER_NAME,
+    SESSION_LABEL,
+    CopyOptions,
+    DebugRequest,
+    EnvVar,
+    Mode,
+    new_session_id,
+)
 from .debug_validate import (
     LEGACY_WARNING,
     MODES,
@@ -28,7 +37,6 @@ from .debug_validate import (
     is_valid_image,
     validate,
 )
-from .identity import TargetIdentity
 from .names import (
     SuffixFunc,
     copy_pod_name,
@@ -37,140 +45,29 @@ from .names import (
     pod_container_names,
     random_suffix,
 )
-from .profiles import KeepFlags, apply_profile
+from .profiles import apply_profile
 
-Mode = Literal["ephemeral", "copy", "node"]
 __all__ = [
     "LEGACY_WARNING",
+    "MANAGED_BY_LABEL",
+    "MANAGED_BY_VALUE",
     "MODES",
+    "NODE_CONTAINER_NAME",
     "PULL_POLICIES",
+    "SESSION_LABEL",
     "TARGET_WARNING",
     "BuiltDebug",
     "CopyOptions",
     "DebugRequest",
     "EnvVar",
     "InvalidDebugRequest",
+    "Mode",
     "build",
     "is_valid_image",
+    "new_session_id",
     "render_preview",
     "validate",
 ]
-
-MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-MANAGED_BY_VALUE = "kdebug-tui"
-SESSION_LABEL = "kdebug-tui.io/session"
-NODE_CONTAINER_NAME = "debugger"
-
-
-def new_session_id() -> str:
-    """A short id put on every object one debug session creates, to find and clean them."""
-    return secrets.token_hex(4)
-
-
-@dataclass(frozen=True)
-class EnvVar:
-    name: str
-    value: str
-
-
-@dataclass(frozen=True)
-class CopyOptions:
-    """kubectl's --copy-to family. `share_processes=None` means the flag was not given."""
-
-    copy_to: str | None = None  # None: `<pod>-debug-xxxxx`
-    set_image: Mapping[str, str] = field(default_factory=dict)  # container -> image, "*" = all
-    share_processes: bool | None = None
-    same_node: bool = False
-    replace: bool = False
-    keep_labels: bool = False
-    keep_annotations: bool = False
-    keep_liveness: bool = False
-    keep_readiness: bool = False
-    keep_startup: bool = False
-    keep_init_containers: bool = True
-    change_container: str | None = None  # an existing container whose command/image to change
-
-    def keep_flags(self) -> KeepFlags:
-        return KeepFlags(
-            labels=self.keep_labels,
-            annotations=self.keep_annotations,
-            liveness=self.keep_liveness,
-            readiness=self.keep_readiness,
-            startup=self.keep_startup,
-            init_containers=self.keep_init_containers,
-        )
-
-
-@dataclass(frozen=True)
-class DebugRequest:
-    """One `kubectl debug` invocation. `command` is the argv after `--`: it becomes the
-    container's command, or its args with `arguments_only` (kubectl's --arguments-only)."""
-
-    mode: Mode
-    namespace: str
-    pod_name: str | None = None
-    node_name: str | None = None
-    image: str | None = None
-    image_pull_policy: str | None = None
-    container_name: str | None = None
-    target: str | None = None
-    command: Sequence[str] = ()
-    arguments_only: bool = False
-    stdin: bool = True
-    tty: bool = True
-    env: Sequence[EnvVar] = ()
-    profile: str = "general"
-    custom: Mapping[str, Any] | None = None
-    copy_options: CopyOptions = field(default_factory=CopyOptions)
-    session_id: str = field(default_factory=new_session_id)
-    # Beyond kubectl (CONTRACTS.md 2b); all off by default so kubectl's flags send kubectl's body.
-    run_as_target_user: bool = False
-    target_identity: TargetIdentity | None = None  # from resolve/probe; else read from the spec
-    share_target_mounts: bool = False
-    share_target_env: bool = False
-    wrap_for_stop: bool = False  # the form's default: stopping.default_wrap_for_stop(image)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "command", tuple(self.command))
-        object.__setattr__(self, "env", tuple(self.env))
-
-
-@dataclass(frozen=True)
-class BuiltDebug:
-    """Exactly what will be sent. For ephemeral containers (which cannot carry labels) this
-    is also the record the UI keeps to track and report what it added."""
-
-    mode: Mode
-    method: str
-    path: str
-    body: dict[str, Any]
-    preview_yaml: str
-    container_name: str  # "" when nothing is added to attach to (--set-image only)
-    pod_name: str
-    warnings: tuple[str, ...] = ()
-    namespace: str = ""
-    session_id: str = ""
-    delete_original: str | None = None  # --replace: delete this pod once the copy exists
-    name_generated: bool = False  # the pod name may be regenerated on a collision
-    node_name: str | None = None
-    image: str | None = None
-    notes: tuple[str, ...] = ()  # what the triage options chose and why
-    stop_file: str | None = None  # set when the command is wrapped for stop_debugger
-
-    @property
-    def creates_pod(self) -> bool:
-        return self.mode != "ephemeral"
-
-    def with_pod_name(self, name: str) -> BuiltDebug:
-        """The same call for another pod name (a generated name collided)."""
-        body = _copy.deepcopy(self.body)
-        body["metadata"]["name"] = name
-        return _replace(self, body=body, pod_name=name)
-
-
-def _replace(built: BuiltDebug, **changes: Any) -> BuiltDebug:
-    updated = replace(built, **changes)
-    return replace(updated, preview_yaml=render_preview(updated))
 
 
 def build(
@@ -205,7 +102,7 @@ def build(
         built = _build_copy(request, pod, custom, suffix, warnings)
     else:
         built = _build_node(request, node, custom, suffix, warnings)
-    return _replace(built)
+    return built
 
 
 def _new_container(request: DebugRequest, name: str) -> dict[str, Any]:
@@ -251,7 +148,6 @@ def _build_ephemeral(
         method="PATCH",
         path=path,
         body={"spec": {"ephemeralContainers": [container]}},
-        preview_yaml="",
         container_name=name,
         pod_name=request.pod_name,
         warnings=tuple(warnings),
@@ -342,7 +238,6 @@ def _copy_built(
         method="POST",
         path=f"/api/v1/namespaces/{request.namespace}/pods",
         body=copied,
-        preview_yaml="",
         container_name=container,
         pod_name=copied["metadata"]["name"],
         warnings=tuple(warnings),
@@ -390,7 +285,6 @@ def _build_node(
         method="POST",
         path=f"/api/v1/namespaces/{request.namespace}/pods",
         body=debug_pod,
-        preview_yaml="",
         container_name=name,
         pod_name=pod_name,
         warnings=tuple(warnings),

@@ -12,16 +12,14 @@ in `notes`; everything left out in `warnings`.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .custom_spec import EPHEMERAL_FORBIDDEN_MOUNT_FIELDS
+from .debug_request import DebugRequest
 from .debug_validate import InvalidDebugRequest
 from .identity import TargetIdentity, identity_from_spec
 from .podstate import container_spec
 from .stopping import STOP_ENV, stop_file_path, wrap_command
-
-if TYPE_CHECKING:
-    from .debug import DebugRequest
 
 DEFAULT_SHELL = ("sh",)
 

@@ -4,13 +4,10 @@ wording, so a request kubectl would refuse is refused here the same way."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from .debug_request import DebugRequest
 from .errors import KubeError
 from .profiles import PROFILES
-
-if TYPE_CHECKING:
-    from .debug import DebugRequest
 
 MODES = ("ephemeral", "copy", "node")
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")

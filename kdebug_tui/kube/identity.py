@@ -34,6 +34,7 @@ from .proctable import (
     pick_target,
     proc_table_argv,
 )
+from .waiting import wait_for_container
 
 PROBE_PREFIX = "kdebug-idprobe-"
 # /proc/<pid>/status is world-readable, so the probe needs no privilege at all: it runs as
@@ -174,8 +175,6 @@ async def probe_target_identity(
     suffix: SuffixFunc = random_suffix,
 ) -> TargetIdentity:
     """Inject a one-shot probe container, read the identity from its log, return it."""
-    from .inject import wait_for_container  # local: inject imports debug, which imports us
-
     name = PROBE_PREFIX + suffix(5)
     probe = {
         "name": name,

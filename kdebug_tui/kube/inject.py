@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from .debug import SESSION_LABEL, BuiltDebug
+from .debug_preview import BuiltDebug
+from .debug_request import SESSION_LABEL
 from .errors import KubeError
 from .names import copy_pod_name, node_debugger_pod_name
 from .podstate import container_spec
