@@ -18,6 +18,20 @@ from .sgr import DEFAULT_ATTRS
 
 Line = StaticDefaultDict[int, Char]
 
+_ERASE: dict[Char, Char] = {}
+
+
+def erase_attrs(attrs: Char) -> Char:
+    """What erased cells look like: xterm keeps only the background colour of the cursor's
+    attributes (bold, underline, reverse and the foreground are not copied into blanks)."""
+    hit = _ERASE.get(attrs)
+    if hit is None:
+        hit = DEFAULT_ATTRS if attrs.bg == "default" else DEFAULT_ATTRS._replace(bg=attrs.bg)
+        if len(_ERASE) >= 1024:
+            _ERASE.clear()
+        _ERASE[attrs] = hit
+    return hit
+
 
 class EditingScreen(Screen):
     """The scrolling/erasing half of TermScreen (kept apart to keep modules small)."""
@@ -100,9 +114,35 @@ class EditingScreen(Screen):
                 buf.pop(y, None)
         self.dirty.update(range(top, bottom + 1))
 
+    # ------------------------------------------------- line insert/delete
+    def insert_lines(self, count: int | None = None) -> None:
+        """IL. pyte's version leaves a row in place when the row moving into it was absent
+        (never written, or dropped by an erase or a scroll): every row is moved or cleared."""
+        self._shift_rows(-(count or 1))
+
+    def delete_lines(self, count: int | None = None) -> None:
+        """DL (see :meth:`insert_lines`: a deleted row must never stay on screen)."""
+        self._shift_rows(count or 1)
+
+    def _shift_rows(self, n: int) -> None:
+        top, bottom = self.margins or (0, self.lines - 1)
+        y = self.cursor.y
+        if not top <= y <= bottom:
+            return
+        buf = self.buffer
+        rows = {r: buf[r] for r in range(y, bottom + 1) if r in buf}
+        for r in range(y, bottom + 1):
+            src = rows.get(r + n)
+            if src is not None and y <= r + n <= bottom:
+                buf[r] = src
+            else:
+                buf.pop(r, None)
+        self.dirty.update(range(y, self.lines))
+        self.carriage_return()
+
     # ------------------------------------------------------------- erasing
     def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
-        attrs = self.cursor.attrs
+        attrs = erase_attrs(self.cursor.attrs)
         y = self.cursor.y
         if how == 0:
             rows = range(y + 1, self.lines)
@@ -126,23 +166,24 @@ class EditingScreen(Screen):
 
     def erase_in_line(self, how: int = 0, private: bool = False) -> None:
         c = self.cursor
+        attrs = erase_attrs(c.attrs)
         if how == 0:
             cols = range(min(c.x, self.columns), self.columns)
         elif how == 1:
             cols = range(min(c.x + 1, self.columns))
         elif how == 2:
-            self.buffer[c.y] = self.blank_line(c.attrs)
+            self.buffer[c.y] = self.blank_line(attrs)
             self.dirty.add(c.y)
             return
         else:
             return
-        self.buffer[c.y].update(zip(cols, repeat(c.attrs)))
+        self.buffer[c.y].update(zip(cols, repeat(attrs)))
         self.dirty.add(c.y)
 
     def erase_characters(self, count: int | None = None) -> None:
         c = self.cursor
         end = min(c.x + max(count or 1, 1), self.columns)
-        self.buffer[c.y].update(zip(range(c.x, end), repeat(c.attrs)))
+        self.buffer[c.y].update(zip(range(c.x, end), repeat(erase_attrs(c.attrs))))
         self.dirty.add(c.y)
 
     def alignment_display(self) -> None:

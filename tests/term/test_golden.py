@@ -16,6 +16,8 @@ import pytest
 
 from kdebug_tui.term import Emulator
 
+from .oracle import XtermErasePyteScreen
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NAMES = sorted(p.stem for p in GOLDEN.glob("*.bin"))
 
@@ -77,8 +79,11 @@ def test_final_screen_matches_reviewed_snapshot(name: str) -> None:
     "name", ["shell", "shell_regions", "ls_color", "ls_long", "top", "top_batch"]
 )
 def test_matches_raw_pyte_where_pyte_copes(name: str) -> None:
-    """An independent oracle: on these recordings raw pyte neither raises nor drops text."""
-    screen = pyte.Screen(80, 24)
+    """An independent oracle: on these recordings raw pyte neither raises nor drops text.
+
+    (Erased cells keep only the background colour, as in xterm: see tests/term/oracle.py.)
+    """
+    screen = XtermErasePyteScreen(80, 24)
     pyte.ByteStream(screen).feed(load(name))
     emu = replay(load(name))
     for y in range(24):
