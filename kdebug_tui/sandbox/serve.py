@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kdebug_tui.sandbox.kubeconfig import UnsafeKubeconfigPath, default_kubeconfig_path
 from kdebug_tui.sandbox.sandbox import Sandbox
 
 BANNER = """\
@@ -36,7 +37,13 @@ def _parser() -> argparse.ArgumentParser:
         "kdebug-tui.",
     )
     p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free)")
-    p.add_argument("--kubeconfig", type=Path, default=None, help="where to write the kubeconfig")
+    p.add_argument(
+        "--kubeconfig",
+        type=Path,
+        default=None,
+        help="where to write the kubeconfig, in a directory only you can write (default: "
+        "$XDG_STATE_HOME/kdebug-tui/sandbox.kubeconfig)",
+    )
     p.add_argument("--namespace", default="default", help="namespace of the kubeconfig contexts")
     p.add_argument("--no-demo", action="store_true", help="start without the demo workload")
     return p
@@ -50,9 +57,12 @@ async def _serve(args: argparse.Namespace, workdir: Path) -> int:
     try:
         sandbox = Sandbox(https_port=args.port, workdir=workdir / "state", demo=not args.no_demo)
         async with sandbox as sb:
-            kubeconfig = args.kubeconfig or workdir / "kubeconfig"
+            kubeconfig = args.kubeconfig or default_kubeconfig_path()
             try:
                 path = sb.write_kubeconfig(kubeconfig, namespace=args.namespace)
+            except UnsafeKubeconfigPath as exc:
+                print(f"kdebug-tui sandbox: {exc}", file=sys.stderr)
+                return 1
             except OSError as exc:
                 print(
                     f"kdebug-tui sandbox: cannot write the kubeconfig {kubeconfig}: "
