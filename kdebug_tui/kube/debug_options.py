@@ -21,8 +21,6 @@ from .identity import TargetIdentity, identity_from_spec
 from .podstate import container_spec
 from .stopping import STOP_ENV, stop_file_path, wrap_command
 
-DEFAULT_SHELL = ("sh",)
-
 
 def uses_triage_options(request: DebugRequest) -> bool:
     return bool(
@@ -176,9 +174,14 @@ def _wrap(
             "wrapper cannot know"
         )
         return None
-    argv = list(request.command) or list(DEFAULT_SHELL)
     if not request.command:
-        notes.append("stoppable: the image's default command is replaced by sh in the wrapper")
+        warnings.append(
+            "not stoppable: no command is set, so the image's own entrypoint runs (as with "
+            "kubectl debug), which the wrapper cannot know; set a command (e.g. sh) to make it "
+            "stoppable"
+        )
+        return None
+    argv = list(request.command)
     container["command"] = wrap_command(argv)
     container.pop("args", None)
     stop_file = stop_file_path(request.session_id, container["name"])
@@ -186,7 +189,8 @@ def _wrap(
     env.append({"name": STOP_ENV, "value": stop_file})
     container["env"] = env
     notes.append(
-        "stoppable: the command runs under kdebug-tui's sh wrapper (exec'd, so it keeps the "
-        f"terminal); creating {stop_file} ends it"
+        "stoppable (your choice): adds an sh wrapper that records its pid in "
+        f"{stop_file} and execs your command (it stays the main process; nothing else runs); "
+        "Stop signals that pid"
     )
     return stop_file

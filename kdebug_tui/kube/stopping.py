@@ -1,20 +1,27 @@
 """Stopping an ephemeral debugger that kdebug-tui started.
 
-Ephemeral containers cannot be removed or restarted, and the API has no "stop" for them. So
-the debuggers we start can run their command under a tiny POSIX-sh wrapper:
+Ephemeral containers cannot be removed or restarted, and the API has no "stop" for them. So a
+debugger started as "stoppable" runs its command under a two-line POSIX-sh wrapper:
 
-    ["sh", "-c", WRAPPER_SCRIPT, "kdebug-wrapper", <original argv...>]
+    ["sh", "-c", WRAPPER_SCRIPT, "kdebug-wrapper", <the user's argv...>]
 
-The wrapper starts a background watcher and then `exec`s the original command, so the user's
-program *is* the container's main process: it keeps the tty, stdin, the foreground process
-group and normal signals (Ctrl-C reaches it; `exit` ends the container as usual, and the
-watcher notices and leaves). Running the command as a background child instead would give it
-/dev/null as stdin and ignored SIGINT, which breaks interactive shells.
+The wrapper writes its own pid to the file named by $KDEBUG_STOP_FILE and `exec`s the user's
+command, so the user's program *is* the container's main process with that pid: it keeps the
+tty, stdin, the foreground process group and normal signals, and `exit` ends the container as
+usual. Nothing else runs: no watcher loop in `ps`, no child left to become a zombie in the
+target's process namespace (a background watcher did both, and its orphans were never
+reaped by a distroless PID 1).
 
-The watcher polls once a second for the stop file named by $KDEBUG_STOP_FILE (per container;
-the builder sets it). `stop_debugger` creates that file through an exec; the watcher then
-writes "stopped by kdebug-tui" to the termination log (the kubelet shows it as the
-terminated state's message), sends SIGHUP (shells exit on it), then SIGTERM, then SIGKILL.
+`stop_debugger` then signals that pid through short execs: SIGHUP (shells leave at once,
+exit code 129), then SIGTERM, then SIGKILL if the container still runs; the first exec also
+writes "stopped by kdebug-tui" to the termination log (the kubelet shows it as the terminated
+state's message). Each exec ends at once, so it leaves nothing behind either.
+
+The kubelet expands `$(VAR)` and turns `$$` into `$` in a container's command and args
+(PROTOCOL.md, "kubelet expansion"): the script therefore uses neither. The pid comes from
+/proc/self/stat, read by the shell's builtin `read` (so "self" is the shell, not a child).
+Only a command the user set is wrapped: without one the image's own entrypoint runs, which a
+wrapper could not know, so such a debugger is not stoppable (the preview says so).
 The container ends; its spec stays in the pod until the pod is replaced (`stop_note`).
 """
 
@@ -33,26 +40,19 @@ from .waiting import ContainerOutcome
 WRAPPER_NAME = "kdebug-wrapper"
 STOP_ENV = "KDEBUG_STOP_FILE"
 STOP_MESSAGE = "stopped by kdebug-tui"
-WRAPPER_SCRIPT = f"""main=$$
-stop="${STOP_ENV}"
-(
-  trap '' INT HUP
-  while kill -0 "$main" 2>/dev/null; do
-    if [ -n "$stop" ] && [ -e "$stop" ]; then
-      if [ -w /dev/termination-log ]; then echo "{STOP_MESSAGE}" >/dev/termination-log; fi
-      kill -HUP "$main" 2>/dev/null
-      sleep 1
-      kill -0 "$main" 2>/dev/null || exit 0
-      kill -TERM "$main" 2>/dev/null
-      sleep 2
-      kill -KILL "$main" 2>/dev/null
-      exit 0
-    fi
-    sleep 1
-  done
-) </dev/null >/dev/null 2>&1 &
+WRAPPER_SCRIPT = f"""{{ read -r pid _ </proc/self/stat && echo "$pid" >"${STOP_ENV}"; }} 2>/dev/null
 exec "$@"
 """
+# Run by `stop_debugger` through exec (exec commands are not expanded by the kubelet).
+# $1: the pid file, $2: the signal. Exit 3: no pid recorded; 4: the process is gone.
+SIGNAL_SCRIPT = f"""read -r pid <"$1" 2>/dev/null || exit 3
+case "$pid" in ''|*[!0-9]*) exit 3;; esac
+log=/dev/termination-log
+if [ "$2" = HUP ] && [ -w "$log" ]; then echo "{STOP_MESSAGE}" >"$log"; fi
+kill -"$2" "$pid" 2>/dev/null || exit 4
+"""
+SIGNAL_NAME = "kdebug-stop"
+ESCALATION = (("HUP", 2.0), ("TERM", 3.0), ("KILL", 0.0))  # signal, seconds to wait after it
 
 # Images whose default command is a shell (or that certainly have /bin/sh).
 _SHELL_IMAGES = (
@@ -62,17 +62,19 @@ _SHELL_IMAGES = (
 )  # fmt: skip
 
 
-def default_wrap_for_stop(image: str | None) -> bool:
-    """The form's default for "stoppable": on when the image is known to have a shell.
+def image_has_shell(image: str | None) -> bool:
+    """True when the image is known to have /bin/sh, which the stop wrapper needs.
 
-    DebugRequest itself defaults to False, so a request built from kubectl's flags sends
-    exactly what kubectl would."""
+    "Stoppable" itself is off unless the user chooses it (kubectl sends no wrapper)."""
     if not image:
         return False
     repo = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
     if "distroless" in image.lower():
         return False
     return any(name in repo for name in _SHELL_IMAGES)
+
+
+default_wrap_for_stop = image_has_shell  # the old name, still used by the form
 
 
 def stop_file_path(session_id: str, container: str) -> str:
@@ -143,26 +145,67 @@ async def stop_debugger(
             reason="NotStoppable",
             hint="exit its program from the terminal, or delete the pod",
         )
-    _out, ending = await run_command(session, namespace, pod, container, ["touch", stop_file])
-    if ending.code != 0:
-        raise KubeError(
-            "Stop failed",
-            f"could not create the stop file in {container}: {_out.decode('utf-8', 'replace')}"
-            f"{ending.message}",
-            reason="StopFailed",
-        )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await asyncio.sleep(poll)
-        obj = await session.request_json("GET", _pod_path(namespace, pod), resource="pods")
-        if (term := _terminated(obj, container)) is not None:
+    for signal, grace in ESCALATION:
+        sent = await _signal(session, namespace, pod, container, stop_file, signal)
+        wait_until = deadline if grace == 0.0 else min(deadline, loop.time() + grace)
+        if not sent and (
+            term := await _wait_terminated(
+                session, namespace, pod, container, loop.time() + 2.0, poll
+            )
+        ):
             return _outcome(term, STOP_MESSAGE)
+        if term := await _wait_terminated(session, namespace, pod, container, wait_until, poll):
+            return _outcome(term, STOP_MESSAGE)
+        if loop.time() >= deadline:
+            break
     raise KubeError(
         "Stop timed out",
         f"{container} was told to stop but still runs after {timeout:.0f} s",
         reason="StopTimeout",
     )
+
+
+async def _signal(
+    session: Any, namespace: str, pod: str, container: str, stop_file: str, signal: str
+) -> bool:
+    """Send `signal` to the wrapped process; False when it had already gone."""
+    argv = ["sh", "-c", SIGNAL_SCRIPT, SIGNAL_NAME, stop_file, signal]
+    try:
+        out, ending = await run_command(session, namespace, pod, container, argv)
+    except KubeError:
+        return False  # the container ended between two steps: the status says how
+    if ending.code == 4:
+        return False
+    if ending.code == 3:
+        raise KubeError(
+            "Stop failed",
+            f"{container} has no record of its process in {stop_file} (the wrapper could "
+            "not write it: read-only /tmp?)",
+            reason="StopFailed",
+            hint="exit its program from the terminal, or delete the pod",
+        )
+    if ending.code not in (0, None):
+        raise KubeError(
+            "Stop failed",
+            f"could not signal {container}: {out.decode('utf-8', 'replace')}{ending.message}",
+            reason="StopFailed",
+        )
+    return True
+
+
+async def _wait_terminated(
+    session: Any, namespace: str, pod: str, container: str, until: float, poll: float
+) -> dict[str, Any] | None:
+    loop = asyncio.get_running_loop()
+    while True:
+        obj = await session.request_json("GET", _pod_path(namespace, pod), resource="pods")
+        if (term := _terminated(obj, container)) is not None:
+            return term
+        if loop.time() >= until:
+            return None
+        await asyncio.sleep(poll)
 
 
 def _terminated(pod: dict[str, Any], container: str) -> dict[str, Any] | None:

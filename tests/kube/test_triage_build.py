@@ -163,7 +163,7 @@ def test_wrap_for_stop_shows_the_wrapped_command_in_the_preview() -> None:
         STOP_ENV,
         WRAPPER_NAME,
         WRAPPER_SCRIPT,
-        default_wrap_for_stop,
+        image_has_shell,
         is_wrapped,
         stop_file_of,
     )
@@ -181,17 +181,17 @@ def test_wrap_for_stop_shows_the_wrapped_command_in_the_preview() -> None:
     assert {"name": STOP_ENV, "value": built.stop_file} in container["env"]
     assert WRAPPER_NAME in built.preview_yaml and '\n      exec "$@"\n' in built.preview_yaml
     assert yaml.safe_load(built.preview_yaml) == built.body  # the preview is the body
-    # no command: the image's default shell is spelled out, and the note says so
+    # no command: the image's own entrypoint runs (as kubectl's), so nothing is wrapped
     bare = build(replace(request, command=()), _target_pod())
-    assert bare.body["spec"]["ephemeralContainers"][0]["command"][-1] == "sh"
-    assert any("replaced by sh" in n for n in bare.notes)
+    assert "command" not in bare.body["spec"]["ephemeralContainers"][0]
+    assert bare.stop_file is None and any("entrypoint" in w for w in bare.warnings)
+    # the script survives the kubelet's expansion: no $$ and no $( ... )
+    assert "$$" not in WRAPPER_SCRIPT and "$(" not in WRAPPER_SCRIPT
     args_only = build(replace(request, arguments_only=True), _target_pod())
     assert args_only.stop_file is None
     assert any("not stoppable" in w for w in args_only.warnings)
-    assert default_wrap_for_stop("busybox:1.36") and default_wrap_for_stop("nicolaka/netshoot")
-    assert not default_wrap_for_stop("gcr.io/distroless/base") and not default_wrap_for_stop(
-        "x/app"
-    )
+    assert image_has_shell("busybox:1.36") and image_has_shell("nicolaka/netshoot")
+    assert not image_has_shell("gcr.io/distroless/base") and not image_has_shell("x/app")
 
 
 def test_kubectl_shaped_requests_are_unchanged_by_the_new_options() -> None:
