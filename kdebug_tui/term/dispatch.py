@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .sanitize import SINGLE_WIDTH_CLASS
 from .screen import TermScreen
 
-if TYPE_CHECKING:
-    from .parser import Parser
+
+class Parser(Protocol):
+    """What the actions need from the parser (a protocol, so this module never imports the
+    parser that imports it: dependencies run parser -> dispatch -> screen)."""
+
+    screen: TermScreen
+    answer_queries: bool
+
+    def _plain(self, block: str) -> None: ...
+
 
 _PLAIN_CHAR = re.compile(rf"[\x20-\x7e{SINGLE_WIDTH_CLASS}]")
 _PARAM_CACHE: dict[str, tuple[int, ...]] = {}

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from pyte import charsets as cs
 from pyte import modes as mo
 
-from . import fastpath, styled
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
+from .fastpath import block_ok, write_block
 from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
 from .screen import CURSOR_SHAPES, TermScreen, sparse_table
 from .sgr import apply_sgr, apply_sgr_sequence
+from .styled import SGR_ONE, SPLIT, lines_ok, write_lines
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
 CSI_MAX = 128
@@ -39,7 +40,7 @@ _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abo
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
-    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]++|{styled.SGR_ONE})++)"
+    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]++|{SGR_ONE})++)"
     rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}][^\x00-\x1f\x7f-\x9f]*)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
@@ -183,9 +184,9 @@ class Parser:
 
     def _styled(self, block: str) -> None:
         """Text with SGR sequences (and CR/LF/TAB): whole lines in bulk when the screen and
-        the block allow it (see :mod:`.styled`), else sequence by sequence."""
+        the block allow it (see ``styled``), else sequence by sequence."""
         screen = self.screen
-        if self.fast and "\t" not in block and styled.lines_ok(screen):
+        if self.fast and "\t" not in block and lines_ok(screen):
             body = block
             if body[0] == "\n":  # the LF of a CRLF split across chunks
                 self._plain("\n")
@@ -198,7 +199,7 @@ class Parser:
                 if lines[0]:
                     self._pieces(lines[0])
                 if len(lines) > 1:
-                    styled.write_lines(screen, lines[1:])
+                    write_lines(screen, lines[1:])
                     if "\x1b(" in body:
                         screen.g0_charset = cs.LAT1_MAP
             else:
@@ -210,7 +211,7 @@ class Parser:
 
     def _pieces(self, text: str) -> None:
         """SGR sequences and the text between them, one at a time."""
-        parts = styled.SPLIT.split(text)
+        parts = SPLIT.split(text)
         if parts[0]:
             self._plain(parts[0])
         sgr_text = self._sgr_text
@@ -271,8 +272,8 @@ class Parser:
                     self._wrapped(text)  # a few rows' worth: cheaper than a layout
                     screen.last_char = block[-1]
                     return
-            if fastpath.block_ok(screen, text):
-                fastpath.write_block(screen, text)
+            if block_ok(screen, text):
+                write_block(screen, text)
                 last = block.rstrip("\r\n\t")
                 if last:
                     screen.last_char = last[-1]
