@@ -13,6 +13,8 @@ Example::
     refresh_rate: 10                             # table repaints per second, at most
     keymap:                                      # binding id -> keys (comma separated)
       pods.debug: ctrl+g
+    recording_max_mb: 50                         # each session recording stops at this size
+    recording_keep_days: 14                      # older recordings are deleted at start
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Settings:
     readonly: bool = False
     keymap: dict[str, str] = field(default_factory=dict)
     refresh_rate: float = 10.0
+    recording_max_mb: float = 50.0
+    recording_keep_days: float = 14.0
     source: Path | None = None  # the file these came from, if any
 
 
@@ -98,7 +102,20 @@ def parse_settings(text: str, *, source: Path | None = None) -> Settings:
     return _validate(data, where, source)
 
 
-_KNOWN = ("images", "default_profile", "default_namespace", "readonly", "keymap", "refresh_rate")
+_KNOWN = (
+    "images",
+    "default_profile",
+    "default_namespace",
+    "readonly",
+    "keymap",
+    "refresh_rate",
+    "recording_max_mb",
+    "recording_keep_days",
+)
+# Bounds of the recording settings: a cap under 1 MB would cut a session at its first
+# screenful of logs; a recording is never kept for less than a day (an incident is exported
+# the same day at the earliest) nor for more than ten years.
+_RECORDING_BOUNDS = {"recording_max_mb": (1, 100_000), "recording_keep_days": (1, 3650)}
 
 
 def _validate(data: dict[Any, Any], where: str, source: Path | None) -> Settings:
@@ -143,6 +160,16 @@ def _validate(data: dict[Any, Any], where: str, source: Path | None) -> Settings
         values["refresh_rate"] = float(rate)
     if data.get("keymap") is not None:
         values["keymap"] = _keymap(data["keymap"], where)
+    for key, (low, high) in _RECORDING_BOUNDS.items():
+        if key in data:
+            number = data[key]
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                number = None
+            if number is None or not low <= number <= high:
+                raise ConfigError(
+                    f"{where}: {key}: expected a number from {low} to {high}, got {data[key]!r}"
+                )
+            values[key] = float(number)
     return Settings(**values)
 
 
