@@ -32,8 +32,8 @@ from bench import corpora
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.fake_backend import FakeBackend, flood_block
-from kdebug_tui.ui.widgets.terminal_io import TerminalLink
-from kdebug_tui.ui.widgets.terminal_view import TerminalView
+from kdebug_tui.ui.sessions.terminal.io import TerminalLink
+from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
 TARGET_P95_MS = 50.0
 TARGET_FPS = 20.0

@@ -47,9 +47,9 @@ async def _until(condition: Any, what: str, pilot: Any, limit: float = TIMEOUT) 
 
 async def kdebug_once(kubeconfig: Path) -> float:
     from kdebug_tui.ui.app import KdebugApp
-    from kdebug_tui.ui.launch import LaunchOptions
-    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
-    from kdebug_tui.ui.screens.sessions import SessionsScreen
+    from kdebug_tui.ui.debug.form import DebugFormScreen
+    from kdebug_tui.ui.launch.options import LaunchOptions
+    from kdebug_tui.ui.sessions.screen import SessionsScreen
 
     app = KdebugApp(LaunchOptions(kubeconfig=str(kubeconfig), namespace=NAMESPACE))
     async with app.run_test(size=(160, 48)) as pilot:

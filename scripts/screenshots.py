@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from kdebug_tui.sandbox import Sandbox  # noqa: E402
 from kdebug_tui.ui.app import KdebugApp  # noqa: E402
-from kdebug_tui.ui.launch import LaunchOptions  # noqa: E402
+from kdebug_tui.ui.launch.options import LaunchOptions  # noqa: E402
 
 SIZE = (140, 40)
 
@@ -83,9 +83,9 @@ async def shoot(out: Path) -> list[Path]:
                 save("pods")
 
                 try:
-                    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+                    from kdebug_tui.ui.debug.form import DebugFormScreen
                 except ImportError:
-                    print("  skipped debug form and sessions: ui/screens/debug_form.py is missing")
+                    print("  skipped debug form and sessions: ui/debug/form.py is missing")
                     await pilot.press("t")
                     await pilot.pause(0.5)
                     save("triage")
@@ -152,9 +152,9 @@ async def shoot_broadcast(app: Any, pilot: Any, save: Callable[[str], None]) -> 
 async def shoot_files(app: Any, pilot: Any, save: Callable[[str], None], tmp: Path) -> None:
     """`f` on the distroless target's debugger: its /etc, one verified download: `files.svg`."""
     try:
-        from kdebug_tui.ui.screens.files import FilesScreen
+        from kdebug_tui.ui.files.screen import FilesScreen
     except ImportError:
-        print("  skipped files: ui/screens/files.py is missing")
+        print("  skipped files: ui/files/screen.py is missing")
         return
     await pilot.press("ctrl+right_square_bracket", "f")
     if not await until(pilot, lambda: isinstance(app.screen, FilesScreen), "the file browser"):

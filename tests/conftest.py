@@ -63,7 +63,8 @@ def real_cluster_kubeconfig() -> Path:
 def _private_state_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Session recordings (ui/recording.py) go to a temporary XDG state dir, not ~/.local."""
+    """Session recordings (ui/sessions/recording.py) go to a temporary XDG state dir, not
+    ~/.local."""
     state = tmp_path_factory.mktemp("xdg-state")
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
     return state

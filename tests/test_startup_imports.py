@@ -9,8 +9,8 @@ import sys
 def test_launcher_path_before_the_app_does_not_import_the_client() -> None:
     probe = (
         "import sys\n"
-        "from kdebug_tui.ui.launch import parse_args, _prepare\n"
-        "from kdebug_tui.ui.login_flow import login_before_start\n"
+        "from kdebug_tui.ui.launch.options import parse_args, _prepare\n"
+        "from kdebug_tui.ui.launch.login import login_before_start\n"
         "from kdebug_tui.kube.errors import KubeError\n"
         "options = parse_args(['--demo'])\n"
         "_prepare(options)\n"

@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from kdebug_tui.config import Settings
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.messages import ClusterChanged
-from kdebug_tui.ui.services import ClusterServices
-from kdebug_tui.ui.widgets.safe_text import clean, truncate
+from kdebug_tui.ui.cluster.services import ClusterServices
+from kdebug_tui.ui.common.messages import ClusterChanged
+from kdebug_tui.ui.common.safe_text import clean, truncate
+from kdebug_tui.ui.launch.options import LaunchOptions
 
 NOTIFY_LIMIT = 400
 
@@ -91,7 +91,7 @@ class KdebugApp(App[None]):
     # ---- lifecycle ----------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        from kdebug_tui.ui.screens.pods import PodsScreen
+        from kdebug_tui.ui.pods.screen import PodsScreen
 
         return PodsScreen()
 
@@ -108,7 +108,7 @@ class KdebugApp(App[None]):
     def _install_sessions(self) -> None:
         """UI-2's quit warnings and cleanup hooks (CONTRACTS.md section 4)."""
         try:
-            from kdebug_tui.ui import session_actions
+            from kdebug_tui.ui.sessions import actions as session_actions
         except ImportError:
             return
         session_actions.install(self)
@@ -183,7 +183,7 @@ class KdebugApp(App[None]):
 
     def show_error(self, error: BaseException | str, *, title: str | None = None) -> None:
         """The error in a dialog (for errors that block what the user asked for)."""
-        from kdebug_tui.ui.screens.error import ErrorScreen
+        from kdebug_tui.ui.common.error_screen import ErrorScreen
 
         if isinstance(error, str):
             self.push_screen(ErrorScreen(title or "Error", error))
@@ -194,7 +194,7 @@ class KdebugApp(App[None]):
     def action_last_error(self) -> None:
         last = getattr(self, "_last_error", None)
         if last:
-            from kdebug_tui.ui.screens.error import ErrorScreen
+            from kdebug_tui.ui.common.error_screen import ErrorScreen
 
             self.push_screen(ErrorScreen(*last))
 
@@ -206,7 +206,7 @@ class KdebugApp(App[None]):
     # ---- navigation ---------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from kdebug_tui.ui.screens.help import HelpScreen, collect_entries
+        from kdebug_tui.ui.common.help import HelpScreen, collect_entries
 
         if type(self.screen).__name__ == "HelpScreen":
             return
@@ -217,7 +217,7 @@ class KdebugApp(App[None]):
     def show_sessions(self) -> None:
         """Open UI-2's sessions screen (installed once as "sessions")."""
         try:
-            from kdebug_tui.ui.session_actions import show_sessions
+            from kdebug_tui.ui.sessions.actions import show_sessions
         except ImportError:
             self.notify("The sessions screen is not available yet.", severity="warning")
             return
@@ -227,7 +227,7 @@ class KdebugApp(App[None]):
         self.show_sessions()
 
     def open_prefilled_debug(self) -> None:
-        from kdebug_tui.ui.plugin_flow import open_prefilled_debug
+        from kdebug_tui.ui.launch.plugin_flow import open_prefilled_debug
 
         open_prefilled_debug(self)
 
@@ -250,7 +250,7 @@ class KdebugApp(App[None]):
     async def _quit_flow(self) -> None:
         warnings = self.before_quit()
         if warnings:
-            from kdebug_tui.ui.screens.confirm import ConfirmScreen
+            from kdebug_tui.ui.common.confirm import ConfirmScreen
 
             ok = await self.push_screen_wait(
                 ConfirmScreen("Quit kdebug-tui?", warnings, yes_label="Quit", no_label="Stay")

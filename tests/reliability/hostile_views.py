@@ -16,7 +16,7 @@ from typing import Any
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.sandbox import Sandbox
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
+from kdebug_tui.ui.launch.options import LaunchOptions
 from tests.reliability.hostile import HOSTILE, hostile_pod
 
 DONE_MARKER = "HOSTILE-VIEWS-DONE"
@@ -32,10 +32,10 @@ class HostileViewsApp(KdebugApp):
         self.run_worker(self._visit(), exit_on_error=False)
 
     async def _visit(self) -> None:
-        from kdebug_tui.ui.screens.describe import DescribeScreen
-        from kdebug_tui.ui.screens.logs import LogsScreen
-        from kdebug_tui.ui.screens.triage import TriageScreen
-        from kdebug_tui.ui.screens.yaml_view import YamlScreen
+        from kdebug_tui.ui.triage.screen import TriageScreen
+        from kdebug_tui.ui.views.describe import DescribeScreen
+        from kdebug_tui.ui.views.logs import LogsScreen
+        from kdebug_tui.ui.views.yaml_view import YamlScreen
 
         await self.services.connected.wait()
         await hostile_pod(self.sb, self.services.session)

@@ -24,8 +24,8 @@ from kdebug_tui.kube.debug import DebugRequest
 from kdebug_tui.sandbox import Sandbox
 from kdebug_tui.sandbox.auth import Authenticator
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.session_actions import start_debug
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.sessions.actions import start_debug
 from tests.ui.flow_helpers import open_form, settle, submitted_pane, wait_for_shell, wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -140,7 +140,7 @@ async def test_the_token_appears_in_no_log_recording_screenshot_or_message(
                 pane.terminal.send_text("env | grep -c KUBERNETES; echo done-$((6*7))\r")
                 await wait_until(pilot, lambda: "done-42" in pane.screen_text(), "output")
                 # An incident record of that session (redacted bundle next to the .cast).
-                from kdebug_tui.ui.incident_actions import export_pane
+                from kdebug_tui.ui.sessions.incident import export_pane
 
                 bundle = await export_pane(app, pane)
                 assert bundle.exists()

@@ -3,7 +3,7 @@
 - A 403 RBAC refusal shows `KubeError.snippet` (Role + RoleBinding) in the error dialog,
   `c` copies it (also reached from the notification with ctrl+e).
 - An image pull error while waiting shows `ProgressEvent.hint` under the waiting line.
-- The orphan query of `ui/cleanup.py` has a timeout (it hung on a stalled server).
+- The orphan query of `ui/sessions/cleanup.py` has a timeout (it hung on a stalled server).
 - A request slower than its timeout ends in a "Timed out" message while the
   app keeps handling keys.
 """
@@ -21,9 +21,9 @@ from textual.widgets import Static
 from kdebug_tui.kube.debug import DebugRequest
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.kube.session import KubeSession
-from kdebug_tui.ui.cleanup import CleanupRegistry, find_orphans
-from kdebug_tui.ui.screens.error import ErrorScreen
-from kdebug_tui.ui.session_actions import start_debug
+from kdebug_tui.ui.common.error_screen import ErrorScreen
+from kdebug_tui.ui.sessions.actions import start_debug
+from kdebug_tui.ui.sessions.cleanup import CleanupRegistry, find_orphans
 from tests.ui.flow_helpers import open_form, running_app, submitted_pane, wait_until
 
 pytestmark = pytest.mark.timeout(90)
@@ -129,7 +129,7 @@ async def test_hung_attach_handshake_times_out_in_its_pane(
     sandbox: Any, kubeconfig: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kdebug_tui.kube.attach import _StreamBackend
-    from kdebug_tui.ui.session_actions import open_attach
+    from kdebug_tui.ui.sessions.actions import open_attach
     from tests.ui.flow_helpers import sessions
 
     # The websocket handshake's deadline (30 s by default) down to 0.5 s.
@@ -187,7 +187,7 @@ async def test_a_slow_patch_says_how_long_it_has_waited(
 ) -> None:
     """An API server (or admission webhook) that takes its time: the form says so while it
     waits instead of showing "Sending…" for up to a minute, then goes on to the session."""
-    from kdebug_tui.ui.widgets import debug_submit
+    from kdebug_tui.ui.debug import submit as debug_submit
 
     monkeypatch.setattr(debug_submit, "SLOW_SEND_SECONDS", 1)
     async with running_app(kubeconfig) as (app, pilot):

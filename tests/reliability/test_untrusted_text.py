@@ -19,11 +19,11 @@ import pytest
 from textual.widgets import Static
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.screens.describe import DescribeScreen
-from kdebug_tui.ui.screens.logs import LogsScreen
-from kdebug_tui.ui.screens.triage import TriageScreen
-from kdebug_tui.ui.screens.yaml_view import YamlScreen
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.triage.screen import TriageScreen
+from kdebug_tui.ui.views.describe import DescribeScreen
+from kdebug_tui.ui.views.logs import LogsScreen
+from kdebug_tui.ui.views.yaml_view import YamlScreen
 from tests.reliability.hostile import CLICK, FORBIDDEN, HOSTILE, MARKUP, hostile_pod
 from tests.ui.app_support import pod_names, pods_screen, row_by_name, wait_for
 from tests.ui.flow_helpers import open_form, settle, wait_until
@@ -129,7 +129,7 @@ async def test_pane_border_title_and_status_are_not_markup() -> None:
     from rich.text import Text
     from textual.app import App, ComposeResult
 
-    from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
+    from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
 
     target = PaneTarget("[prod]", "default", "web", "app", kind="ephemeral")
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.screens.triage import TriageScreen
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.triage.screen import TriageScreen
 from tests.ui.app_support import pods_screen, wait_for
 
 pytestmark = pytest.mark.timeout(120)

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 
 from kdebug_tui.config import Settings
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.screens.pods import PodsScreen
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.pods.screen import PodsScreen
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "real-cluster"
 SIZE = (140, 40)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
-from kdebug_tui.ui.screens.sessions import SessionsScreen
-from kdebug_tui.ui.widgets.session_pane import SessionPane
+from kdebug_tui.ui.debug.form import DebugFormScreen
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.sessions.pane import SessionPane
+from kdebug_tui.ui.sessions.screen import SessionsScreen
 
 WAIT = 30.0
 

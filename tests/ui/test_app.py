@@ -12,10 +12,10 @@ from textual.command import CommandPalette
 
 from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions, parse_plugin_args
-from kdebug_tui.ui.screens.error import ErrorScreen
-from kdebug_tui.ui.screens.help import HelpScreen
-from kdebug_tui.ui.screens.triage import TriageScreen
+from kdebug_tui.ui.common.error_screen import ErrorScreen
+from kdebug_tui.ui.common.help import HelpScreen
+from kdebug_tui.ui.launch.options import LaunchOptions, parse_plugin_args
+from kdebug_tui.ui.triage.screen import TriageScreen
 from tests.ui.app_support import SIZE, make_app, pod_names, wait_for
 
 
@@ -106,8 +106,8 @@ async def test_demo_mode_says_sandbox_and_stops_it_on_quit() -> None:
 async def test_kubectl_kdebug_starts_from_the_flags(sandbox: Any, kubeconfig: Path) -> None:
     """Once connected, the plugin's flags drive the debug session (UI-2 goes straight to the
     shell when the flags make a valid request, else opens the form prefilled)."""
-    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
-    from kdebug_tui.ui.screens.sessions import SessionsScreen
+    from kdebug_tui.ui.debug.form import DebugFormScreen
+    from kdebug_tui.ui.sessions.screen import SessionsScreen
 
     options = parse_plugin_args(
         [
@@ -172,7 +172,7 @@ def test_first_screen_does_not_import_the_kubernetes_client() -> None:
 
     code = (
         "import sys\n"
-        "import kdebug_tui.ui.app, kdebug_tui.ui.launch, kdebug_tui.ui.screens.pods\n"
+        "import kdebug_tui.ui.app, kdebug_tui.ui.launch.options, kdebug_tui.ui.pods.screen\n"
         "heavy = [m for m in ('kubernetes_asyncio', 'aiohttp') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from kdebug_tui.kube.watch import WatchState, WatchUpdate
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from kdebug_tui.ui.debug.form import DebugFormScreen
 from tests.ui.app_support import NOW, SIZE, pods_screen, synthetic_pods, wait_for
 
 

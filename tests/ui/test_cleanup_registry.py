@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kdebug_tui.ui.cleanup import CleanupRegistry, OwnedPod, confirmation_lines, kind_of
+from kdebug_tui.ui.sessions.cleanup import CleanupRegistry, OwnedPod, confirmation_lines, kind_of
 from tests.conftest import load_fixture
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, RadioButton
 
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
 from tests.ui.flow_helpers import (
     click_when_laid_out,
     open_form,

@@ -88,7 +88,7 @@ def test_empty_file_is_defaults() -> None:
 
 def test_keymap_override_reaches_the_app_bindings(tmp_path: Path) -> None:
     """The keymap uses Textual binding ids; the app applies it on mount."""
-    from kdebug_tui.ui.screens.pods import PodsScreen
+    from kdebug_tui.ui.pods.screen import PodsScreen
 
     ids = {getattr(b, "id", None) for b in PodsScreen.BINDINGS}
     assert {"pods.debug", "pods.filter", "pods.delete", "pods.logs"} <= ids

@@ -12,8 +12,8 @@ from textual.widgets import Button, Input, RadioButton, Select, Static, TextArea
 
 from kdebug_tui.config import Settings
 from kdebug_tui.kube.stopping import is_wrapped
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
+from kdebug_tui.ui.debug.form import DebugFormScreen
 from tests.conftest import load_fixture
 from tests.ui.flow_helpers import click_when_laid_out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kdebug_tui.kube.errors import from_status
-from kdebug_tui.ui.widgets import debug_fields as F
+from kdebug_tui.ui.debug import fields as F
 from tests.conftest import load_fixture
 
 

@@ -12,8 +12,8 @@ import pytest
 from textual.widgets import Checkbox, Input, RadioButton, Select, TextArea
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from kdebug_tui.ui.debug.form import DebugFormScreen
+from kdebug_tui.ui.launch.options import LaunchOptions
 from tests.ui.flow_helpers import WAIT, settle
 
 pytestmark = pytest.mark.timeout(60)

@@ -19,9 +19,9 @@ import pytest
 from textual.widgets import Input, Static
 
 from kdebug_tui.kube.identity import TargetIdentity
-from kdebug_tui.ui.screens.files import FilesScreen, open_files
-from kdebug_tui.ui.widgets.file_list import FileList
-from kdebug_tui.ui.widgets.file_transfer import TransferBar
+from kdebug_tui.ui.files.file_list import FileList
+from kdebug_tui.ui.files.screen import FilesScreen, open_files
+from kdebug_tui.ui.files.transfer import TransferBar
 from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
 from tests.ui.flow_helpers import running_app, wait_until
 
@@ -211,7 +211,7 @@ async def test_permission_and_namespace_problems_are_inline(
 
 async def test_f_on_a_session_pane_opens_the_browser(sandbox: Any, kubeconfig: Path) -> None:
     from kdebug_tui.kube.debug import DebugRequest
-    from kdebug_tui.ui.session_actions import start_debug
+    from kdebug_tui.ui.sessions.actions import start_debug
     from tests.ui.flow_helpers import sessions, submitted_pane, wait_for_shell
 
     async with running_app(kubeconfig) as (app, pilot):
@@ -238,7 +238,7 @@ async def test_f_on_a_session_pane_opens_the_browser(sandbox: Any, kubeconfig: P
 
 
 async def test_f_on_a_running_debugger_in_the_triage_view(sandbox: Any, kubeconfig: Path) -> None:
-    from kdebug_tui.ui.screens.triage import TriageScreen
+    from kdebug_tui.ui.triage.screen import TriageScreen
 
     async with running_app(kubeconfig) as (app, pilot):
         kube = app.services.session

@@ -6,7 +6,7 @@ import asyncio
 import gc
 
 from kdebug_tui.term.fake_backend import FakeBackend
-from kdebug_tui.ui.flow_backends import GcHold, PreConnected, PromptNudge
+from kdebug_tui.ui.sessions.flow_backends import GcHold, PreConnected, PromptNudge
 
 
 async def test_pre_connected_starts_at_once_then_sends_the_real_size() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Input, Static
 
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from kdebug_tui.ui.debug.form import DebugFormScreen
 from tests.ui.flow_helpers import open_form, running_app, settle, wait_until
 
 pytestmark = pytest.mark.timeout(60)

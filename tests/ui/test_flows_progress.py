@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from kdebug_tui.ui.session_actions import open_attach
+from kdebug_tui.ui.sessions.actions import open_attach
 from tests.ui.flow_helpers import (
     dump,
     open_form,
@@ -136,7 +136,7 @@ async def test_waiting_reasons_cancel_and_timeout(
 ) -> None:
     """An image that cannot be pulled: each waiting reason shows as it happens; cancel says
     the ephemeral container stays; a wait that times out names the node."""
-    from kdebug_tui.ui import flows
+    from kdebug_tui.ui.sessions import flows
 
     monkeypatch.setattr(flows, "WAIT_TIMEOUT", 4.0)
     async with running_app(kubeconfig) as (app, pilot):

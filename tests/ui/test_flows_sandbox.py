@@ -14,7 +14,7 @@ import pytest
 import yaml
 from textual.widgets import Input, RadioButton, Select
 
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
 from tests.ui.flow_helpers import (
     click_when_laid_out,
     open_form,
@@ -135,7 +135,7 @@ async def test_from_the_pod_list_d_then_submit_gives_a_shell(
     sandbox: Any, kubeconfig: Path
 ) -> None:
     """The whole path a user takes: select the pod in the list, `d`, submit (ctrl+s)."""
-    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+    from kdebug_tui.ui.debug.form import DebugFormScreen
 
     async with running_app(kubeconfig) as (app, pilot):
         pods_screen = app.screen

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.ui.launch import (
+from kdebug_tui.ui.launch.options import (
     LaunchOptions,
     check_kubeconfig,
     main,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.launch import LaunchOptions
+from kdebug_tui.ui.launch.options import LaunchOptions
 from tests.ui.flow_helpers import WAIT, wait_until
 
 pytestmark = pytest.mark.timeout(60)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kdebug_tui.kube.debug import InvalidDebugRequest, build
-from kdebug_tui.ui.launch import _UsageError, plugin_main
-from kdebug_tui.ui.plugin_args import PluginPrefill, parse_plugin_args
+from kdebug_tui.ui.launch.options import _UsageError, plugin_main
+from kdebug_tui.ui.launch.plugin_args import PluginPrefill, parse_plugin_args
 
 POD: dict[str, Any] = {
     "metadata": {"name": "web", "namespace": "shop", "uid": "u1"},

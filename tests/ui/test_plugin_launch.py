@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from kdebug_tui.ui.app import KdebugApp
-from kdebug_tui.ui.plugin_args import parse_plugin_args
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
-from kdebug_tui.ui.screens.debug_form import DebugFormScreen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
+from kdebug_tui.ui.debug.form import DebugFormScreen
+from kdebug_tui.ui.launch.plugin_args import parse_plugin_args
 from tests.ui.flow_helpers import run_in_pane, submitted_pane, wait_for_shell, wait_until
 
 pytestmark = pytest.mark.timeout(90)

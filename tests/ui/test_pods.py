@@ -8,8 +8,13 @@ from typing import Any
 
 from textual.message import Message
 
-from kdebug_tui.ui.messages import AccessChanged, ClusterChanged, PodsChanged, WatchStateChanged
-from kdebug_tui.ui.screens.pods import PodsScreen
+from kdebug_tui.ui.common.messages import (
+    AccessChanged,
+    ClusterChanged,
+    PodsChanged,
+    WatchStateChanged,
+)
+from kdebug_tui.ui.pods.screen import PodsScreen
 from tests.ui.app_support import (
     SIZE,
     make_app,
@@ -204,8 +209,8 @@ async def test_readonly_hides_cluster_changing_actions(sandbox: Any, kubeconfig:
 
 async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: Path) -> None:
     """`a` on a running stdin+tty container opens a shell pane; `N` + a node opens the form."""
-    from kdebug_tui.ui.screens.debug_form import DebugFormScreen
-    from kdebug_tui.ui.screens.sessions import SessionsScreen
+    from kdebug_tui.ui.debug.form import DebugFormScreen
+    from kdebug_tui.ui.sessions.screen import SessionsScreen
 
     app = make_app(kubeconfig)
     async with app.run_test(size=SIZE) as pilot:

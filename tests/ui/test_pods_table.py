@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from kdebug_tui.kube.render import PodRow
-from kdebug_tui.ui.widgets.pod_table import PodTable
+from kdebug_tui.ui.pods.table import PodTable
 
 
 def row(name: str, status: str = "Running", restarts: str = "0", ns: str = "default") -> PodRow:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.ui.cleanup import OwnedPod
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
-from kdebug_tui.ui.session_actions import install, sessions_screen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
+from kdebug_tui.ui.sessions.actions import install, sessions_screen
+from kdebug_tui.ui.sessions.cleanup import OwnedPod
 from tests.ui.flow_helpers import running_app, wait_until
 
 pytestmark = pytest.mark.timeout(60)

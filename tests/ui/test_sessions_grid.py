@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from kdebug_tui.ui.widgets.pane_grid import PaneGrid
+from kdebug_tui.ui.sessions.pane_grid import PaneGrid
 
 
 class GridApp(App[None]):

@@ -9,8 +9,8 @@ from typing import Any
 from textual.app import App
 
 from kdebug_tui.term.fake_backend import FakeBackend
-from kdebug_tui.ui.screens.sessions import SessionsScreen
-from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
+from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
+from kdebug_tui.ui.sessions.screen import SessionsScreen
 
 
 class SessionsHost(App[None]):

@@ -23,7 +23,7 @@ from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.fake_backend import FakeBackend
 from kdebug_tui.term.pty_backend import PtyBackend
 from kdebug_tui.term.recorder import CastRecorder, read_cast
-from kdebug_tui.ui.widgets.terminal_view import TerminalView
+from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
 TITLE = "sandbox-admin \u203a default/multi \u203a debugger-x1"
 

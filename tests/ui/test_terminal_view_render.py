@@ -10,9 +10,9 @@ from textual.app import App, ComposeResult
 
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.fake_backend import FakeBackend
-from kdebug_tui.ui.widgets.terminal_render import Selection, overlay, row_strip, title_strip
-from kdebug_tui.ui.widgets.terminal_style import cell_style, pyte_color, safe_text, safe_title
-from kdebug_tui.ui.widgets.terminal_view import TerminalView
+from kdebug_tui.ui.sessions.terminal.render import Selection, overlay, row_strip, title_strip
+from kdebug_tui.ui.sessions.terminal.style import cell_style, pyte_color, safe_text, safe_title
+from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
 
 def test_pyte_colours() -> None:

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from kdebug_tui.term.fake_backend import FakeBackend
-from kdebug_tui.ui.widgets.terminal_view import TerminalView
+from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
 SCRIPT = [
     b"\x1b]0;vim README.md\x07",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kdebug_tui.ui.widgets.terminal_demo import DONE_MARKER
+from kdebug_tui.ui.sessions.terminal.demo import DONE_MARKER
 from tests.tmux_run import tmux
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def test_hostile_output_does_not_reach_the_host_terminal() -> None:
             socket,
             "respawn-pane", "-k", "-t", "kdebugtest", "-c", str(ROOT),
             "-e", f"PYTHONPATH={ROOT}",
-            sys.executable, "-m", "kdebug_tui.ui.widgets.terminal_demo", "--hostile",
+            sys.executable, "-m", "kdebug_tui.ui.sessions.terminal.demo", "--hostile",
         )  # fmt: skip
         screen = ""
         deadline = time.monotonic() + 30

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kdebug_tui.ui.screens.logs import LogsScreen
-from kdebug_tui.ui.screens.triage import COLUMNS, TriageScreen
+from kdebug_tui.ui.triage.screen import COLUMNS, TriageScreen
+from kdebug_tui.ui.views.logs import LogsScreen
 from tests.ui.app_support import SIZE, make_app, pod_names, wait_for
 
 
@@ -74,7 +74,7 @@ async def test_triage_filter_and_escape_on_a_fixed_store() -> None:
 async def test_readonly_triage_offers_no_attach_or_debug() -> None:
     from kdebug_tui.kube.watch import WatchState, WatchUpdate
     from kdebug_tui.ui.app import KdebugApp
-    from kdebug_tui.ui.launch import LaunchOptions
+    from kdebug_tui.ui.launch.options import LaunchOptions
     from tests.ui.app_support import NOW, synthetic_pods
 
     app = KdebugApp(LaunchOptions(readonly=True), connect=False, clock=lambda: NOW)

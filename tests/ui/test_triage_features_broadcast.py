@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.ui import flows
-from kdebug_tui.ui.broadcast import MARK
-from kdebug_tui.ui.session_actions import show_sessions
-from kdebug_tui.ui.widgets.session_pane import PaneTarget, SessionPane
+from kdebug_tui.ui.sessions import flows
+from kdebug_tui.ui.sessions.actions import show_sessions
+from kdebug_tui.ui.sessions.broadcast import MARK
+from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
 from tests.ui.flow_helpers import running_app, sessions, wait_for_shell, wait_until
 
 pytestmark = pytest.mark.timeout(90)

@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Input, RadioButton, Static, TextAr
 
 from kdebug_tui.kube.identity import PROBE_PREFIX
 from kdebug_tui.kube.stopping import STOP_MESSAGE, WRAPPER_NAME
-from kdebug_tui.ui.screens.confirm import ConfirmScreen
+from kdebug_tui.ui.common.confirm import ConfirmScreen
 from tests.kube.triage_helpers import FOREVER
 from tests.ui.flow_helpers import (
     open_form,

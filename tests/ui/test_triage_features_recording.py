@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from kdebug_tui.term.recorder import read_cast
-from kdebug_tui.ui.broadcast import MARK
-from kdebug_tui.ui.recording import record_for
+from kdebug_tui.ui.sessions.broadcast import MARK
+from kdebug_tui.ui.sessions.recording import record_for
 from tests.ui.flow_helpers import run_in_pane, running_app, sessions, wait_for_shell, wait_until
 from tests.ui.test_triage_features_broadcast import open_shell
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kdebug_tui.kube.debug import DebugRequest
-from kdebug_tui.ui.screens.triage import TriageScreen
-from kdebug_tui.ui.session_actions import start_debug
+from kdebug_tui.ui.sessions.actions import start_debug
+from kdebug_tui.ui.triage.screen import TriageScreen
 from tests.ui.flow_helpers import running_app, sessions, wait_until
 from tests.ui.test_triage_features_form import confirm, messages
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kdebug_tui.ui.screens.describe import DescribeScreen, describe_pod
-from kdebug_tui.ui.screens.logs import LogsScreen
-from kdebug_tui.ui.screens.yaml_view import YamlScreen, pod_yaml
+from kdebug_tui.ui.views.describe import DescribeScreen, describe_pod
+from kdebug_tui.ui.views.logs import LogsScreen
+from kdebug_tui.ui.views.yaml_view import YamlScreen, pod_yaml
 from tests.ui.app_support import (
     SIZE,
     fixture_pod,

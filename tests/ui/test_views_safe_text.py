@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from kdebug_tui.ui.widgets.safe_text import SafeText, clean, plain, truncate
+from kdebug_tui.ui.common.safe_text import SafeText, clean, plain, truncate
 
 
 def test_clean_strips_controls_c1_and_bidi() -> None:

@@ -1,0 +1,1 @@
+"""The debug form: its fields and sections, the live preview, pre-flight and submit."""

@@ -1,0 +1,1 @@
+"""The file browser and transfers through a debug container."""

@@ -1,0 +1,1 @@
+"""The pod list: its table, container list and the keys that act on a pod."""

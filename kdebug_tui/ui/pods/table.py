@@ -1,0 +1,408 @@
+"""The live pod table: rows keyed by uid, reconciled cell by cell, painted line by line.
+
+Why not DataTable: with thousands of rows its per-update paths are O(rows) (an update that
+narrows a cell re-measures the whole column; every update rebuilds the ordered row list),
+so one watch event cost ~200 ms at 5,000 pods. This widget uses the Line API: it keeps
+plain texts per uid, an ordered uid list (changed only when rows come, go or move in the
+sort order), column widths that only grow between rebuilds, and renders only the visible
+lines. Costs per watch event are O(changed rows), independent of the table size.
+
+The table does not know about the cluster: the screen hands it `(PodRow, created_epoch)`
+pairs (kube.render.pod_row) for changed uids and the uids that went away; the cursor stays
+on the same pod (by uid) whatever moves around it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kdebug_tui.ui.common.safe_text import clean
+
+# status_class (from kube.render: ok, warn, error, done, pending) -> style.
+STATUS_STYLES: dict[str, str] = {
+    "ok": "green",
+    "warn": "yellow",
+    "pending": "yellow",
+    "error": "bold red",
+    "done": "dim",
+}
+SORT_ORDER = ("name", "status", "restarts", "age")
+ALL_COLUMNS = ("namespace", "name", "ready", "status", "restarts", "age", "node")
+GAP = 2
+
+
+def _restarts_value(text: str) -> int:
+    head = text.split(" ", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+class PodTable(ScrollView, can_focus=True):
+    """kubectl-like columns: [NAMESPACE] NAME READY STATUS RESTARTS AGE NODE."""
+
+    DEFAULT_CSS = """
+    PodTable { height: 1fr; background: $surface; }
+    PodTable > .pod-table--header { text-style: bold; background: $panel; }
+    PodTable > .pod-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    PodTable:focus > .pod-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"pod-table--header", "pod-table--cursor"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "Top", show=False),
+        Binding("end,G", "jump(-1)", "Bottom", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another pod (uid, or None when the table is empty)."""
+
+        table: PodTable
+        uid: str | None
+
+        @property
+        def control(self) -> PodTable:
+            return self.table
+
+    @dataclass
+    class Selected(Message):
+        """enter on a pod."""
+
+        table: PodTable
+        uid: str
+
+        @property
+        def control(self) -> PodTable:
+            return self.table
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_namespace = False
+        self.sort_by = "name"
+        self.cursor_row = 0
+        self._columns: tuple[str, ...] = ()
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self._status_of: dict[str, str] = {}
+        self._rows: dict[str, tuple[Any, float]] = {}
+        self._sort_keys: dict[str, Any] = {}
+        self._order: list[str] = []
+        self._order_keys: list[Any] = []  # sort keys parallel to _order (for bisect)
+        self._index: dict[str, int] | None = {}
+        self._widths: list[int] = []
+        self._last_highlight: str | None = None
+        self.empty_text = "connecting to the cluster…"  # shown while there are no rows
+        self._set_columns(False)
+
+    # ---- columns and reset ------------------------------------------------------------
+
+    def _set_columns(self, show_namespace: bool) -> None:
+        self.show_namespace = show_namespace
+        self._columns = ALL_COLUMNS if show_namespace else ALL_COLUMNS[1:]
+        self._texts.clear()
+        self._status_of.clear()
+        self._rows.clear()
+        self._sort_keys.clear()
+        self._order.clear()
+        self._order_keys.clear()
+        self._index = {}
+        self._widths = [len(c) for c in self._columns]
+        self.cursor_row = 0
+        self._resize()
+
+    def reset(self, *, show_namespace: bool) -> None:
+        """Forget every row (a new store: context or namespace switched)."""
+        self._set_columns(show_namespace)
+        self.refresh()
+
+    # ---- queries ------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def uids(self) -> list[str]:
+        """Row keys in display order."""
+        return list(self._order)
+
+    def row_of(self, uid: str | None) -> Any:
+        """The PodRow shown for `uid`, or None."""
+        pair = self._rows.get(uid or "")
+        return pair[0] if pair else None
+
+    @property
+    def selected_uid(self) -> str | None:
+        if not self._order:
+            return None
+        return self._order[min(self.cursor_row, len(self._order) - 1)]
+
+    def _position(self, uid: str) -> int:
+        if self._index is None:
+            self._index = {u: i for i, u in enumerate(self._order)}
+        return self._index[uid]
+
+    # ---- reconcile ----------------------------------------------------------------------
+
+    def _texts_of(self, row: Any) -> tuple[str, ...]:
+        values = {
+            "namespace": row.namespace,
+            "name": row.name,
+            "ready": row.ready,
+            "status": row.status,
+            "restarts": row.restarts,
+            "age": row.age,
+            "node": row.node or "<none>",
+        }
+        return tuple(clean(values[c], 120) for c in self._columns)
+
+    def _sort_key(self, uid: str) -> Any:
+        row, created = self._rows[uid]
+        by = self.sort_by
+        if by == "status":
+            return (row.status, row.namespace, row.name, uid)
+        if by == "restarts":
+            return (-_restarts_value(str(row.restarts)), row.namespace, row.name, uid)
+        if by == "age":
+            return (-created, row.namespace, row.name, uid)
+        return (row.namespace, row.name, uid)
+
+    def apply(self, rows: Iterable[tuple[Any, float]], removed: Iterable[str] = ()) -> None:
+        """Upsert `(PodRow, created_epoch)` pairs and drop `removed` uids; keep the cursor."""
+        selected = self.selected_uid
+        changed = False
+        for uid in removed:
+            if uid in self._texts:
+                self._drop(uid)
+                changed = True
+        for row, created in rows:
+            changed |= self._upsert(row, created)
+        if changed:
+            self._after_change(selected)
+
+    def replace(self, rows: Iterable[tuple[Any, float]], *, selected: str | None = None) -> None:
+        """Show exactly `rows` (filter change, full resync), keeping the cursor's pod."""
+        if selected is None:
+            selected = self.selected_uid
+        self._set_columns(self.show_namespace)
+        for row, created in rows:
+            uid = row.uid
+            self._rows[uid] = (row, created)
+            texts = self._texts_of(row)
+            self._texts[uid] = texts
+            self._status_of[uid] = row.status_class
+            self._grow(texts)
+        self._resort()
+        self._after_change(selected)
+
+    def _upsert(self, row: Any, created: float) -> bool:
+        uid = row.uid
+        texts = self._texts_of(row)
+        old = self._texts.get(uid)
+        if old == texts and self._status_of.get(uid) == row.status_class:
+            self._rows[uid] = (row, created)
+            return False
+        self._rows[uid] = (row, created)
+        self._texts[uid] = texts
+        self._status_of[uid] = row.status_class
+        self._grow(texts)
+        key = self._sort_key(uid)
+        if old is None:
+            self._insert(uid, key)
+        elif self._sort_keys.get(uid) != key:
+            self._remove_from_order(uid)
+            self._insert(uid, key)
+        else:
+            self._refresh_uid(uid)
+        return True
+
+    def _insert(self, uid: str, key: Any) -> None:
+        at = bisect.bisect_left(self._order_keys, key)
+        self._order.insert(at, uid)
+        self._order_keys.insert(at, key)
+        self._sort_keys[uid] = key
+        self._index = None
+        self.refresh()
+
+    def _remove_from_order(self, uid: str) -> None:
+        at = self._position(uid)
+        del self._order[at]
+        del self._order_keys[at]
+        self._index = None
+        self.refresh()
+
+    def _drop(self, uid: str) -> None:
+        self._remove_from_order(uid)
+        self._texts.pop(uid, None)
+        self._status_of.pop(uid, None)
+        self._rows.pop(uid, None)
+        self._sort_keys.pop(uid, None)
+
+    def _grow(self, texts: tuple[str, ...]) -> None:
+        """Columns widen to fit new text; they narrow only on a rebuild (replace/reset)."""
+        widths = self._widths
+        for i, text in enumerate(texts):
+            width = cell_len(text)
+            if width > widths[i]:
+                widths[i] = width
+                self._resize()
+
+    def _resort(self) -> None:
+        keys = {uid: self._sort_key(uid) for uid in self._texts}
+        self._sort_keys = keys
+        self._order = sorted(keys, key=keys.__getitem__)
+        self._order_keys = [keys[u] for u in self._order]
+        self._index = None
+        self.refresh()
+
+    def set_sort(self, sort_by: str) -> None:
+        selected = self.selected_uid
+        self.sort_by = sort_by
+        self._resort()
+        self._after_change(selected)
+
+    def _after_change(self, selected: str | None) -> None:
+        self._resize()
+        if selected is not None and selected in self._texts:
+            self._move_to(self._position(selected), announce=False)
+        else:
+            self._move_to(min(self.cursor_row, max(0, len(self._order) - 1)), announce=False)
+        self._announce()
+
+    def _refresh_uid(self, uid: str) -> None:
+        virtual_y = self._position(uid) + 1  # line 0 is the header
+        top = int(self.scroll_offset.y)
+        if top < virtual_y <= top + self.size.height:
+            self.refresh_line(virtual_y)
+
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self._order:
+                self.refresh()
+
+    def select_uid(self, uid: str) -> bool:
+        if uid not in self._texts:
+            return False
+        self._move_to(self._position(uid))
+        return True
+
+    # ---- cursor -------------------------------------------------------------------------
+
+    def _resize(self) -> None:
+        width = sum(self._widths) + GAP * len(self._widths) + 1
+        self.virtual_size = Size(width, len(self._order) + 1)
+
+    def _move_to(self, row: int, *, announce: bool = True) -> None:
+        count = len(self._order)
+        row = max(0, min(row, count - 1)) if count else 0
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.refresh()
+        body = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + body:
+            self.scroll_to(y=row - body + 1, animate=False)
+        if announce:
+            self._announce()
+
+    def _announce(self) -> None:
+        uid = self.selected_uid
+        if uid != self._last_highlight:
+            self._last_highlight = uid
+            self.post_message(self.Highlighted(self, uid))
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        self._move_to(row)
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor_row + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(0 if where == 0 else len(self._order) - 1)
+
+    def action_select(self) -> None:
+        uid = self.selected_uid
+        if uid is not None:
+            self.post_message(self.Selected(self, uid))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            row = int(self.scroll_offset.y) + event.y - 1
+            if row < len(self._order):
+                if row == self.cursor_row and event.chain >= 2:
+                    self.action_select()
+                self._move_to(row)
+
+    def on_resize(self) -> None:
+        self._move_to(self.cursor_row, announce=False)
+
+    # ---- painting -----------------------------------------------------------------------
+
+    def _cells(self, texts: tuple[str, ...], status_class: str, base: Style) -> list[Segment]:
+        segments: list[Segment] = [Segment(" ", base)]
+        for i, (column, text) in enumerate(zip(self._columns, texts, strict=True)):
+            style = base
+            if column == "status" and status_class in STATUS_STYLES:
+                style = base + Style.parse(STATUS_STYLES[status_class])
+            pad = self._widths[i] - cell_len(text) + (GAP if i < len(texts) - 1 else 0)
+            segments.append(Segment(text, style))
+            segments.append(Segment(" " * max(pad, 0), base))
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x = int(self.scroll_offset.x)
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("pod-table--header")
+            texts = tuple(c.upper() for c in self._columns)
+            strip = Strip(self._cells(texts, "", header))
+            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, header)
+        else:
+            index = int(self.scroll_offset.y) + y - 1
+            if not self._order and y == 2:
+                text = clean(self.empty_text, max(width - 4, 1))
+                dim = base + Style(dim=True, italic=True)
+                return Strip([Segment("  " + text, dim)]).extend_cell_length(width, base)
+            if index >= len(self._order):
+                return Strip.blank(width, base)
+            uid = self._order[index]
+            style = base
+            if index == self.cursor_row:
+                style = base + self.get_component_rich_style("pod-table--cursor")
+            strip = Strip(self._cells(self._texts[uid], self._status_of.get(uid, ""), style))
+            if index == self.cursor_row:
+                return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)

@@ -1,0 +1,1 @@
+"""TerminalView: a pyte-backed terminal widget (render, input, frames, I/O)."""

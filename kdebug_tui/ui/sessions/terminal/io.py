@@ -1,0 +1,125 @@
+"""The I/O side of one terminal session: backend -> emulator with backpressure, input -> backend.
+
+`read_loop` reads one chunk, feeds it to the emulator in ~2 ms slices (yielding to the event
+loop between slices so keys and paints run), and reads the next chunk only once the emulator
+has caught up: unread output stays in the transport, whose own flow control holds it.
+`write_loop` is the single task that writes input and resizes to the backend, so their order
+is kept; input queued before the backend has started waits instead of being lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from typing import ClassVar
+
+from kdebug_tui.term import Emulator
+from kdebug_tui.term.backend import BackendExit, TerminalBackend
+from kdebug_tui.term.recorder import CastRecorder
+from kdebug_tui.ui.sessions.terminal.style import safe_title
+
+
+class TerminalLink:
+    """Connects one backend to an emulator; the widget runs both loops as workers."""
+
+    SLICE_SECONDS: ClassVar[float] = 0.002
+
+    def __init__(
+        self,
+        backend: TerminalBackend,
+        emulator: Emulator,
+        *,
+        on_output: Callable[[], None],
+        recorder: Callable[[], CastRecorder | None],
+    ) -> None:
+        self.backend = backend
+        self.emulator = emulator
+        self._on_output = on_output
+        self._recorder = recorder
+        self._outbox: deque[bytes | tuple[int, int]] = deque()
+        self._outbox_ready = asyncio.Event()
+        self._started = asyncio.Event()
+        self.sent_size: tuple[int, int] | None = None
+        self.closed = False
+
+    def post(self, item: bytes | tuple[int, int]) -> None:
+        """Queue input bytes, or a (columns, lines) resize, for the backend."""
+        if self.closed:
+            return
+        self._outbox.append(item)
+        self._outbox_ready.set()
+
+    async def read_loop(self, columns: int, lines: int) -> BackendExit:
+        """Start the backend, then read and feed until it ends; returns how it ended."""
+        backend = self.backend
+        try:
+            self.sent_size = (columns, lines)
+            await backend.start(columns, lines)
+            self._started.set()
+            recorder = self._recorder()
+            if recorder is not None:
+                recorder.resize(columns, lines)
+            while True:
+                data = await backend.read()
+                if not data:
+                    break
+                recorder = self._recorder()
+                if recorder is not None:
+                    recorder.output(data)
+                await self.feed(data)
+            exit_ = backend.exit or BackendExit(None, "closed", "the stream ended")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a broken backend ends this session, never the app
+            message = safe_title(str(exc)) or type(exc).__name__
+            exit_ = backend.exit or BackendExit(None, "error", message)
+        self.closed = True
+        return exit_
+
+    async def feed(self, data: bytes) -> None:
+        emu = self.emulator
+        view = memoryview(data)
+        pos, total = 0, len(data)
+        while pos < total:
+            # ~2 ms of emulator work per slice, then keys, timers and paints get their turn.
+            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)
+            replies = emu.take_replies()
+            if replies:
+                self.post(replies)
+            self._on_output()
+            await asyncio.sleep(0)
+
+    async def write_loop(self) -> None:
+        outbox = self._outbox
+        await self._started.wait()
+        backend = self.backend
+        while True:
+            if not outbox:
+                self._outbox_ready.clear()
+                await self._outbox_ready.wait()
+                continue
+            item = outbox.popleft()
+            try:
+                if isinstance(item, tuple):
+                    self.sent_size = item
+                    await backend.resize(*item)
+                    recorder = self._recorder()
+                    if recorder is not None:
+                        recorder.resize(*item)
+                    continue
+                chunks = [item]
+                while outbox:  # consecutive input goes out in one write
+                    head = outbox[0]
+                    if not isinstance(head, bytes):
+                        break
+                    outbox.popleft()
+                    chunks.append(head)
+                await backend.write(b"".join(chunks))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                continue  # the read loop reports how the stream ended
+
+
+__all__ = ["TerminalLink"]

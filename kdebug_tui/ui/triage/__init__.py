@@ -1,0 +1,1 @@
+"""Ephemeral-container triage across namespaces and contexts."""

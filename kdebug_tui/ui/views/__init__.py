@@ -1,0 +1,1 @@
+"""Read-only text views of one object: logs, describe, YAML."""
