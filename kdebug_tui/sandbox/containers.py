@@ -11,6 +11,7 @@ from kdebug_tui.sandbox import kubelet_text as kt
 from kdebug_tui.sandbox.handles import OutputFan, StreamHandle
 from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.logs import LogWriter
+from kdebug_tui.sandbox.names import contained
 from kdebug_tui.sandbox.namespaces import pid_namespace, private_namespaces
 from kdebug_tui.sandbox.processes import Process, SpawnSpec
 from kdebug_tui.sandbox.runtime_types import ContainerLaunch, ContainerState
@@ -29,8 +30,8 @@ class Container:
         self.launch = launch
         self.image = image
         self._notify = notify
-        self._dir = (
-            logs_dir / f"{launch.namespace}_{launch.pod_name}_{launch.pod_uid}" / launch.name
+        self._dir = contained(  # /var/log/pods' layout; a name never leaves logs_dir
+            logs_dir, f"{launch.namespace}_{launch.pod_name}_{launch.pod_uid}", launch.name
         )
         self.restart_count = 0
         self.last_state: dict = {}

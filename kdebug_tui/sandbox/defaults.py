@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import random
-import string
 from typing import Any
-
-from kdebug_tui.sandbox.errors import ApiError, invalid
 
 Obj = dict[str, Any]
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -24,7 +21,6 @@ DEFAULT_TOLERATIONS = [
         "tolerationSeconds": 300,
     },
 ]
-_NAME_OK = set(string.ascii_lowercase + string.digits + "-.")
 
 
 def random_suffix(n: int = 5) -> str:
@@ -79,79 +75,3 @@ def default_pod(pod: Obj, namespace: str) -> None:
     pod["apiVersion"] = "v1"
     pod["kind"] = "Pod"
     pod.setdefault("status", {"phase": "Pending", "qosClass": "BestEffort"})
-
-
-def validate_new_pod(pod: Obj) -> None:
-    """The checks on create a client can trip over: name, containers, images, names unique."""
-    meta = pod.get("metadata") or {}
-    name = meta.get("name") or ""
-    if not name:
-        if meta.get("generateName"):
-            return
-        raise ApiError(
-            422,
-            'Pod "" is invalid: metadata.name: Required value: name or generateName is required',
-            details={
-                "kind": "Pod",
-                "causes": [
-                    {
-                        "reason": "FieldValueRequired",
-                        "message": "Required value: name or generateName is required",
-                        "field": "metadata.name",
-                    }
-                ],
-            },
-        )
-    causes: list[dict[str, str]] = []
-    if len(name) > 253 or not set(name) <= _NAME_OK or not name[0].isalnum():
-        causes.append(
-            {
-                "reason": "FieldValueInvalid",
-                "message": f'Invalid value: "{name}": a lowercase RFC 1123 subdomain must consist '
-                "of lower case alphanumeric characters, '-' or '.', and must start and end with "
-                "an alphanumeric character",
-                "field": "metadata.name",
-            }
-        )
-    spec = pod.get("spec") or {}
-    containers = spec.get("containers") or []
-    if not containers:
-        causes.append(
-            {
-                "reason": "FieldValueRequired",
-                "message": "Required value",
-                "field": "spec.containers",
-            }
-        )
-    seen: set[str] = set()
-    for key in ("initContainers", "containers"):
-        for i, c in enumerate(spec.get(key) or []):
-            path = f"spec.{key}[{i}]"
-            cname = c.get("name") or ""
-            if not cname:
-                causes.append(
-                    {
-                        "reason": "FieldValueRequired",
-                        "message": "Required value",
-                        "field": f"{path}.name",
-                    }
-                )
-            elif cname in seen:
-                causes.append(
-                    {
-                        "reason": "FieldValueDuplicate",
-                        "message": f'Duplicate value: "{cname}"',
-                        "field": f"{path}.name",
-                    }
-                )
-            seen.add(cname)
-            if not c.get("image"):
-                causes.append(
-                    {
-                        "reason": "FieldValueRequired",
-                        "message": "Required value",
-                        "field": f"{path}.image",
-                    }
-                )
-    if causes:
-        raise invalid("Pod", name, causes)

@@ -10,6 +10,7 @@ from aiohttp import web
 from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.defaults import default_pod
 from kdebug_tui.sandbox.errors import ApiError, bad_request, conflict, invalid, not_found
+from kdebug_tui.sandbox.podvalidation import validate_metadata_update
 from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
 from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.watchio import list_response, object_response, serve_watch, with_kind
@@ -169,6 +170,7 @@ async def _update_pod(
             candidate["metadata"][key] = copy.deepcopy(meta[key]) if meta[key] else {}
             if not candidate["metadata"][key]:
                 candidate["metadata"].pop(key)
+    validate_metadata_update(candidate)
     if dry_run or candidate == current:
         return object_response(
             request, "pods", copy.deepcopy(candidate), current["metadata"]["resourceVersion"]

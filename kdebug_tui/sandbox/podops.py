@@ -12,9 +12,10 @@ from typing import Any
 
 from kdebug_tui.sandbox import podsecurity
 from kdebug_tui.sandbox.cluster import Cluster
-from kdebug_tui.sandbox.defaults import default_container, default_pod, validate_new_pod
+from kdebug_tui.sandbox.defaults import default_container, default_pod
 from kdebug_tui.sandbox.errors import bad_request, invalid, not_found
 from kdebug_tui.sandbox.lifecycle import Lifecycle
+from kdebug_tui.sandbox.podvalidation import validate_new_pod
 from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.validation import validate_ephemeral_update
 

@@ -405,10 +405,15 @@ def _existing_dir(path: str | None) -> str:
 
 
 def process_identity(launch: ContainerLaunch, image: ImageSpec) -> tuple[int, int]:
-    """(uid, gid) the container's processes run as, as containerd decides: runAsUser, else
-    the image's user; runAsGroup, else the image's group for the image's own user, else 0
-    (a uid the image's /etc/passwd does not list gets group root)."""
+    """(uid, gid) the container's processes run as: runAsUser, else the image's user;
+    runAsGroup, else the image's group for the image's own user.
+
+    One deliberate difference from containerd: where it would give a non-root user group 0
+    (a uid the image's /etc/passwd does not list), the sandbox gives the uid as the group.
+    These processes share this machine's filesystem, where group 0 opens files a container's
+    would not; only an explicit `runAsGroup: 0` gets group 0 for a non-root user here."""
     uid = image.user if launch.run_as_user is None else int(launch.run_as_user)
     if launch.run_as_group is not None:
         return uid, int(launch.run_as_group)
-    return uid, image.group if uid == image.user else 0
+    gid = image.group if uid == image.user else 0
+    return uid, uid if uid != 0 and gid == 0 else gid

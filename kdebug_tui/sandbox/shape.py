@@ -118,6 +118,7 @@ def check_pod(body: Any, kind: str = "Pod") -> None:
                     "runAsNonRoot": BOOL,
                     "allowPrivilegeEscalation": BOOL,
                     "runAsUser": INT,
+                    "runAsGroup": INT,
                     "capabilities": "v1.Capabilities",
                     "seccompProfile": "v1.SeccompProfile",
                 },
@@ -140,7 +141,13 @@ def check_pod(body: Any, kind: str = "Pod") -> None:
     psc = spec.get("securityContext") or {}
     _check(
         psc,
-        {"runAsNonRoot": BOOL, "runAsUser": INT, "seccompProfile": "v1.SeccompProfile"},
+        {
+            "runAsNonRoot": BOOL,
+            "runAsUser": INT,
+            "runAsGroup": INT,
+            "fsGroup": INT,
+            "seccompProfile": "v1.SeccompProfile",
+        },
         kind,
         "PodSecurityContext",
         "spec.securityContext",

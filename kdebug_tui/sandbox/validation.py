@@ -9,10 +9,10 @@ entries that were removed or changed. Static pods are refused outright.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from kdebug_tui.sandbox.errors import invalid
+from kdebug_tui.sandbox.podvalidation import container_name, container_security_context
 
 Obj = dict[str, Any]
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
@@ -28,7 +28,6 @@ FORBIDDEN_FIELDS = (
     "lifecycle",
 )
 FORBIDDEN_TEXT = "Forbidden: cannot be set for an Ephemeral Container"
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 _MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
 
@@ -43,22 +42,10 @@ def _empty(value: Any) -> bool:
 
 def _common(c: Obj, path: str, volumes: set[str]) -> list[dict[str, str]]:
     causes: list[dict[str, str]] = []
-    name = c.get("name") or ""
-    if not name:
-        causes.append(_cause("FieldValueRequired", "Required value", f"{path}.name"))
-    elif len(name) > 63 or not _DNS_LABEL.match(name):
-        causes.append(
-            _cause(
-                "FieldValueInvalid",
-                f'Invalid value: "{name}": a lowercase RFC 1123 label must consist of lower '
-                "case alphanumeric characters or '-', and must start and end with an "
-                "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
-                "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-                f"{path}.name",
-            )
-        )
+    causes += container_name(c.get("name") or "", f"{path}.name")
     if not c.get("image"):
         causes.append(_cause("FieldValueRequired", "Required value", f"{path}.image"))
+    causes += container_security_context(c, path)
     for j, vm in enumerate(c.get("volumeMounts") or []):
         vname = vm.get("name") or ""
         vpath = f"{path}.volumeMounts[{j}]"

@@ -139,7 +139,7 @@ async def test_cli_refuses_a_path_in_a_world_writable_directory(tmp_path: Path) 
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o1777)
-    code, out, err = await _run_sandbox(["--kubeconfig", str(shared / "x.yaml")], dict(os.environ))
+    code, _out, err = await _run_sandbox(["--kubeconfig", str(shared / "x.yaml")], dict(os.environ))
     assert code == 1
     assert "refusing to write the kubeconfig" in err and "writable by other users" in err
     assert "Traceback" not in err
