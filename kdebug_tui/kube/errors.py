@@ -8,6 +8,7 @@ because a hostile or broken API server must not be able to repaint the user's te
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import re
@@ -19,6 +20,9 @@ from .rbac import rbac_snippet
 
 MAX_TEXT = 300
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Nothing listens at the server's address: still retryable for watches (an API server that
+# restarts refuses for a moment), but a one-shot write gives up at once, as kubectl does.
+CONNECTION_REFUSED = "ConnectionRefused"
 
 # C0 except tab/newline, DEL, C1, line/paragraph separators, BOM, and the bidirectional
 # controls that can reorder text.
@@ -295,6 +299,13 @@ def _server_of(exc: Any, server: str | None) -> str:
     return "the API server"
 
 
+def _refused(exc: BaseException) -> bool:
+    err = getattr(exc, "os_error", None)
+    return isinstance(err, ConnectionRefusedError) or getattr(err, "errno", None) == (
+        errno.ECONNREFUSED
+    )
+
+
 def _os_reason(exc: BaseException) -> str:
     err = getattr(exc, "os_error", None) or exc
     code = getattr(err, "errno", None)
@@ -349,7 +360,7 @@ def to_kube_error(
         return KubeError(
             "Connection failed",
             f"Cannot reach {where}: {sanitize(_os_reason(exc))}",
-            reason="ConnectionError",
+            reason=CONNECTION_REFUSED if _refused(exc) else "ConnectionError",
             retryable=True,
             hint="is the cluster running and the server address in your kubeconfig right?",
         )

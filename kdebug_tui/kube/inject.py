@@ -1,6 +1,7 @@
 """Send a built debug request (waiting for its container is in waiting.py, re-exported).
 
-Sending is retried on throttling, server errors and timeouts within a time budget, always with
+Sending is retried on throttling, server errors and timeouts within a time budget (never on
+a refused connection: that request never arrived, and the user should hear so at once), with
 the same container name, so a retry after a lost answer is a no-op instead of a second
 debugger (a strategic merge patch with identical fields changes nothing). A generated pod
 name that collides is replaced with a new suffix. Waiting watches only the one pod (field
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 from .debug_preview import BuiltDebug
 from .debug_request import SESSION_LABEL
-from .errors import KubeError
+from .errors import CONNECTION_REFUSED, KubeError
 from .names import copy_pod_name, node_debugger_pod_name
 from .podstate import container_spec
 from .waiting import ContainerOutcome, ProgressEvent, wait_for_container
@@ -58,8 +59,8 @@ async def _retrying(
         try:
             return await call()
         except KubeError as exc:
-            if not exc.retryable:
-                raise
+            if not exc.retryable or exc.reason == CONNECTION_REFUSED:
+                raise  # refused: nothing listens there, and waiting only hides that
             wait = exc.retry_after if exc.retry_after is not None else delay
             if loop.time() + wait > deadline:
                 raise
@@ -142,7 +143,8 @@ async def _patch_ephemeral(
     except KubeError as exc:
         # An answer may have been lost (timeout, 5xx after the write, a retry meeting our own
         # container): ask the pod before calling it a failure.
-        if exc.retryable or (attempts > 1 and exc.status == 422):
+        sent = exc.retryable and exc.reason != CONNECTION_REFUSED  # refused: never arrived
+        if sent or (attempts > 1 and exc.status == 422):
             try:
                 pod = await _get_pod(session, built.namespace, built.pod_name)
             except KubeError:
@@ -192,7 +194,7 @@ async def _create_pod(
                         namespace=target.namespace,
                     )
                 except KubeError as exc:
-                    ambiguous = ambiguous or exc.retryable
+                    ambiguous = ambiguous or (exc.retryable and exc.reason != CONNECTION_REFUSED)
                     raise
 
             pod: dict[str, Any] = await _retrying(send, budget=budget, on_retry=on_retry)
