@@ -1,6 +1,6 @@
 """The incident record: one directory or .tar.gz that says what was done to which pod.
 
-Contents (every file redacted, see redaction.py):
+Contents (every file goes through `Bundle.add`, which redacts it, see redaction.py):
   README.txt          what each file is
   summary.txt         pod, container, image, mode, outcome and the timeline in words
   timestamps.yaml     the moments the caller recorded (ISO 8601 UTC and epoch seconds)
@@ -17,15 +17,18 @@ Headless (no textual): the UI calls `export_bundle` in a worker thread or task.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -77,35 +80,41 @@ def export_bundle(
         "pod-after.yaml": dict(pod_after) if pod_after else None,
         "events.yaml": event_list,
     }
-    if redact:
-        for value in parts.values():  # every known secret first, then scrub everything
-            redactor.learn(value)
-        parts = {name: redactor.structure(value) for name, value in parts.items()}
     cast_lines = _read_cast(cast_path)
-    if redact and cast_lines:
-        cast_lines = redactor.cast(cast_lines)
     summary = _summary(request, built, pod_before, pod_after, event_list, timestamps, outcome)
     if cast_path is not None and not cast_lines:
         summary += f"\nrecording: {cast_path} could not be read; not included\n"
     if redact:
-        summary = redactor.text(summary)
+        # Every secret found anywhere is learned first, then masked everywhere: a password
+        # typed in the shell is also hidden where the pod's YAML happens to show it.
+        for value in parts.values():
+            redactor.learn(value)
+        if cast_lines:
+            redactor.learn_text(redactor.cast_text(cast_lines))
+        redactor.learn_text(summary)
+        parts = {name: redactor.structure(value) for name, value in parts.items()}
+        if cast_lines:
+            cast_lines = redactor.cast(cast_lines)
 
-    files: dict[str, bytes] = {"README.txt": README.encode(), "summary.txt": summary.encode()}
-    files["timestamps.yaml"] = _dump(_timestamps(timestamps)).encode()
+    bundle = Bundle(redactor if redact else None)
+    bundle.add("README.txt", README)
+    bundle.add("summary.txt", summary)
+    bundle.add("timestamps.yaml", _dump(_timestamps(timestamps)))
     for name, value in parts.items():
         if value is not None:
-            files[name] = _dump(value).encode()
+            bundle.add(name, _dump(value))
     if cast_lines:
-        files["session.cast"] = ("\n".join(cast_lines) + "\n").encode()
-    manifest = "".join(
-        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()
+        bundle.add("session.cast", "\n".join(cast_lines) + "\n", cast=True)
+    bundle.add(
+        "MANIFEST.sha256",
+        "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in bundle.items()),
     )
-    files["MANIFEST.sha256"] = manifest.encode()
     try:
-        _write(target, files)
+        _write(target, bundle)
     except OSError as exc:
         raise IncidentExportError(
             f"cannot write the incident record to {target}: {exc.strerror or exc}"
+            " (nothing was written)"
         ) from None
     return target
 
@@ -114,25 +123,78 @@ class IncidentExportError(Exception):
     """The record could not be written (plain text, for the UI to show as is)."""
 
 
-def _write(target: Path, files: Mapping[str, bytes]) -> None:
-    """A private (0700/0600) directory, or a .tar.gz holding one."""
-    tarball = target.name.endswith((".tar.gz", ".tgz"))
-    workdir = Path(tempfile.mkdtemp(prefix="kdebug-incident-")) if tarball else target
-    folder = workdir / _folder_name(target) if tarball else target
+class Bundle:
+    """The files of one record. `add` is the only way in, and it redacts: a file added to
+    the record later cannot skip redaction by accident."""
+
+    def __init__(self, redactor: Redactor | None) -> None:
+        self._redactor = redactor
+        self._files: dict[str, bytes] = {}
+
+    def add(self, name: str, text: str, *, cast: bool = False) -> None:
+        """Add `name`. A recording was already redacted event by event (`Redactor.cast`,
+        which sees secrets split across chunks); its lines are JSON, so a text pass over
+        them again would only see escaped text."""
+        if self._redactor is not None and not cast:
+            text = self._redactor.text(text)
+        self._files[name] = text.encode("utf-8", "replace")
+
+    def items(self) -> list[tuple[str, bytes]]:
+        return list(self._files.items())
+
+
+def _write(target: Path, bundle: Bundle) -> None:
+    """A private (0700/0600) directory, or a .tar.gz holding one, or nothing at all.
+
+    Everything is written under a temporary name in the destination's directory and
+    renamed into place once complete: a full disk or any other failure leaves no partial
+    or empty record behind (the temporary is removed), never a file others can read."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if target.name.endswith((".tar.gz", ".tgz")):
+        _write_tarball(target, bundle)
+    else:
+        _write_folder(target, bundle)
+
+
+def _write_tarball(target: Path, bundle: Bundle) -> None:
+    fd, temp = tempfile.mkstemp(prefix=".kdebug-incident-", suffix=".part", dir=target.parent)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o700)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-            (folder / name).chmod(0o600)  # an incident record stays the user's own
-        if tarball:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(target, "w:gz") as tar:
-                tar.add(folder, arcname=folder.name)
-            target.chmod(0o600)
-    finally:
-        if tarball:
-            shutil.rmtree(workdir, ignore_errors=True)
+        with os.fdopen(fd, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
+                folder = _folder_name(target)
+                now = time.time()
+                tar.addfile(_member(folder, 0, now, directory=True))
+                for name, data in bundle.items():
+                    tar.addfile(_member(f"{folder}/{name}", len(data), now), io.BytesIO(data))
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _member(name: str, size: int, mtime: float, *, directory: bool = False) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.DIRTYPE if directory else tarfile.REGTYPE
+    info.mode = 0o700 if directory else 0o600  # an incident record stays the user's own
+    info.size = size
+    info.mtime = int(mtime)
+    return info
+
+
+def _write_folder(target: Path, bundle: Bundle) -> None:
+    temp = Path(tempfile.mkdtemp(prefix=".kdebug-incident-", suffix=".part", dir=target.parent))
+    try:
+        for name, data in bundle.items():
+            fd = os.open(temp / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        os.rename(temp, target)  # fails on an existing non-empty folder: nothing is mixed
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
 
 
 def _folder_name(target: Path) -> str:

@@ -2,56 +2,40 @@
 
 Two layers, because neither alone is enough:
 
-1. structure: in API objects and kubeconfigs, values of env entries whose *name* looks
-   secret (TOKEN, PASSWORD, SECRET, KEY, CREDENTIAL...) and credential fields (token,
-   client-key-data, password, Authorization...) are replaced. References (`valueFrom:
-   secretKeyRef`) are kept: they say where a value lives, not what it is.
-2. text: every value removed in step 1 is also replaced wherever else it appears (the
-   last-applied annotation, a terminal recording), and patterns catch what no structure
-   announced: `NAME=value` with a secret-looking NAME, `Authorization:` lines, `Bearer x`,
-   JWTs, PEM private keys.
+1. structure: in API objects, kubeconfigs and any JSON/YAML-shaped data, the value of a key
+   whose name announces a secret (password, token, client_secret, api-key, auth... at any
+   depth, see redaction_patterns.is_secret_name), of an env entry whose *name* does, of a
+   Secret's data, and of an argument after `--password`-like flags is replaced. References
+   (`valueFrom: secretKeyRef`, `secretName`) are kept: they say where a value lives.
+2. text: every value removed in step 1, or found by a text pattern anywhere, is also
+   replaced wherever else it appears (the last-applied annotation, a terminal recording),
+   and patterns catch what no structure announced (redaction_patterns.find_secrets):
+   `NAME=value` in any quoting, URL userinfo, `mysql -p...`, `curl -u u:p`,
+   `Authorization:`, JWTs, PEM keys, AWS and other well-known token shapes.
 
-A terminal recording is redacted over its joined output, so a secret split across two
-recorded chunks is still found.
+Text is searched with its terminal escapes removed, so a secret inside coloured output
+(`grep --color`, `jq`) is found; the escapes themselves are kept. A terminal recording is
+redacted over its joined output, so a secret split across recorded chunks is still found.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
-MASK = "[REDACTED]"
-MIN_KNOWN = 4  # shorter "secrets" would blank out ordinary text
+from .redaction_patterns import MASK, Visible, find_secrets, is_secret_name
 
-SECRET_NAME = re.compile(
-    r"TOKEN|PASSW|SECRET|KEY|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION|CERT|PWD|DSN|SIGNATURE",
-    re.IGNORECASE,
-)
-# Credential fields of kubeconfigs and auth-ish objects (exact keys, lower-cased).
-CREDENTIAL_KEYS = frozenset(
-    {
-        "token", "password", "client-key-data", "client-certificate-data", "id-token",
-        "refresh-token", "access-token", "authorization", "bearer", "apikey", "api-key",
-        "secret", "client-secret", "private-key", "privatekey", "tokenfile",
-    }
-)  # fmt: skip
-_NAME = r"[A-Za-z_][A-Za-z0-9_.-]*"
-_PATTERNS = (
-    # NAME=value and NAME: value where NAME looks secret (env, shell, YAML-ish lines)
-    re.compile(
-        rf"(?P<keep>\b(?P<name>{_NAME})[ \t]*(?:=|:[ \t])[ \t]*[\"']?)(?P<secret>[^\s\"']+)"
-    ),
-    re.compile(r"(?P<keep>(?i:authorization)[\"']?\s*[:=]\s*[\"']?)(?P<secret>[^\r\n\"']+)"),
-    re.compile(r"(?P<keep>(?i:bearer)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{8,})"),
-    re.compile(r"(?P<keep>)(?P<secret>eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)"),
-    re.compile(r"(?P<keep>-----BEGIN [A-Z ]*PRIVATE KEY-----)(?P<secret>[\s\S]*?)(?=-----END)"),
-)
+MIN_KNOWN = 4  # shorter "secrets" would blank out ordinary text
+MIN_LEARNED = 6  # values found by a text pattern are masked elsewhere only from this length
+
+__all__ = ["MASK", "MIN_KNOWN", "Redactor", "looks_secret"]
 
 
 def looks_secret(name: str) -> bool:
-    return bool(SECRET_NAME.search(name))
+    return is_secret_name(name)
 
 
 class Redactor:
@@ -60,34 +44,80 @@ class Redactor:
     def __init__(self, extra: Iterable[str] = ()) -> None:
         self.known: set[str] = {s for s in extra if len(s) >= MIN_KNOWN}
 
-    # -- structures --------------------------------------------------------------------
+    # -- learning ------------------------------------------------------------------------
     def learn(self, obj: Any) -> None:
-        """Find secret values in `obj` (without changing it), to scrub them everywhere."""
+        """Find secret values in `obj` (without changing it), to scrub them everywhere:
+        the values under secret names, and what text patterns find in its strings."""
         self._walk(obj, collect=True)
+        for text in _strings(obj):
+            self.learn_text(text)
 
+    def learn_text(self, text: str) -> None:
+        """Remember the secret values a text pattern finds in `text` (e.g. a recording)."""
+        visible = Visible(text).text
+        for start, end in find_secrets(visible):
+            value = visible[start:end].strip()
+            if len(value) >= MIN_LEARNED and "\n" not in value:
+                self.known.add(value)
+
+    # -- structures ----------------------------------------------------------------------
     def structure(self, obj: Any) -> Any:
-        """A redacted deep copy of `obj` (dicts, lists, dataclass-like dicts)."""
+        """A redacted deep copy of `obj` (dicts, lists, scalars)."""
         self._walk(obj, collect=True)
         return self._scrub_all(self._walk(obj, collect=False))
 
+    def _hide(self, value: Any, *, collect: bool) -> Any:
+        """`value` masked (a secret scalar or list of them); other shapes are walked."""
+        if isinstance(value, bool) or value is None or value == "":
+            return value
+        if isinstance(value, str | int | float):
+            if collect and len(str(value)) >= MIN_KNOWN:
+                self.known.add(str(value))
+            return MASK
+        if isinstance(value, list | tuple) and all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+        ):
+            return [self._hide(v, collect=collect) for v in value]
+        return self._walk(value, collect=collect)
+
     def _walk(self, obj: Any, *, collect: bool) -> Any:
         if isinstance(obj, dict):
+            env_name = obj.get("name") if "value" in obj else None
+            secret_kind = obj.get("kind") == "Secret"
             out: dict[Any, Any] = {}
-            is_env = isinstance(obj.get("name"), str) and "value" in obj
             for key, value in obj.items():
-                secret = (is_env and key == "value" and looks_secret(obj["name"])) or (
-                    isinstance(key, str) and key.lower() in CREDENTIAL_KEYS
+                secret = (isinstance(key, str) and is_secret_name(key)) or (
+                    key == "value" and isinstance(env_name, str) and is_secret_name(env_name)
                 )
-                if secret and isinstance(value, str) and value:
-                    if collect and len(value) >= MIN_KNOWN:
-                        self.known.add(value)
-                    out[key] = MASK
+                if secret_kind and key in ("data", "stringData") and isinstance(value, dict):
+                    out[key] = {k: self._hide(v, collect=collect) for k, v in value.items()}
+                elif secret:
+                    out[key] = self._hide(value, collect=collect)
                 else:
                     out[key] = self._walk(value, collect=collect)
             return out
         if isinstance(obj, list | tuple):
-            return [self._walk(item, collect=collect) for item in obj]
+            return self._walk_list(list(obj), collect=collect)
         return obj
+
+    def _walk_list(self, items: list[Any], *, collect: bool) -> list[Any]:
+        """Items walked; in an argument list, the value after `--password`-like flags hidden."""
+        out: list[Any] = []
+        hide_next = False
+        for item in items:
+            if hide_next and isinstance(item, str) and not item.startswith("-"):
+                out.append(self._hide(item, collect=collect))
+                hide_next = False
+                continue
+            hide_next = (
+                isinstance(item, str)
+                and item.startswith("-")
+                and "=" not in item
+                and " " not in item
+                and is_secret_name(item.lstrip("-"))
+            )
+            out.append(self._walk(item, collect=collect))
+        return out
 
     def _scrub_all(self, obj: Any) -> Any:
         if isinstance(obj, dict):
@@ -98,23 +128,15 @@ class Redactor:
             return self.text(obj)
         return obj
 
-    # -- text --------------------------------------------------------------------------
+    # -- text ----------------------------------------------------------------------------
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character ranges of `text` to mask (merged, sorted)."""
-        found: list[tuple[int, int]] = []
+        """Character ranges of `text` (without escapes) to mask, merged and sorted."""
+        found = find_secrets(text)
         for value in self.known:
             start = text.find(value)
             while start >= 0:
                 found.append((start, start + len(value)))
                 start = text.find(value, start + 1)
-        for pattern in _PATTERNS:
-            for match in pattern.finditer(text):
-                name = match.groupdict().get("name")
-                if name is not None and not looks_secret(name):
-                    continue
-                secret = match.group("secret")
-                if secret and secret != MASK:
-                    found.append((match.start("secret"), match.end("secret")))
         found.sort()
         merged: list[tuple[int, int]] = []
         for start, end in found:
@@ -124,14 +146,17 @@ class Redactor:
                 merged.append((start, end))
         return merged
 
+    def masks(self, raw: str) -> list[tuple[int, int, bool]]:
+        """Ranges of `raw` to replace, escapes skipped: (start, end, starts a MASK)."""
+        visible = Visible(raw)
+        out: list[tuple[int, int, bool]] = []
+        for start, end in self.spans(visible.text):
+            for n, (s, e) in enumerate(visible.pieces(start, end)):
+                out.append((s, e, n == 0))
+        return out
+
     def text(self, text: str) -> str:
-        out, last = [], 0
-        for start, end in self.spans(text):
-            out.append(text[last:start])
-            out.append(MASK)
-            last = end
-        out.append(text[last:])
-        return "".join(out)
+        return _apply(text, self.masks(text), 0)
 
     def cast(self, lines: list[str]) -> list[str]:
         """An asciicast v2 recording (header + event lines), redacted across event borders."""
@@ -139,33 +164,60 @@ class Redactor:
             return []
         header = json.loads(lines[0])
         events = [json.loads(line) for line in lines[1:] if line.strip()]
-        out = [json.dumps(self._scrub_all(header))]
+        out = [json.dumps(self.structure(header))]
         for code in ("o", "i"):
-            chosen = [e for e in events if isinstance(e, list) and len(e) == 3 and e[1] == code]
-            joined = "".join(str(e[2]) for e in chosen)
-            masked = self._mask_positions(joined)
+            chosen = [e for e in events if _is_event(e) and e[1] == code]
+            masks = self.masks("".join(str(e[2]) for e in chosen))
+            ends = [end for _, end, _ in masks]
             pos = 0
             for event in chosen:
                 data = str(event[2])
-                event[2] = _apply(data, masked, pos)
+                event[2] = _apply(data, masks, pos, bisect.bisect_right(ends, pos))
                 pos += len(data)
+        for event in events:
+            if _is_event(event) and event[1] not in ("o", "i", "r"):
+                event[2] = self.text(str(event[2]))  # markers and codes we do not know
         out.extend(json.dumps(e) for e in events)
         return out
 
-    def _mask_positions(self, text: str) -> set[int]:
-        return {i for start, end in self.spans(text) for i in range(start, end)}
+    def cast_text(self, lines: list[str]) -> str:
+        """What a recording showed and was typed (for `learn_text`)."""
+        events = [json.loads(line) for line in lines[1:] if line.strip()]
+        return "".join(str(e[2]) for e in events if _is_event(e) and e[1] in ("o", "i"))
 
 
-def _apply(data: str, masked: set[int], offset: int) -> str:
-    """`data` with masked characters replaced; one MASK per masked run."""
+def _strings(obj: Any) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _strings(value)
+    elif isinstance(obj, list | tuple):
+        for value in obj:
+            yield from _strings(value)
+
+
+def _is_event(event: Any) -> bool:
+    return isinstance(event, list) and len(event) == 3
+
+
+def _apply(data: str, masks: list[tuple[int, int, bool]], offset: int, first: int = 0) -> str:
+    """`data` (which starts at `offset` of the masked text) with the masked ranges replaced.
+
+    A range that starts before `data` (a secret split across recorded chunks) is removed
+    without a second MASK. `first` is the index of the first range that may reach `data`."""
+    end_of_data = offset + len(data)
     out: list[str] = []
-    in_mask = False
-    for i, ch in enumerate(data):
-        if offset + i in masked:
-            if not in_mask:
-                out.append(MASK)
-                in_mask = True
-        else:
-            out.append(ch)
-            in_mask = False
+    last = 0
+    for start, end, opens in itertools.islice(masks, first, None):
+        if end <= offset:
+            continue
+        if start >= end_of_data:
+            break
+        s, e = max(start, offset) - offset, min(end, end_of_data) - offset
+        out.append(data[last:s])
+        if opens and start >= offset:
+            out.append(MASK)
+        last = e
+    out.append(data[last:])
     return "".join(out)
