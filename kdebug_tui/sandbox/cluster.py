@@ -8,6 +8,8 @@ before `expire_all()`, are "too old" and answered with 410 as the real server do
 from __future__ import annotations
 
 import asyncio
+import bisect
+import builtins
 import copy
 import uuid
 from collections import deque
@@ -74,6 +76,9 @@ class Cluster:
     def __init__(self, history: int = 4_000) -> None:
         self._rv = 100
         self._objects: dict[str, dict[tuple[str, str], Obj]] = {r: {} for r in NAMESPACED}
+        # Keys of each resource kept in (namespace, name) order, as etcd's key space is: a
+        # list (or one page of it) never sorts the whole store (150,000 pods at --scale).
+        self._order: dict[str, list[tuple[str, str]]] = {r: [] for r in NAMESPACED}
         self._history: deque[Change] = deque(maxlen=history)
         self._too_old_below = 0
         self.watchers: set[Watcher] = set()
@@ -85,6 +90,11 @@ class Cluster:
     @property
     def resource_version(self) -> str:
         return str(self._rv)
+
+    @property
+    def expired_below(self) -> int:
+        """Versions below this were compacted away (`expire_all`): lists cannot continue."""
+        return self._too_old_below
 
     def _bump(self) -> int:
         self._rv += 1
@@ -119,13 +129,21 @@ class Cluster:
         return obj
 
     def list(self, resource: str, namespace: str | None = None) -> list[Obj]:
-        items = [
-            o
-            for (ns, _), o in self._objects[resource].items()
-            if namespace is None or ns == namespace
-        ]
-        items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
-        return items
+        objects = self._objects[resource]
+        return [objects[key] for key in self.keys(resource, namespace)]
+
+    def keys(self, resource: str, namespace: str | None = None) -> builtins.list[tuple[str, str]]:
+        """(namespace, name) keys in order; a namespace is one contiguous slice of them."""
+        order = self._order[resource]
+        if namespace is None:
+            return list(order)
+        lo = bisect.bisect_left(order, (namespace, ""))
+        hi = bisect.bisect_left(order, (namespace + "\0", ""))
+        return order[lo:hi]
+
+    def objects(self, resource: str) -> dict[tuple[str, str], Obj]:
+        """The live mapping of one resource (read-only for callers; snapshot with dict())."""
+        return self._objects[resource]
 
     def pod_by_uid(self, uid: str) -> Obj | None:
         for pod in self._objects["pods"].values():
@@ -152,10 +170,26 @@ class Cluster:
         rv = self._bump()
         meta["resourceVersion"] = str(rv)
         self._objects[resource][key] = obj
+        bisect.insort(self._order[resource], key)
         emitted = copy.deepcopy(obj)
         self._emitted[(resource, *key)] = emitted
         self._emit(Change(rv, resource, "ADDED", None, emitted))
         return obj
+
+    def load(self, resource: str, objs: builtins.list[Obj]) -> None:
+        """Store many new objects at once, without events: the `--scale` start-up, before any
+        watch exists. Each still gets its own resourceVersion and uid."""
+        store = self._objects[resource]
+        for obj in objs:
+            meta = obj["metadata"]
+            key = (meta.get("namespace", "") if NAMESPACED[resource] else "", meta["name"])
+            if key in store:
+                raise already_exists(resource, meta["name"])
+            meta.setdefault("uid", str(uuid.uuid4()))
+            meta.setdefault("creationTimestamp", now_iso())
+            meta["resourceVersion"] = str(self._bump())
+            store[key] = obj
+        self._order[resource] = sorted(store)
 
     def replace(self, resource: str, obj: Obj) -> Obj:
         """Store a new version of an existing object (MODIFIED)."""
@@ -178,8 +212,13 @@ class Cluster:
         obj = self._objects[resource].pop(key, None)
         if obj is None:
             raise not_found(resource, name)
+        order = self._order[resource]
+        at = bisect.bisect_left(order, key)
+        if at < len(order) and order[at] == key:
+            del order[at]
         rv = self._bump()
-        obj["metadata"]["resourceVersion"] = str(rv)
+        # A new dict, not an edit: list snapshots (paging.py) may still hold the old one.
+        obj = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}
         self._emitted.pop((resource, *key), None)
         emitted = copy.deepcopy(obj)
         self._emit(Change(rv, resource, "DELETED", emitted, emitted))

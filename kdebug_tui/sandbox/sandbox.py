@@ -44,8 +44,13 @@ class Sandbox:
         backoff_base: float = 10.0,
         runtime_factory: Any = None,
         https_port: int = 0,
+        scale: int = 0,
+        churn: float = 0.0,
     ) -> None:
         self._port = port
+        self._scale = scale  # synthetic pods (scale.py), no processes behind them
+        self.churn: Any = None  # churn.Churn when scale > 0; its rate is adjustable
+        self._churn_rate = churn
         self._https_port = https_port
         self._host = host
         self._demo = demo
@@ -123,6 +128,12 @@ class Sandbox:
             self.ca_file = cert
             port = await self._listen(tls.server_context(cert, key), self._https_port)
             self.https_url = f"https://{self._host}:{port}"
+        if self._scale > 0:
+            from kdebug_tui.sandbox.churn import Churn
+            from kdebug_tui.sandbox.scale import populate
+
+            self.churn = Churn(self.cluster, populate(self.cluster, self._scale), self._churn_rate)
+            self.churn.start()
         if self._demo:
             await self._load_demo()
         return self
@@ -170,6 +181,8 @@ class Sandbox:
         return write_kubeconfig(Path(path), data)
 
     async def close(self) -> None:
+        if self.churn is not None:
+            await self.churn.stop()
         if self.lifecycle is not None:
             await self.lifecycle.close()
         for w in list(self.cluster.watchers):

@@ -30,6 +30,16 @@ Press Ctrl-C to stop; every process the sandbox started is stopped with it.
 """
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kdebug-tui sandbox",
@@ -46,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--namespace", default="default", help="namespace of the kubeconfig contexts")
     p.add_argument("--no-demo", action="store_true", help="start without the demo workload")
+    p.add_argument(
+        "--scale",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also serve N synthetic pods across many namespaces and nodes (no processes)",
+    )
+    p.add_argument(
+        "--churn",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="with --scale: R pod events per second (created, restarting, deleted)",
+    )
     return p
 
 
@@ -55,7 +79,13 @@ async def _serve(args: argparse.Namespace, workdir: Path) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        sandbox = Sandbox(https_port=args.port, workdir=workdir / "state", demo=not args.no_demo)
+        sandbox = Sandbox(
+            https_port=args.port,
+            workdir=workdir / "state",
+            demo=not args.no_demo,
+            scale=args.scale,
+            churn=args.churn,
+        )
         async with sandbox as sb:
             kubeconfig = args.kubeconfig or default_kubeconfig_path()
             try:

@@ -88,6 +88,20 @@ def wants_table(accept: str | None) -> bool:
     return bool(accept) and TABLE_MEDIA in accept.split(",")[0].replace(" ", "")  # type: ignore[union-attr]
 
 
+def wants_partial(accept: str | None) -> bool:
+    """`as=PartialObjectMetadata` (or `...List`): metadata only, as controllers ask for it."""
+    first = (accept or "").split(",")[0].replace(" ", "")
+    return "as=PartialObjectMetadata" in first
+
+
+def partial(obj: Obj) -> Obj:
+    return {
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": obj.get("metadata", {}),
+    }
+
+
 def since(ts: str | None, now: datetime | None = None) -> str:
     return podfields.since(ts, (now or datetime.now(UTC)).timestamp())
 
@@ -200,11 +214,7 @@ def _row(resource: str, obj: Obj, include: str) -> Obj:
     if include == "Object":
         row["object"] = obj
     elif include != "None":
-        row["object"] = {
-            "kind": "PartialObjectMetadata",
-            "apiVersion": "meta.k8s.io/v1",
-            "metadata": obj.get("metadata", {}),
-        }
+        row["object"] = partial(obj)
     return row
 
 

@@ -13,6 +13,7 @@ from aiohttp import web
 from kdebug_tui.sandbox import tables
 from kdebug_tui.sandbox.cluster import KINDS, Cluster
 from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.paging import pager_for, parse_limit
 from kdebug_tui.sandbox.selectors import parse_field_selector, parse_label_selector
 
 Obj = dict[str, Any]
@@ -47,18 +48,44 @@ def with_kind(resource: str, obj: Obj) -> Obj:
 def list_response(
     cluster: Cluster, request: web.Request, resource: str, namespace: str | None
 ) -> web.Response:
+    """A list, or one page of it (`limit`/`continue`), as JSON, a Table or metadata only."""
     match = _matcher(request, resource)
-    items = [with_kind(resource, o) for o in cluster.list(resource, namespace) if match(o)]
-    rv = cluster.resource_version
+    query = request.query
+    filtered = bool(query.get("labelSelector") or query.get("fieldSelector"))
+    page = pager_for(cluster).page(
+        resource,
+        namespace,
+        match,
+        parse_limit(query.get("limit")),
+        query.get("continue", ""),
+        filtered,
+    )
+    meta: Obj = {"resourceVersion": page.resource_version}
+    if page.continue_token:
+        meta["continue"] = page.continue_token
+        if page.remaining is not None:
+            meta["remainingItemCount"] = page.remaining
+    items = [with_kind(resource, o) for o in page.items]
     accept = request.headers.get("Accept")
     if tables.wants_table(accept) and resource in tables.PRINTERS:
-        include = request.query.get("includeObject", "Metadata")
-        return json_response(tables.table(resource, items, rv, include=include))
+        include = query.get("includeObject", "Metadata")
+        body = tables.table(resource, items, page.resource_version, include=include)
+        body["metadata"] = meta
+        return json_response(body)
+    if tables.wants_partial(accept):
+        return json_response(
+            {
+                "kind": "PartialObjectMetadataList",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": meta,
+                "items": [tables.partial(o) for o in items],
+            }
+        )
     return json_response(
         {
             "kind": LIST_KINDS[resource],
             "apiVersion": "v1",
-            "metadata": {"resourceVersion": rv},
+            "metadata": meta,
             "items": items,
         }
     )
@@ -71,6 +98,8 @@ def object_response(
     if tables.wants_table(request.headers.get("Accept")) and resource in tables.PRINTERS:
         include = request.query.get("includeObject", "Metadata")
         return json_response(tables.table(resource, [obj], rv, include=include), status)
+    if tables.wants_partial(request.headers.get("Accept")):
+        return json_response(tables.partial(obj), status)
     return json_response(obj, status)
 
 
@@ -100,6 +129,7 @@ async def serve_watch(
         timeout = settings.max_timeout
     bookmarks = request.query.get("allowWatchBookmarks", "").lower() in ("true", "1")
     table = tables.wants_table(request.headers.get("Accept")) and resource in tables.PRINTERS
+    partial = not table and tables.wants_partial(request.headers.get("Accept"))
     include = request.query.get("includeObject", "Metadata")
     since = request.query.get("resourceVersion")
     initial = request.query.get("sendInitialEvents", "").lower() == "true"
@@ -161,6 +191,8 @@ async def serve_watch(
                     headers=not headers_sent,
                 )
                 headers_sent = True
+            elif partial:
+                out = tables.partial(out)
             await response.write(_line({"type": kind, "object": out}))
             initial_left -= 1 if initial_left > 0 else 0
         await response.write_eof()
