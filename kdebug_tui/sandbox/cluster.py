@@ -19,10 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kdebug_tui.sandbox.errors import already_exists, gone, not_found
+from kdebug_tui.sandbox.kinds import EXTRA as EXTRA_KINDS
 
 Obj = dict[str, Any]
 NAMESPACED = {"pods": True, "events": True, "namespaces": False, "nodes": False}
 KINDS = {"pods": "Pod", "events": "Event", "namespaces": "Namespace", "nodes": "Node"}
+NAMESPACED.update({resource: True for resource in EXTRA_KINDS})  # workloads, Services...
+KINDS.update({resource: kind for resource, (kind, _, _) in EXTRA_KINDS.items()})
 
 
 def now_iso() -> str:

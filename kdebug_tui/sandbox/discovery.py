@@ -62,6 +62,7 @@ def core_v1() -> Obj:
         "kind": "APIResourceList",
         "groupVersion": "v1",
         "resources": [
+            _res("endpoints", "Endpoints", ALL_VERBS, short=["ep"], singular="endpoints"),
             _res("events", "Event", ALL_VERBS, short=["ev"], singular="event"),
             _res(
                 "namespaces",
@@ -81,10 +82,14 @@ def core_v1() -> Obj:
             ),
             _res("pods", "Pod", ALL_VERBS, short=["po"], singular="pod", categories=["all"]),
             _res("pods/attach", "PodAttachOptions", ["create", "get"]),
+            _res("pods/portforward", "PodPortForwardOptions", ["create", "get"]),
             _res("pods/ephemeralcontainers", "Pod", ["get", "patch", "update"]),
             _res("pods/exec", "PodExecOptions", ["create", "get"]),
             _res("pods/log", "Pod", ["get"]),
             _res("pods/status", "Pod", ["get", "patch", "update"]),
+            _res("services", "Service", ALL_VERBS, short=["svc"], singular="service",
+                 categories=["all"]),  # fmt: skip
+            _res("services/status", "Service", ["get"]),
         ],
     }
 
@@ -98,7 +103,13 @@ def api_groups() -> Obj:
     return {
         "kind": "APIGroupList",
         "apiVersion": "v1",
-        "groups": [_group("authorization.k8s.io", "v1"), _group("authentication.k8s.io", "v1")],
+        "groups": [
+            _group("apps", "v1"),
+            _group("authorization.k8s.io", "v1"),
+            _group("authentication.k8s.io", "v1"),
+            _group("batch", "v1"),
+            _group("metrics.k8s.io", "v1beta1"),
+        ],
     }
 
 
@@ -172,3 +183,36 @@ def openapi_v3_core() -> Obj:
         },
         "components": {"schemas": {}},
     }
+
+
+# group -> [(resource, kind, short names)] of the groups beyond the core one
+WORKLOADS = {
+    "apps": [
+        ("daemonsets", "DaemonSet", ["ds"]),
+        ("deployments", "Deployment", ["deploy"]),
+        ("replicasets", "ReplicaSet", ["rs"]),
+        ("statefulsets", "StatefulSet", ["sts"]),
+    ],
+    "batch": [("cronjobs", "CronJob", ["cj"]), ("jobs", "Job", [])],
+}
+
+
+def group_resources(group: str) -> Obj | None:
+    """The APIResourceList of apps/v1, batch/v1 or metrics.k8s.io/v1beta1 (None otherwise)."""
+    if group == "metrics.k8s.io":
+        resources = [
+            _res("nodes", "NodeMetrics", ["get", "list"], namespaced=False, singular=""),
+            _res("pods", "PodMetrics", ["get", "list"], singular=""),
+        ]
+        return {"kind": "APIResourceList", "apiVersion": "v1",
+                "groupVersion": "metrics.k8s.io/v1beta1", "resources": resources}  # fmt: skip
+    if group not in WORKLOADS:
+        return None
+    resources = []
+    for name, kind, short in WORKLOADS[group]:
+        resources.append(
+            _res(name, kind, ALL_VERBS, short=short, singular=kind.lower(), categories=["all"])
+        )
+        resources.append(_res(f"{name}/status", kind, ["get"]))
+    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{group}/v1",
+            "resources": resources}  # fmt: skip

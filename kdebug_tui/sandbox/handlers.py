@@ -10,6 +10,7 @@ from aiohttp import web
 from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.defaults import default_pod
 from kdebug_tui.sandbox.errors import ApiError, bad_request, conflict, invalid, not_found
+from kdebug_tui.sandbox.kinds import EXTRA as EXTRA_KINDS
 from kdebug_tui.sandbox.podvalidation import validate_metadata_update
 from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
 from kdebug_tui.sandbox.shape import check_pod
@@ -33,7 +34,15 @@ async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.Str
 
         return await access_review(request, info)
     resource = info.resource
-    if resource not in ("pods", "events", "namespaces", "nodes"):
+    if info.group == "metrics.k8s.io":
+        from kdebug_tui.sandbox.metrics import route as metrics_route
+
+        return await metrics_route(sb, request, info)
+    if resource in EXTRA_KINDS:
+        from kdebug_tui.sandbox.objects import route as objects_route
+
+        return await objects_route(sb, request, info)
+    if info.group or resource not in ("pods", "events", "namespaces", "nodes"):
         raise _not_found()
     if info.subresource:
         if resource != "pods" or info.namespace is None or info.name is None:

@@ -65,6 +65,7 @@ class Sandbox:
         self.backoff_base = backoff_base
         self.runtime: Any = None
         self.lifecycle: Lifecycle | None = None
+        self.controllers: Any = None  # controllers.Controllers: workloads, Jobs, Endpoints
         self.pods: PodOps
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -114,6 +115,10 @@ class Sandbox:
         )
         self.lifecycle.runtime = self.runtime
         self.pods = PodOps(self.cluster, self.lifecycle)
+        from kdebug_tui.sandbox.controllers import Controllers
+
+        self.controllers = Controllers(self.cluster, self.pods)
+        self.controllers.start()
         app = build_app(self)
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=1.0
@@ -158,6 +163,9 @@ class Sandbox:
         pod = self.cluster.require("pods", "default", "already-debugged")
         new = {"spec": {"ephemeralContainers": [dict(demo.OLD_DEBUGGER)]}}
         self.pods.update_ephemeral("default", pod["metadata"]["name"], new)
+        from kdebug_tui.sandbox.demo_apps import load_apps
+
+        load_apps(self.cluster)
 
     async def demo_settled(self, within: float = 30.0) -> bool:
         """Wait until no demo container is still being created (pulled, started).
@@ -200,6 +208,8 @@ class Sandbox:
                     },
                 )
             )
+        if self.controllers is not None:
+            await self.controllers.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

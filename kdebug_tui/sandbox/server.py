@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from kdebug_tui.sandbox import discovery, protobuf
+from kdebug_tui.sandbox import discovery, kinds, protobuf
 from kdebug_tui.sandbox.auth import User, allowed
 from kdebug_tui.sandbox.errors import ApiError, forbidden_user, status_body
 from kdebug_tui.sandbox.watchio import is_watch, json_response
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/version", "/healthz", "/livez", "/readyz"}
 API_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
+# served group -> its one version (the review groups, apps, batch, metrics.k8s.io)
+GROUP_VERSIONS = {**{group: "v1" for group in API_GROUPS}, **kinds.GROUP_VERSIONS}
 NOT_FOUND_TEXT = "the server could not find the requested resource"
 # The authenticated user of a request (a typed key where aiohttp offers one).
 USER_KEY: Any = web.RequestKey("user", User) if hasattr(web, "RequestKey") else "user"
@@ -48,7 +50,7 @@ def _parse(request: web.Request) -> RequestInfo | None:
     parts = [p for p in request.path.split("/") if p]
     if len(parts) >= 2 and parts[0] == "api" and parts[1] == "v1":
         rest, group = parts[2:], ""
-    elif len(parts) >= 3 and parts[0] == "apis" and parts[1] in API_GROUPS and parts[2] == "v1":
+    elif len(parts) >= 3 and parts[0] == "apis" and GROUP_VERSIONS.get(parts[1]) == parts[2]:
         rest, group = parts[3:], parts[1]
     else:
         return None
@@ -85,6 +87,7 @@ def build_app(sb: Sandbox) -> web.Application:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+        sb.requests.append((request.method, request.path))
         audit = str(uuid.uuid4())
         try:
             response = await _handle(request, handler)
@@ -166,6 +169,11 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
         return discovery.authorization_v1()
     if path == "/apis/authentication.k8s.io/v1":
         return discovery.authentication_v1()
+    parts = path.split("/")
+    if len(parts) == 4 and parts[1] == "apis" and GROUP_VERSIONS.get(parts[2]) == parts[3]:
+        found = discovery.group_resources(parts[2])
+        if found is not None:
+            return found
     if path == "/openapi/v3":
         return discovery.openapi_v3_root()
     if path == "/openapi/v3/api/v1":

@@ -11,6 +11,7 @@ from typing import Any
 
 from kdebug_tui.kube import podfields
 from kdebug_tui.kube.render import pod_row
+from kdebug_tui.sandbox.tables_extra import extra_printers
 
 Obj = dict[str, Any]
 TABLE_MEDIA = "as=Table"
@@ -188,6 +189,7 @@ PRINTERS = {
     "namespaces": (NAMESPACE_COLUMNS, _namespace_cells),
     "events": (EVENT_COLUMNS, _event_cells),
 }
+PRINTERS.update(extra_printers())  # deployments, services... (kube/resources.py)
 
 
 def _row(resource: str, obj: Obj, include: str) -> Obj:

@@ -13,6 +13,7 @@ from aiohttp import web
 from kdebug_tui.sandbox import tables
 from kdebug_tui.sandbox.cluster import KINDS, Cluster
 from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.kinds import api_version
 from kdebug_tui.sandbox.paging import pager_for, parse_limit
 from kdebug_tui.sandbox.selectors import parse_field_selector, parse_label_selector
 
@@ -41,7 +42,7 @@ def _matcher(request: web.Request, resource: str) -> Any:
 
 def with_kind(resource: str, obj: Obj) -> Obj:
     if "kind" not in obj:
-        obj = {"apiVersion": "v1", "kind": KINDS[resource], **obj}
+        obj = {"apiVersion": api_version(resource), "kind": KINDS[resource], **obj}
     return obj
 
 
@@ -83,8 +84,8 @@ def list_response(
         )
     return json_response(
         {
-            "kind": LIST_KINDS[resource],
-            "apiVersion": "v1",
+            "kind": LIST_KINDS.get(resource) or KINDS[resource] + "List",
+            "apiVersion": api_version(resource),
             "metadata": meta,
             "items": items,
         }
@@ -209,7 +210,7 @@ def _bookmark(resource: str, rv: str, initial_end: bool = False) -> Obj:
         meta["annotations"] = {"k8s.io/initial-events-end": "true"}
     return {
         "type": "BOOKMARK",
-        "object": {"kind": KINDS[resource], "apiVersion": "v1", "metadata": meta},
+        "object": {"kind": KINDS[resource], "apiVersion": api_version(resource), "metadata": meta},
     }
 
 
