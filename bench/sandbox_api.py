@@ -36,7 +36,8 @@ async def _measure(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         async with Sandbox(port=0, workdir=Path(tmp), demo=False) as sb:
             headers = {"Authorization": f"Bearer {sb.admin_token}"}
-            async with aiohttp.ClientSession(headers=headers) as s:
+            https = aiohttp.TCPConnector(ssl=sb.client_ssl_context())  # it serves HTTPS only
+            async with aiohttp.ClientSession(headers=headers, connector=https) as s:
                 for i in range(n):
                     body = {
                         "metadata": {"name": f"p{i}", "labels": {"app": "bench"}},

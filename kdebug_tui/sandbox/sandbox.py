@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -68,8 +69,11 @@ class Sandbox:
         self.controllers: Any = None  # controllers.Controllers: workloads, Jobs, Endpoints
         self.pods: PodOps
         self._runner: web.AppRunner | None = None
-        self.url = ""
-        self.https_url = ""  # what kubeconfigs point at: kubectl sends tokens only over TLS
+        self.url = ""  # https://127.0.0.1:PORT; clients trust client_ssl_context()
+        # (method, path) of the latest requests received, so a test can prove that nothing
+        # was sent (a refused debug request must not reach the API server at all).
+        self.requests: deque[tuple[str, str]] = deque(maxlen=4096)
+        self.https_url = ""  # the same URL (the name older callers use)
         self.ca_file: Path | None = None
         self._tmp: Any = None
 
@@ -124,15 +128,12 @@ class Sandbox:
             app, access_log=None, handle_signals=False, shutdown_timeout=1.0
         )
         await self._runner.setup()
-        self.url = f"http://{self._host}:{await self._listen(None, self._port)}"
-        try:
-            cert, key = tls.make_certificate(self._workdir / "tls")
-        except tls.TlsUnavailable as exc:
-            log.warning("sandbox serves plain http only (kubectl will not authenticate): %s", exc)
-        else:
-            self.ca_file = cert
-            port = await self._listen(tls.server_context(cert, key), self._https_port)
-            self.https_url = f"https://{self._host}:{port}"
+        # HTTPS only, as API servers since 1.20 (no insecure port): a token never crosses
+        # loopback in clear text. Without openssl there is no sandbox (TlsUnavailable).
+        cert, key = tls.make_certificate(self._workdir / "tls")
+        self.ca_file = cert
+        port = await self._listen(tls.server_context(cert, key), self._https_port or self._port)
+        self.url = self.https_url = f"https://{self._host}:{port}"
         if self._scale > 0:
             from kdebug_tui.sandbox.churn import Churn
             from kdebug_tui.sandbox.scale import populate
@@ -184,8 +185,7 @@ class Sandbox:
 
     def write_kubeconfig(self, path: Path | str, namespace: str = "default") -> Path:
         ca = tls.ca_data(self.ca_file) if self.ca_file is not None else None
-        server = self.https_url or self.url
-        data = kubeconfig_dict(server, self.admin_token, self.viewer_token, namespace, ca)
+        data = kubeconfig_dict(self.url, self.admin_token, self.viewer_token, namespace, ca)
         return write_kubeconfig(Path(path), data)
 
     async def close(self) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kdebug_tui.sandbox.kubeconfig import UnsafeKubeconfigPath, default_kubeconfig_path
 from kdebug_tui.sandbox.sandbox import Sandbox
+from kdebug_tui.sandbox.tls import TlsUnavailable
 
 BANNER = """\
 kdebug-tui sandbox: a Kubernetes API emulator is serving on {url}
@@ -103,6 +104,9 @@ async def _serve(args: argparse.Namespace, workdir: Path) -> int:
             print(BANNER.format(url=sb.https_url or sb.url, kubeconfig=path), flush=True)
             await stop.wait()
             print("kdebug-tui sandbox: stopping...", flush=True)
+    except TlsUnavailable as exc:  # the API is served over HTTPS only
+        print(f"kdebug-tui sandbox: cannot serve HTTPS: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(
             f"kdebug-tui sandbox: cannot serve on port {args.port}: {exc.strerror or exc}",

@@ -1,9 +1,10 @@
 """Tiny loopback relays for TLS and proxy tests: a TLS front and an HTTP CONNECT proxy.
 
 The TLS front terminates TLS with a certificate that names only `kube.test` (never
-127.0.0.1) and forwards the plain bytes to the sandbox's HTTP port, so a client verifies it
-only when it sends tls-server-name. The proxy answers CONNECT and pipes bytes both ways,
-recording each target: a request that bypassed it would not appear there.
+127.0.0.1) and forwards the bytes over a second TLS connection to the sandbox (which serves
+HTTPS only), so a client verifies the front only when it sends tls-server-name. The proxy
+answers CONNECT and pipes bytes both ways, recording each target: a request that bypassed it
+would not appear there.
 """
 
 from __future__ import annotations
@@ -39,10 +40,15 @@ class Relay:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start_tls_front(self, ssl_context: ssl.SSLContext, upstream_port: int) -> Relay:
+    async def start_tls_front(
+        self,
+        ssl_context: ssl.SSLContext,
+        upstream_port: int,
+        upstream_ssl: ssl.SSLContext | None = None,
+    ) -> Relay:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             try:
-                up = await asyncio.open_connection("127.0.0.1", upstream_port)
+                up = await asyncio.open_connection("127.0.0.1", upstream_port, ssl=upstream_ssl)
             except OSError:
                 writer.close()
                 return

@@ -206,7 +206,7 @@ async def front(shared_sandbox: Any, tmp_path: Path) -> AsyncIterator[tuple[Rela
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(str(tls.server_crt), str(tls.server_key))
     upstream = int(shared_sandbox.url.rsplit(":", 1)[1])
-    relay = await Relay().start_tls_front(ctx, upstream)
+    relay = await Relay().start_tls_front(ctx, upstream, shared_sandbox.client_ssl_context())
     try:
         yield relay, tls.ca
     finally:

@@ -15,9 +15,14 @@ from tests.sandbox.helpers import Api
 from tests.sandbox.kubectl import Kubectl
 
 
+def _https_session(sb: Any) -> aiohttp.ClientSession:
+    """The sandbox serves HTTPS only (like API servers since 1.20): trust its own CA."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=sb.client_ssl_context()))
+
+
 @pytest.fixture
 async def api(sandbox: Any) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as session:
+    async with _https_session(sandbox) as session:
         yield Api(sandbox, session)
 
 
@@ -39,7 +44,7 @@ async def shared_sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def shared_api(shared_sandbox: Any) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as session:
+    async with _https_session(shared_sandbox) as session:
         yield Api(shared_sandbox, session)
 
 

@@ -13,7 +13,7 @@ TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 
 
 class Api:
-    """Plain HTTP against the sandbox, returning (status, decoded body)."""
+    """Raw HTTPS requests to the sandbox, returning (status, decoded body)."""
 
     def __init__(self, sb: Any, session: aiohttp.ClientSession) -> None:
         self.sb = sb
