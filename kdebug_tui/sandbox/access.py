@@ -99,37 +99,53 @@ def _whoami(user: User) -> web.StreamResponse:
     )
 
 
+# What every authenticated user gets from the default cluster roles, as a real API server
+# lists them in a SelfSubjectRulesReview (kubectl auth can-i --list prints duplicates, e.g.
+# /healthz twice, because system:discovery and system:public-info-viewer both grant it).
+BASIC_USER_RULES: list[Obj] = [
+    {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
+     "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
+    {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"],
+     "resources": ["selfsubjectreviews"]},
+]  # fmt: skip
+DISCOVERY_URLS = ["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi",
+                  "/openapi/*", "/readyz", "/version", "/version/"]  # fmt: skip
+PUBLIC_INFO_URLS = ["/healthz", "/livez", "/readyz", "/version", "/version/"]
+# system:service-account-issuer-discovery is bound to every service account (the sandbox's
+# users are service accounts).
+ISSUER_DISCOVERY_URLS = ["/.well-known/openid-configuration", "/openid/v1/jwks"]
+# The viewer reads every resource (RBAC's "*" does not cover subresources) and the
+# subresources that are not streams into a container (auth.PRIVATE_SUBRESOURCES).
+VIEWER_RULES: list[Obj] = [
+    {"verbs": ["get", "list", "watch"], "apiGroups": ["*"], "resources": ["*"]},
+    {"verbs": ["get", "list", "watch"], "apiGroups": [""],
+     "resources": ["pods/log", "pods/status", "pods/ephemeralcontainers"]},
+]  # fmt: skip
+
+
 def _rules_review(user: User, spec: Obj) -> web.StreamResponse:
-    if user.admin:
-        rules = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]
-    else:
-        rules = [
-            {
-                "verbs": ["get", "list", "watch"],
-                "apiGroups": [""],
-                "resources": [
-                    "pods",
-                    "pods/log",
-                    "pods/status",
-                    "pods/ephemeralcontainers",
-                    "events",
-                    "namespaces",
-                    "nodes",
-                ],
-            },
-            {
-                "verbs": ["create"],
-                "apiGroups": ["authorization.k8s.io"],
-                "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
-            },
-        ]
+    """The rules `user` has, shaped as RBAC's default roles grant them (not one summary)."""
+    own: list[Obj] = (
+        [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}] if user.admin else VIEWER_RULES
+    )
+    non_resource: list[Obj] = [{"verbs": ["*"], "nonResourceURLs": ["*"]}] if user.admin else []
+    non_resource += [
+        {"verbs": ["get"], "nonResourceURLs": list(DISCOVERY_URLS)},
+        {"verbs": ["get"], "nonResourceURLs": list(PUBLIC_INFO_URLS)},
+        {"verbs": ["get"], "nonResourceURLs": list(ISSUER_DISCOVERY_URLS)},
+    ]
+    status = {
+        "resourceRules": [*own, *BASIC_USER_RULES],
+        "nonResourceRules": non_resource,
+        "incomplete": False,
+    }
     return web.json_response(
         {
             "kind": "SelfSubjectRulesReview",
             "apiVersion": "authorization.k8s.io/v1",
             "metadata": {"creationTimestamp": None},
             "spec": spec,
-            "status": {"resourceRules": rules, "nonResourceRules": [], "incomplete": False},
+            "status": status,
         },
         status=201,
     )

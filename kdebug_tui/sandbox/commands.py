@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from kdebug_tui.sandbox.busybox import applet_dir
 from kdebug_tui.sandbox.images import ImageSpec
 from kdebug_tui.sandbox.runtime_types import ContainerLaunch
 from kdebug_tui.sandbox.staging import shared_path
@@ -38,7 +39,10 @@ def resolve_command(
     if command:
         argv = list(command) + list(args or [])
     elif args:
-        argv = list(image.default_command[:1]) + list(args)
+        # args replace the image's CMD and follow its ENTRYPOINT: shell images have only a
+        # CMD (busybox: ["sh"]), so `kubectl run x --image=busybox -- sleep 1d` runs sleep
+        entrypoint = image.default_command[:1] if image.kind == "program" else []
+        argv = list(entrypoint) + list(args)
     else:
         argv = list(image.default_command)
     return resolve_argv(image, argv, env)
@@ -56,6 +60,9 @@ def resolve_argv(
         prog = image.executables.get(exe)
         return ([*prog, *argv[1:]], None) if prog else ([], exe)
     path = env.get("PATH", DEFAULT_PATH)
+    applets = applet_dir() if image.busybox else None
+    if applets and "/" not in exe and os.path.lexists(os.path.join(applets, exe)):
+        return list(argv), None  # keeps its bare name, as `ps` shows it in a real container
     found = shutil.which(exe, path=path) if "/" not in exe else (
         exe if os.access(exe, os.X_OK) and os.path.isfile(exe) else None)  # fmt: skip
     return ([found, *argv[1:]], None) if found else ([], exe)
@@ -66,7 +73,7 @@ def environment(launch: ContainerLaunch, image: ImageSpec) -> dict[str, str]:
     env = {"PATH": DEFAULT_PATH, "HOSTNAME": launch.pod_name, "HOME": "/root"}
     if image.kind == "shell":
         env["ENV"] = str(shared_path("data/shrc"))  # busybox's "/ # " prompt in interactive shells
-        shims = _busybox_bin()
+        shims = (applet_dir() if image.busybox else None) or _busybox_bin()
         if shims:
             env["PATH"] = f"{shims}:{DEFAULT_PATH}"
     if launch.tty:

@@ -38,7 +38,7 @@ class Container:
         self.container_id = ""
         self.state = ContainerState(
             state={}, last_state={}, ready=False, started=False, restart_count=0,
-            image=image.resolved, image_id="", container_id="",
+            image=launch.image, image_id="", container_id="",
         )  # fmt: skip
         self.task: asyncio.Task[None] | None = None
         self.process: Process | None = None
@@ -66,7 +66,10 @@ class Container:
         else:
             self.state.ready = False
         self.state.container_id = self.container_id
-        self.state.image_id = self.image.image_id if self.state.container_id else ""
+        # the spec's string until a container exists, then what the runtime resolved
+        created = bool(self.state.container_id)
+        self.state.image = self.image.resolved if created else self.launch.image
+        self.state.image_id = self.image.image_id if created else ""
         self._changed.set()
         self._notify(self)
 

@@ -1,9 +1,12 @@
 """The sandbox's image catalogue: which image names run what, and how pulls fail.
 
-There is no registry here. Shell images run the host's own programs (busybox-like), images
-under `kdebug.local/` run the demo's own small Python programs (distroless: nothing else is
-in them), and every other name fails to pull with the kubelet's message text, so the UI
-meets the same ErrImagePull / ImagePullBackOff it would meet on a real cluster.
+There is no registry here, only a catalogue: a few shell images on docker.io with the tags
+they really have (busybox and alpine run the machine's busybox applets, the others the host's
+own programs), and images under `kdebug.local/` that run the demo's own small Python programs
+(distroless: nothing else is in them). Every other name, tag or registry fails to pull with
+the kubelet's message text (NotFound for a tag the repository lacks, as recorded in
+fixtures/real-cluster/kubectl-transcript-v1.24.txt), so the UI meets the same ErrImagePull /
+ImagePullBackOff it would meet on a real cluster.
 """
 
 from __future__ import annotations
@@ -14,20 +17,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from kdebug_tui.sandbox.busybox import is_busybox_image
 from kdebug_tui.sandbox.staging import shared_path
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 
-# Image name prefixes (repository part, without tag) that carry a shell and the usual tools.
-_SHELL_REPOS = (
-    "busybox",
-    "alpine",
-    "nicolaka/netshoot",
-    "ubuntu",
-    "debian",
-    "eclipse-temurin",
-    "openjdk",
-)
+# (registry, repository) -> the tags the catalogue has; all carry a shell and the usual tools.
+_SHELL_IMAGES: dict[tuple[str, str], frozenset[str]] = {
+    ("docker.io", "library/busybox"): frozenset(
+        ("1.35", "1.36", "1.36.1", "1.37", "latest", "stable", "musl", "glibc", "uclibc")
+    ),
+    ("docker.io", "library/alpine"): frozenset(
+        ("3", "3.18", "3.19", "3.20", "3.21", "edge", "latest")
+    ),
+    ("docker.io", "nicolaka/netshoot"): frozenset(("latest", "v0.11", "v0.12", "v0.13")),
+    ("docker.io", "library/ubuntu"): frozenset(("22.04", "24.04", "jammy", "noble", "latest")),
+    ("docker.io", "library/debian"): frozenset(
+        ("11", "12", "bookworm", "bookworm-slim", "bullseye", "stable-slim", "latest")
+    ),
+    ("docker.io", "library/eclipse-temurin"): frozenset(
+        ("17", "21", "17-jdk", "21-jdk", "17-jre", "21-jre", "latest")
+    ),
+    ("docker.io", "library/openjdk"): frozenset(("17", "21", "latest")),
+    ("mcr.microsoft.com", "openjdk/jdk"): frozenset(("17-ubuntu", "21-ubuntu")),
+}
 
 # kdebug.local/<name> -> (program file, path of the entrypoint inside the "image").
 _PROGRAMS: dict[str, tuple[str, str]] = {
@@ -54,6 +67,7 @@ class ImageSpec:
     user: int = 0
     group: int = 0  # the user's group in the image's /etc/passwd
     pull_error: str | None = None
+    busybox: bool = False  # runs the machine's busybox applets (busybox.py)
 
 
 def split_reference(image: str) -> tuple[str, str, str]:
@@ -86,20 +100,21 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _is_shell_repo(repo: str) -> bool:
-    """busybox, alpine, ... by name, also behind a mirror (gcr.io/x/openjdk), and */jdk*."""
-    short = repo.removeprefix("library/")
-    last = short.rsplit("/", 1)[-1]
-    for known in _SHELL_REPOS:
-        if short.startswith(known) or ("/" not in known and last.startswith(known)):
-            return True
-    return "/jdk" in "/" + short
+def catalogue_tags(image: str) -> frozenset[str] | None:
+    """The tags the catalogue has for `image`'s repository, or None for an unknown one."""
+    registry, repo, _tag = split_reference(image)
+    return _SHELL_IMAGES.get((registry, repo))
 
 
 def pull_error_message(image: str) -> str:
     """The kubelet's ErrImagePull message for an image no registry has."""
     registry, repo, tag = split_reference(image)
     ref = image if registry != "docker.io" else normalize(image)
+    if (registry, repo) in _SHELL_IMAGES:  # the repository exists, the tag does not
+        return (
+            f'rpc error: code = NotFound desc = failed to pull and unpack image "{ref}": '
+            f'failed to resolve reference "{ref}": {ref}: not found'
+        )
     if registry == "docker.io":
         cause = (
             "pull access denied, repository does not exist or may require authorization: "
@@ -137,7 +152,9 @@ def resolve(image: str) -> ImageSpec:
             user=NONROOT_UID,
             group=NONROOT_UID,
         )
-    if registry != DEMO_REGISTRY and _is_shell_repo(repo):
+    tags = _SHELL_IMAGES.get((registry, repo))
+    digests = {f"@sha256:{_digest(f'{registry}/{repo}:{t}')}" for t in tags or ()}
+    if tags is not None and (_tag in tags or _tag in digests):
         return ImageSpec(
             ref=image,
             resolved=resolved,
@@ -145,5 +162,6 @@ def resolve(image: str) -> ImageSpec:
             kind="shell",
             default_command=["sh"],
             user=0,
+            busybox=is_busybox_image(repo),
         )
     return ImageSpec(image, image, "", "missing", pull_error=pull_error_message(image))

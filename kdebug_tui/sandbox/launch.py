@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kdebug_tui.sandbox.expansion import expand, expand_all
+
 Obj = dict[str, Any]
 
 
@@ -38,8 +40,8 @@ def _env(pod: Obj, c: Obj) -> dict[str, str]:
         "KUBERNETES_SERVICE_PORT": "443",
     }
     for item in c.get("env") or []:
-        if "value" in item:
-            env[item["name"]] = str(item.get("value") or "")
+        if "value" in item:  # $(VAR) of a variable defined above it, as the kubelet expands
+            env[item["name"]] = expand(str(item.get("value") or ""), env)
         else:
             ref = ((item.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
             if ref in field_values:
@@ -69,6 +71,7 @@ def host_root_mount(pod: Obj, c: Obj) -> str | None:
 
 def build_launch(launch_cls: Any, pod: Obj, kind: str, c: Obj) -> Any:
     meta, spec = pod["metadata"], pod.get("spec") or {}
+    env = _env(pod, c)
     return launch_cls(
         pod_uid=meta["uid"],
         namespace=meta["namespace"],
@@ -77,9 +80,9 @@ def build_launch(launch_cls: Any, pod: Obj, kind: str, c: Obj) -> Any:
         name=c["name"],
         kind=kind,
         image=c.get("image", ""),
-        command=c.get("command"),
-        args=c.get("args"),
-        env=_env(pod, c),
+        command=expand_all(c.get("command"), env),  # the kubelet's $(VAR) and $$ expansion
+        args=expand_all(c.get("args"), env),
+        env=env,
         working_dir=c.get("workingDir"),
         stdin=bool(c.get("stdin")),
         stdin_once=bool(c.get("stdinOnce")),

@@ -17,11 +17,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+
 # The namespace setup helper: a fixed script, never built from user input. Arguments:
 # hostname (or "-"), where to bind-mount / (or "-"), then the container's argv as "$@".
+def _host_tool(name: str) -> str:
+    """A helper from this machine's PATH: the container's PATH (a busybox image puts its
+    applets first) must not pick the namespace tools."""
+    return shutil.which(name) or name
+
+
 _SETUP_SCRIPT = (
-    'h=$1 r=$2; shift 2; if [ "$h" != - ]; then hostname "$h" || exit 127; fi; '
-    'if [ "$r" != - ]; then mount --rbind / "$r" || exit 127; fi; exec "$@"'
+    f'h=$1 r=$2; shift 2; if [ "$h" != - ]; then {_host_tool("hostname")} "$h" || exit 127; '
+    f'fi; if [ "$r" != - ]; then {_host_tool("mount")} --rbind / "$r" || exit 127; fi; '
+    'exec "$@"'
 )
 _SETPRIV = shutil.which("setpriv")
 _REAPER = Path(__file__).resolve().parent / "programs" / "reaper.py"
@@ -135,34 +143,43 @@ def wrap_argv(spec: SpawnSpec) -> tuple[list[str], bool]:
     uid = spec.uid or 0
     gid = uid if spec.gid is None else spec.gid
     if (uid or gid) and os.geteuid() == 0:
-        argv = ["setpriv", "--reuid", str(uid), "--regid", str(gid), "--clear-groups", "--", *argv]
+        argv = [
+            _host_tool("setpriv"),
+            "--reuid",
+            str(uid),
+            "--regid",
+            str(gid),
+            "--clear-groups",
+            "--",
+            *argv,
+        ]
     forked = False
     if not pid_namespace(spec):
         # no PID namespace to reap orphans when it dies: our own init reaps them instead
         argv = [sys.executable, "-S", str(_REAPER), *argv]
         forked = True
     if ctty_inside(spec):
-        argv = ["setsid", "--ctty", "--", *argv]
+        argv = [_host_tool("setsid"), "--ctty", "--", *argv]
     own = spec.join_namespaces_of is None
     hostname = _own_hostname(spec)
     root = spec.host_root_mount if own else None
     if hostname or root:
-        argv = ["sh", "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
+        argv = [_host_tool("sh"), "-c", _SETUP_SCRIPT, "setup", hostname or "-", root or "-", *argv]
     if spec.join_namespaces_of is not None:
         user = ["--user", "--preserve-credentials"] if _rootless else []
         pid = ["--pid"] if spec.join_pid else []
-        argv = ["nsenter", "--target", str(spec.join_namespaces_of), *user, *pid,
+        argv = [_host_tool("nsenter"), "--target", str(spec.join_namespaces_of), *user, *pid,
                 "--mount", "--uts", "--", *argv]  # fmt: skip
         forked = True
     elif spec.new_pid_namespace:
         user = ["--user", "--map-root-user"] if _rootless else []
         uts = ["--uts"] if hostname else []
-        argv = ["unshare", *user, "--pid", "--fork", "--kill-child", "--mount-proc", *uts,
-                "--propagation", "private", "--", *argv]  # fmt: skip
+        argv = [_host_tool("unshare"), *user, "--pid", "--fork", "--kill-child",
+                "--mount-proc", *uts, "--propagation", "private", "--", *argv]  # fmt: skip
         forked = True
     elif root or hostname:
         uts = ["--uts"] if hostname else []
-        argv = ["unshare", "--mount", *uts, "--propagation", "private", "--", *argv]
+        argv = [_host_tool("unshare"), "--mount", *uts, "--propagation", "private", "--", *argv]
     if _SETPRIV:
         # if the sandbox dies without closing (SIGKILL, crash), its containers die with it:
         # the kernel kills the leader, and unshare --kill-child takes the namespace along

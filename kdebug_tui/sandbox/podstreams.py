@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 
+def _is_ephemeral(pod: Obj, name: str) -> bool:
+    return any(c.get("name") == name for c in pod["spec"].get("ephemeralContainers") or [])
+
+
 async def serve_stream(
     sb: Sandbox, request: web.Request, ns: str, name: str, kind: Literal["attach", "exec"]
 ) -> web.StreamResponse:
@@ -36,6 +40,13 @@ async def serve_stream(
     state = cs.get("state") or {}
     uid = pod["metadata"]["uid"]
     if "running" not in state or sb.runtime.pid_of(uid, cname) is None:
+        if "terminated" in state and _is_ephemeral(pod, cname):
+            # The kubelet looks among running containers only and answers 500 with a plain
+            # text body, which the API server passes on; not being a Status, kubectl prints
+            # "error: unable to upgrade connection: <text>" (transcript, section 10).
+            raise web.HTTPInternalServerError(
+                text=f"container {cname} not found in pod {name}_{ns}\n"
+            )
         if "terminated" in state:
             raise bad_request(
                 f"container {cname} is not running: container is in CONTAINER_EXITED state"

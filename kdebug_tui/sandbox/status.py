@@ -125,6 +125,8 @@ def compute_status(pod: Obj, run: Any) -> Obj:
             for c in spec.get(key) or []
             if c["name"] in run.containers
         ]
+        if key != "initContainers":  # the kubelet sorts these by name, not spec order
+            statuses.sort(key=lambda entry: entry["name"])
         if statuses:
             status[field_name] = statuses
     return status

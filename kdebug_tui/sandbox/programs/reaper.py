@@ -59,7 +59,7 @@ def main() -> int:
     if child == 0:
         try:
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with us
-            os.execv(argv[0], argv)
+            os.execvp(argv[0], argv)  # a bare name (busybox applets) goes by $PATH
         finally:
             os._exit(127)
     for sig in FORWARDED:
