@@ -76,7 +76,12 @@ async def test_watch_from_list_version_sees_add_modify_delete(api: Api) -> None:
 
 
 async def test_watch_without_version_starts_with_the_current_state(api: Api) -> None:
-    async with watch(api, "/api/v1/pods", fieldSelector="metadata.namespace=shop") as r:
+    async with watch(
+        api,
+        "/api/v1/pods",
+        fieldSelector="metadata.namespace=shop",
+        labelSelector="app in (cart-7d9f,redis)",
+    ) as r:
         names = {(await next_event(r))["object"]["metadata"]["name"] for _ in range(2)}  # type: ignore[index]
         assert names == {"cart-7d9f", "redis-0"}
 
