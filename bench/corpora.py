@@ -106,3 +106,14 @@ def random_bytes(size: int, seed: int = 4) -> bytes:
 
 def split_chunks(data: bytes, size: int = 4096) -> list[bytes]:
     return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+#: Recorded real output (see bench/corpora_record.py), in the issue's order.
+RECORDED = ["ls_laR", "ls_color", "git_log", "dmesg", "top", "vim", "ja_ko", "emoji", "cjk"]
+
+
+def recorded(name: str) -> bytes:
+    """The bytes a PTY delivered for one of :data:`RECORDED` (bench/corpora/NAME.bin)."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "corpora" / f"{name}.bin").read_bytes()

@@ -35,7 +35,8 @@ import random, unicodedata
 rng = random.Random(7)
 faces = [chr(c) for c in range(0x1F600, 0x1F650)] + [chr(c) for c in range(0x1F300, 0x1F5FF)]
 marks = ["\u2705", "\u274c", "\u26a0\ufe0f", "\U0001F680", "\U0001F525", "\u2728", "\U0001F41B"]
-zwj = ["\U0001F468\u200d\U0001F4BB", "\U0001F469\u200d\U0001F52C", "\U0001F3F3\ufe0f\u200d\U0001F308"]
+zwj = ["\U0001F468\u200d\U0001F4BB", "\U0001F469\u200d\U0001F52C",
+       "\U0001F3F3\ufe0f\u200d\U0001F308"]
 steps = ["lint", "unit tests", "build image", "push", "deploy canary", "smoke test", "rollout"]
 for i in range(7000):
     if i % 5 == 0:
@@ -49,7 +50,8 @@ for i in range(7000):
         m = rng.choice(marks)
         who = rng.choice(zwj)
         n = rng.randint(1, 300)
-        print(f"{m} {rng.choice(steps)} #{n} {who} {rng.choice(faces)}{rng.choice(faces)} took {rng.random()*9:.2f}s")
+        pair = rng.choice(faces) + rng.choice(faces)
+        print(f"{m} {rng.choice(steps)} #{n} {who} {pair} took {rng.random()*9:.2f}s")
 """
 
 
@@ -61,7 +63,12 @@ def _spawn(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, sub
         "COLUMNS": str(COLUMNS), "LINES": str(LINES), **(env or {}),
     }  # fmt: skip
     proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True,
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=full_env,
+        start_new_session=True,
         cwd=ROOT,
     )
     os.close(slave)

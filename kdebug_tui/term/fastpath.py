@@ -25,6 +25,7 @@ from pyte.screens import Char
 
 from .screen import Line, TermScreen
 from .scrollback import AnyRow, plain_attrs, row_from_cells
+from .wide import row_len, split_rows
 
 Writes = dict[int, list[tuple[int, str]]]
 
@@ -56,17 +57,18 @@ def _run(writes: Writes, piece: str, x: int, vy: int, columns: int) -> tuple[int
         if x >= columns:
             vy += 1
             x = 0
-        k = n - i
-        if k > columns - x:
-            k = columns - x
-        text = piece[i : i + k] if k != n else piece
-        row = writes.get(vy)
-        if row is None:
-            writes[vy] = [(x, text)]
-        else:
-            row.append((x, text))
+        k = row_len(piece, i, columns - x)
+        if k:
+            text = piece[i : i + k] if k != n else piece
+            row = writes.get(vy)
+            if row is None:
+                writes[vy] = [(x, text)]
+            else:
+                row.append((x, text))
         x += k
         i += k
+        if i < n:
+            x = columns  # (a wide character that did not fit wraps)
     return x, vy
 
 
@@ -121,9 +123,8 @@ def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
                     if len(p) <= columns:
                         rows.append(p)
                     else:
-                        rows.extend([p[i : i + columns] for i in range(0, len(p), columns)])
-                n = len(tail[-1])
-                x = n - columns * (max(1, -(-n // columns)) - 1)
+                        rows.extend(split_rows(p, columns))
+                x = len(rows[-1])
             else:
                 rows = tail
                 x = len(tail[-1])

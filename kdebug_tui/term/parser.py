@@ -24,10 +24,17 @@ from pyte import modes as mo
 
 from .dispatch import CSI_ACTIONS, ESC_ACTIONS, first_param, parse_params
 from .fastpath import block_ok, write_block
-from .sanitize import SINGLE_WIDTH_CLASS, sanitize_title
+from .sanitize import (
+    ASTRAL_CLASS,
+    DROPPED_CLASS,
+    SINGLE_WIDTH_CLASS,
+    WIDE_CLASS,
+    sanitize_title,
+)
 from .screen import CURSOR_SHAPES, TermScreen, sparse_table
 from .sgr import apply_sgr, apply_sgr_sequence
 from .styled import SGR_ONE, SPLIT, lines_ok, write_lines
+from .wide import row_len, widen
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
 CSI_MAX = 128
@@ -36,12 +43,14 @@ STRING_MAX = 4096
 
 _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abort it
 
-# Printable single-width text, CR/LF/TAB and SGR sequences (ncurses' sgr0 interleaves
+# Characters the fast paths take (see .wide): single-width, wide, and never-drawn ones.
+_FAST = SINGLE_WIDTH_CLASS + WIDE_CLASS + DROPPED_CLASS + ASTRAL_CLASS
+# Printable text of known width, CR/LF/TAB and SGR sequences (ncurses' sgr0 interleaves
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
-    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{SINGLE_WIDTH_CLASS}]++|{SGR_ONE})++)"
-    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{SINGLE_WIDTH_CLASS}][^\x00-\x1f\x7f-\x9f]*)"
+    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_FAST}]++|{SGR_ONE})++)"
+    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]++)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
@@ -128,7 +137,9 @@ class Parser:
             try:
                 if kind == "plain":
                     block = m.group("plain")
-                    if "\x1b" not in block:
+                    if self.fast and not block.isascii():
+                        self._wide(block)
+                    elif "\x1b" not in block:
                         self._plain(block)
                     elif "\n" in block:
                         self._styled(block)
@@ -165,6 +176,39 @@ class Parser:
             pos = end
 
     # ----------------------------------------------------------------- text
+    def _block(self, block: str) -> None:
+        if "\x1b" not in block:
+            self._plain(block)
+        elif "\n" in block:
+            self._styled(block)
+        else:
+            self._pieces(block)
+
+    def _wide(self, block: str) -> None:
+        """Non-ASCII text through the fast paths, wide characters followed by stubs."""
+        text = widen(block)
+        if text == block:
+            self._block(block)
+            return
+        screen = self.screen
+        if (
+            screen.columns < 2
+            or (screen.g1_charset if screen.charset else screen.g0_charset) is not cs.LAT1_MAP
+        ):
+            # (wide characters cannot be drawn on one column; other charsets translate first)
+            self.fast = False
+            try:
+                self._block(block)
+            finally:
+                self.fast = True
+            return
+        if text:
+            self._block(text)
+        # REP repeats the last character as received (a stub or a removed one otherwise).
+        tail = SPLIT.sub("", block).rstrip("\t\r\n")
+        if tail:
+            screen.last_char = tail[-1]
+
     def _wrapped(self, text: str) -> None:
         """Single-width text without controls that wraps: row pieces and ``index``, as pyte."""
         screen = self.screen
@@ -178,9 +222,12 @@ class Parser:
                 screen.dirty.add(cursor.y)
                 cursor.x = 0
                 screen.index()
-            k = min(n - i, columns - cursor.x)
-            screen.draw_ascii_row(text[i : i + k])
+            k = row_len(text, i, columns - cursor.x)
+            if k:
+                screen.draw_ascii_row(text[i : i + k])
             i += k
+            if i < n:
+                cursor.x = columns  # (a wide character that did not fit wraps)
 
     def _styled(self, block: str) -> None:
         """Text with SGR sequences (and CR/LF/TAB): whole lines in bulk when the screen and

@@ -26,6 +26,7 @@ from .scrollback import (
     styled_spans,
 )
 from .sgr import DEFAULT_ATTRS, apply_sgr
+from .wide import STUB
 
 #: DECSCUSR (``CSI n SP q``) parameter -> cursor shape; blinking and steady look alike here.
 CURSOR_SHAPES = {
@@ -59,7 +60,7 @@ class GlyphMap(dict[str, Char]):
         self.attrs = attrs
 
     def __missing__(self, ch: str) -> Char:
-        cell = self.attrs._replace(data=ch)
+        cell = self.attrs._replace(data="" if ch == STUB else ch)
         if len(self) < _GLYPHS_PER_MAP:
             self[ch] = cell
         return cell
@@ -301,6 +302,10 @@ class TermScreen(EditingScreen):
         """
         if not data:
             return
+        if STUB in data:  # (fast-path text that fell back here: widths are looked up below)
+            data = data.replace(STUB, "")
+            if not data:
+                return
         self.last_char = data[-1]  # for REP, before charset translation (as the parser's)
         table = self.g1_charset if self.charset else self.g0_charset
         if table is not cs.LAT1_MAP:

@@ -88,7 +88,7 @@ def glyph_cells(text: str, attrs: PlainAttrs) -> list[Char]:
         cell = cache.get(ch)
         if cell is None:
             char = char or char_attrs(attrs)
-            cell = char._replace(data=ch)
+            cell = char._replace(data="" if ch == "\x00" else ch)  # (a wide char's stub)
             if len(cache) < 1024:
                 cache[ch] = cell
         out.append(cell)
@@ -184,7 +184,7 @@ class Scrollback:
     def text(self, index: int) -> str:
         row = self._rows[index]
         if is_text_row(row):
-            return cast(TextRow | StyledRow, row)[0].rstrip()
+            return cast(TextRow | StyledRow, row)[0].replace("\x00", "").rstrip()
         return "".join(c.data for c in cast(Row, row)).rstrip()
 
     def all_text(self) -> str:

@@ -33,6 +33,7 @@ from pyte.screens import Char
 from .screen import TermScreen
 from .scrollback import AnyRow, PlainAttrs, StyledRow, TextRow, plain_attrs, row_from_cells
 from .sgr import apply_sgr_sequence
+from .wide import STUB, row_bounds, split_rows
 
 #: One SGR sequence, or ``ESC ( B`` (ncurses' sgr0 interleaves it; G0 back to ASCII).
 SGR_ONE = r"\x1b\[[0-9;:]{0,128}+m|\x1b\(B"
@@ -92,7 +93,11 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
             else:  # wrapped rows share the line's piece tables
                 table = tuple(pieces)
                 ends = tuple(accumulate(map(len, texts)))
-                if n <= 2 * columns:  # (the usual wrap: no comprehension for two rows)
+                if STUB in text:
+                    bounds = row_bounds(text, columns)
+                    extend([(text[a:b], table, ends, a) for a, b in bounds])
+                    x = bounds[-1][1] - bounds[-1][0]
+                elif n <= 2 * columns:  # (the usual wrap: no comprehension for two rows)
                     append((text[:columns], table, ends, 0))
                     append((text[columns:], table, ends, columns))
                     x = n - columns
@@ -105,6 +110,10 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
             if n <= columns:
                 append((line, plain) if n else ())
                 x = n
+            elif STUB in line:
+                cut = split_rows(line, columns)
+                extend([(r, plain) for r in cut])
+                x = len(cut[-1])
             elif n <= 2 * columns:
                 append((line[:columns], plain))
                 append((line[columns:], plain))
