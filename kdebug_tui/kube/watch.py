@@ -20,7 +20,7 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -82,6 +82,20 @@ def pods_path(namespace: str | None) -> str:
     return f"/api/v1/namespaces/{namespace}/pods" if namespace else "/api/v1/pods"
 
 
+@dataclass(frozen=True)
+class Target:
+    """What is listed and watched: pods by default, any kind of kube/resources.py through
+    `watch_objects` (the updates then carry those objects in `pod`/`pods`)."""
+
+    resource: str = "pods"
+    kind: str = "Pod"
+    api_version: str = "v1"
+    path: Callable[[str | None], str] = pods_path
+
+
+PODS = Target()
+
+
 def _backoff(attempt: int, options: WatchOptions, retry_after: float | None = None) -> float:
     delay = min(options.backoff_cap, options.backoff_base * (2 ** max(0, attempt - 1)))
     delay *= random.uniform(0.5, 1.0)
@@ -100,7 +114,10 @@ def _selectors(options: WatchOptions) -> list[tuple[str, str]]:
 
 
 async def list_pods(
-    session: _Session, namespace: str | None, options: WatchOptions | None = None
+    session: _Session,
+    namespace: str | None,
+    options: WatchOptions | None = None,
+    target: Target = PODS,
 ) -> tuple[list[dict[str, Any]], str]:
     """All pods (following `continue` pages) and the list's resourceVersion."""
     options = options or WatchOptions()
@@ -112,18 +129,18 @@ async def list_pods(
             query.append(("continue", token))
         body = await session.request_json(
             "GET",
-            pods_path(namespace),
+            target.path(namespace),
             query=query,
             request_timeout=options.request_timeout,
-            resource="pods",
+            resource=target.resource,
             namespace=namespace,
         )
         if not isinstance(body, dict):
-            raise KubeError("Unexpected answer", "the pod list is not a JSON object")
+            raise KubeError("Unexpected answer", f"the {target.resource} list is not a JSON object")
         for item in body.get("items") or []:
             if isinstance(item, dict):
-                item.setdefault("kind", "Pod")
-                item.setdefault("apiVersion", "v1")
+                item.setdefault("kind", target.kind)
+                item.setdefault("apiVersion", target.api_version)
                 pods.append(item)
         meta = body.get("metadata") or {}
         token = meta.get("continue") or ""
@@ -167,10 +184,11 @@ async def watch_pods(
     session: _Session,
     namespace: str | None,
     options: WatchOptions | None = None,
+    target: Target = PODS,
 ) -> AsyncIterator[WatchUpdate]:
     """Pods in `namespace` (None: all namespaces), forever, until the caller stops iterating."""
     options = options or WatchOptions()
-    state = WatchState("connecting", "listing pods")
+    state = WatchState("connecting", f"listing {target.resource}")
     yield WatchUpdate("STATE", None, state)
     version = ""
     failures = 0
@@ -181,11 +199,11 @@ async def watch_pods(
                 if gone_streak > 2:
                     # The server keeps saying our fresh version is gone: do not spin.
                     await asyncio.sleep(_backoff(gone_streak - 2, options))
-                pods, version = await list_pods(session, namespace, options)
+                pods, version = await list_pods(session, namespace, options, target)
                 failures = 0
-                state = WatchState("live", f"{len(pods)} pods")
+                state = WatchState("live", f"{len(pods)} {target.resource}")
                 yield WatchUpdate("RELISTED", None, state, pods=pods, resource_version=version)
-            stream = _watch_once(session, namespace, version, options, state)
+            stream = _watch_once(session, namespace, version, options, state, target)
             async with contextlib.aclosing(stream):
                 async for update in stream:
                     if update.kind != "STATE":
@@ -208,7 +226,9 @@ async def watch_pods(
             )
             yield WatchUpdate("STATE", None, state)
         except (KubeError, aiohttp.ClientError, OSError, ValueError) as exc:
-            error = to_kube_error(exc, resource="pods", namespace=namespace, server=session.server)
+            error = to_kube_error(
+                exc, resource=target.resource, namespace=namespace, server=session.server
+            )
             if error.status == 410:
                 gone_streak += 1
                 version = ""
@@ -230,6 +250,7 @@ async def _watch_once(
     version: str,
     options: WatchOptions,
     state: WatchState,
+    target: Target = PODS,
 ) -> AsyncGenerator[WatchUpdate, None]:
     """One watch request; ends when the server ends it. Raises _Gone on 410."""
     query = [
@@ -249,10 +270,10 @@ async def _watch_once(
     try:
         resp = await session.request(
             "GET",
-            pods_path(namespace),
+            target.path(namespace),
             query=query,
             request_timeout=timeout,
-            resource="pods",
+            resource=target.resource,
             namespace=namespace,
         )
     except KubeError as exc:
@@ -273,12 +294,21 @@ async def _watch_once(
                 code = obj.get("code")
                 if code == 410 or obj.get("reason") in ("Expired", "Gone"):
                     raise _Gone()
-                raise from_status(code, obj, resource="pods", namespace=namespace)
+                raise from_status(code, obj, resource=target.resource, namespace=namespace)
             elif kind in ("ADDED", "MODIFIED", "DELETED"):
-                obj.setdefault("kind", "Pod")
-                obj.setdefault("apiVersion", "v1")
+                obj.setdefault("kind", target.kind)
+                obj.setdefault("apiVersion", target.api_version)
                 yield WatchUpdate(kind, obj, state, resource_version=rv)
             else:
                 log.debug("watch: ignoring event type %r", kind[:40])
     finally:
         resp.close()
+
+
+def watch_objects(
+    session: _Session, kind: Any, namespace: str | None, options: WatchOptions | None = None
+) -> AsyncIterator[WatchUpdate]:
+    """`watch_pods` for any kind of kube/resources.py (`kind` is its KindDef): the same
+    list-then-watch, re-list on 410 and backoff; the objects arrive in `pod`/`pods`."""
+    target = Target(kind.resource, kind.kind, kind.api_version, kind.path)
+    return watch_pods(session, namespace, options, target)

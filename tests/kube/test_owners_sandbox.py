@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from kdebug_tui.kube.owners import get_object, list_objects, list_pods_for, pod_query
 from kdebug_tui.kube.resources import KINDS
 from kdebug_tui.kube.session import KubeSession
+from kdebug_tui.kube.watch import WatchOptions, watch_objects
 from tests.sandbox.workload_helpers import demo_apps_settled
 
 
@@ -76,3 +79,26 @@ async def test_listed_objects_render(session: KubeSession) -> None:
     assert kind.row(d, time.time())[:4] == ["frontend", "2/2", "2", "2"]
     every = await list_objects(session, KINDS["services"], None)
     assert {s["metadata"]["name"] for s in every} >= {"frontend", "db", "redis"}
+
+
+async def test_watch_objects_follows_a_deployment(session: KubeSession, sandbox: Any) -> None:
+    kind = KINDS["deployments"]
+    options = WatchOptions(inactivity_timeout=10.0, timeout_seconds=60)
+    stream = watch_objects(session, kind, "shop", options)
+    async with contextlib.aclosing(stream):
+        async with asyncio.timeout(20):
+            async for update in stream:
+                if update.kind == "RELISTED":
+                    assert [d["metadata"]["name"] for d in update.pods] == ["frontend"]
+                    assert update.pods[0]["kind"] == "Deployment"
+                    await session.request_json(
+                        "PATCH",
+                        kind.path("shop", "frontend"),
+                        body={"spec": {"replicas": 3}},
+                        content_type="application/merge-patch+json",
+                    )
+                elif update.kind == "MODIFIED" and update.pod is not None:
+                    status = update.pod.get("status") or {}
+                    if status.get("readyReplicas") == 3:
+                        assert kind.row(update.pod, time.time())[1] == "3/3"
+                        break
