@@ -9,9 +9,14 @@ shell string. Only small, portable tools are used (busybox and GNU alike):
             (two processes whatever the size of the directory; a name with a newline is
             re-joined: a new entry starts only at a metadata-shaped line under DIR)
 - download: cat -- FILE over the exec's stdout channel (stderr kept apart), then
-            sha256sum -- FILE remotely, compared with the local hash
-- upload:   stdin into `sh -c 'cat > "$1"'` (v5: half-close ends it; v4: `head -c SIZE`),
-            then sha256sum remotely
+            sha256sum -- FILE remotely, compared with the local hash (kubectl exec can
+            truncate stdout without an error: kubernetes issue 124571); one retry
+- upload:   stdin into `sh -c 'head -c "$2" > "$1"; r=$?; sleep 0.2; exit $r'`, then
+            sha256sum remotely; one retry. The command stops by itself after SIZE bytes and
+            stays alive 0.2 s; stdin is half-closed only if it has not ended by then. CRI
+            exec (containerd issue 13934) cut `cat > f` at a multiple of 32 KiB when the
+            client half-closed right after the data; this shape kept every byte in 10/10
+            runs on a real node (PROTOCOL.md).
 
 Paths are first resolved inside the target (target_paths.py): the kernel would follow an
 absolute symlink under /proc/<pid>/root into the *debugger's* root.
@@ -44,6 +49,10 @@ WRITE_BATCH = 1024 * 1024  # local writes go to a thread in pieces this large
 # A step that sends nothing for this long is treated as lost: the file browser shows why
 # instead of a progress bar that never moves (a wedged exec, a silent network drop).
 IDLE_SECONDS = 30.0
+# After the last byte: how long the upload command may take to end by itself before stdin
+# is half-closed (it then ends at once, and a short file fails the checksum).
+UPLOAD_SETTLE_SECONDS = 10.0
+UPLOAD_SCRIPT = 'head -c "$2" > "$1"; r=$?; sleep 0.2; exit $r'
 USERNS_MESSAGE = (
     "/proc/{pid}/root is not accessible: the target runs in a user namespace or the debugger "
     "lacks SYS_PTRACE; use the general or sysadmin profile"
@@ -199,7 +208,23 @@ class TargetFiles:
     async def download(
         self, remote_path: str, local_path: str | Path, on_progress: Progress | None = None
     ) -> str:
-        """Copy a target file here; returns its sha256, verified against a remote sha256sum."""
+        """Copy a target file here; returns its sha256, verified against a remote sha256sum
+        (retried once: a truncated stream shows only as a different checksum)."""
+        try:
+            return await self._download(remote_path, local_path, on_progress)
+        except KubeError as exc:
+            if exc.reason != "ChecksumMismatch":
+                raise
+        try:
+            return await self._download(remote_path, local_path, on_progress)
+        except KubeError as exc:
+            if exc.reason == "ChecksumMismatch":
+                exc.message += " (after one retry)"
+            raise
+
+    async def _download(
+        self, remote_path: str, local_path: str | Path, on_progress: Progress | None
+    ) -> str:
         shown = remote_path
         remote_path = await self.resolve(remote_path)
         info = await self._stat(remote_path, shown)
@@ -267,8 +292,8 @@ class TargetFiles:
             partial.unlink(missing_ok=True)
             raise KubeError(
                 "Download not verified",
-                f"{clean_path(remote_path)}: sha256 differs ({done} bytes received); the file "
-                "may have changed while it was copied",
+                f"{clean_path(remote_path)}: sha256 differs ({done} of {info.size} bytes "
+                "received); the stream was cut short or the file changed while it was copied",
                 reason="ChecksumMismatch",
             )
         os.replace(partial, local)
@@ -277,15 +302,26 @@ class TargetFiles:
     async def upload(
         self, local_path: str | Path, remote_path: str, on_progress: Progress | None = None
     ) -> str:
-        """Copy a local file into the target; returns its sha256, verified remotely."""
+        """Copy a local file into the target; returns its sha256, verified remotely (and
+        retried once when the copy differs)."""
         local = Path(local_path)
-        try:
-            size = (await asyncio.to_thread(local.stat)).st_size
-            source = await asyncio.to_thread(local.open, "rb")
-        except OSError as exc:
-            raise _local_error(local, exc) from None
-        with source:
-            return await self._upload(source, size, remote_path, on_progress)
+        last: KubeError | None = None
+        for _attempt in range(2):
+            try:
+                size = (await asyncio.to_thread(local.stat)).st_size
+                source = await asyncio.to_thread(local.open, "rb")
+            except OSError as exc:
+                raise _local_error(local, exc) from None
+            with source:
+                try:
+                    return await self._upload(source, size, remote_path, on_progress)
+                except KubeError as exc:
+                    if exc.reason != "ChecksumMismatch":
+                        raise
+                    last = exc
+        assert last is not None
+        last.message += " (after one retry)"
+        raise last
 
     async def _upload(
         self, source: BinaryIO, size: int, remote_path: str, on_progress: Progress | None
@@ -294,18 +330,10 @@ class TargetFiles:
         remote = self.remote(remote_path)
         backend = ExecSession(
             self.session, self.namespace, self.pod, self.debugger,
-            ["sh", "-c", 'cat > "$1"', "kdebug-upload", remote], stdin=True, tty=False, crlf=False,
+            ["sh", "-c", UPLOAD_SCRIPT, "kdebug-upload", remote, str(size)],
+            stdin=True, tty=False, crlf=False,
         )  # fmt: skip
         await backend.start(80, 24)
-        if not backend.protocol.startswith("v5."):
-            # no half-close before v5: a command that stops after SIZE bytes
-            await backend.close()
-            backend = ExecSession(
-                self.session, self.namespace, self.pod, self.debugger,
-                ["sh", "-c", 'head -c "$2" > "$1"', "kdebug-upload", remote, str(size)],
-                stdin=True, tty=False, crlf=False,
-            )  # fmt: skip
-            await backend.start(80, 24)
         digest = hashlib.sha256()
         done, err = 0, bytearray()
         try:
@@ -318,10 +346,12 @@ class TargetFiles:
                     done += min(CHUNK, len(block) - start)
                     if on_progress is not None:
                         on_progress(done, size)
-            await backend.close_stdin()
-            while (frame := await _next_frame(backend, "the upload")) is not None:
-                if frame[0] == 2:
-                    err.extend(frame[1])
+            err.extend(await _until_exit(backend, UPLOAD_SETTLE_SECONDS))
+            if backend.exit is None:
+                # not ended by itself: bytes went missing on the way; EOF ends it now, and
+                # the checksum below reports the short copy
+                await backend.close_stdin()
+                err.extend(await _until_exit(backend, IDLE_SECONDS))
         finally:
             await backend.close()
         ending = backend.exit or BackendExit(None, "dropped", "no status")
@@ -336,6 +366,20 @@ class TargetFiles:
                 reason="ChecksumMismatch",
             )
         return local_hash
+
+
+async def _until_exit(backend: ExecSession, seconds: float) -> bytes:
+    """stderr of the exec until it ends or `seconds` pass (then it is left running)."""
+    err = bytearray()
+
+    async def drain() -> None:
+        while (frame := await backend.read_channel()) is not None:
+            if frame[0] == 2:
+                err.extend(frame[1])
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(drain(), seconds)
+    return bytes(err)
 
 
 async def _next_frame(backend: ExecSession, what: str) -> tuple[int, bytes] | None:

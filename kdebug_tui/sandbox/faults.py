@@ -1,4 +1,5 @@
-"""Fault injection for tests: failing or slow requests, dropped streams, expired watches."""
+"""Fault injection for tests: failing or slow requests, dropped streams, expired watches,
+exec stdin cut short."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Faults:
         self._failures: list[_Failure] = []
         self._delays: list[_Delay] = []
         self._drops: list[int] = []
+        self._stdin_cuts = 0
         self._on_expire = on_expire
         self._on_stall = on_stall
         self.watches_stalled = False
@@ -65,6 +67,11 @@ class Faults:
     def drop_attach_after(self, nbytes: int, *, times: int = 1) -> None:
         self._drops.extend([nbytes] * times)
 
+    def cut_exec_stdin(self, *, times: int = 1) -> None:
+        """The next `times` execs with stdin lose the tail of their input on a half-close
+        (containerd's 32 KiB truncation, see stdin_cut.py)."""
+        self._stdin_cuts += times
+
     def expire_watches(self) -> None:
         self._on_expire()
 
@@ -76,6 +83,7 @@ class Faults:
         self._failures.clear()
         self._delays.clear()
         self._drops.clear()
+        self._stdin_cuts = 0
         self.watches_stalled = False
         self._on_stall(False)
 
@@ -116,6 +124,12 @@ class Faults:
 
     def take_drop(self) -> int | None:
         return self._drops.pop(0) if self._drops else None
+
+    def take_stdin_cut(self) -> bool:
+        if self._stdin_cuts <= 0:
+            return False
+        self._stdin_cuts -= 1
+        return True
 
 
 STREAMS = ("pods/attach", "pods/exec")

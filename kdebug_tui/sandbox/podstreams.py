@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from aiohttp import web
 
 from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.stdin_cut import arm_stdin_cut
 from kdebug_tui.sandbox.subresources import container_for, container_status
 
 if TYPE_CHECKING:
@@ -71,10 +72,15 @@ async def serve_stream(
     hooks = streams.StreamHooks(drop_after_bytes=sb.faults.take_drop())
     runtime = sb.runtime
 
+    cut_stdin = kind == "exec" and options.stdin and sb.faults.take_stdin_cut()
+
     async def opener() -> Any:
         if kind == "attach":
             return await runtime.attach(uid, cname)
-        return await runtime.exec(uid, cname, command, tty=options.tty, stdin=options.stdin)
+        handle = await runtime.exec(uid, cname, command, tty=options.tty, stdin=options.stdin)
+        if cut_stdin:
+            arm_stdin_cut(handle)
+        return handle
 
     return await streams.serve_stream(
         request, opener, options, kind=kind, command=command, hooks=hooks

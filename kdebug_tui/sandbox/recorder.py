@@ -1,9 +1,18 @@
-"""Events written as the kubelet and the scheduler would, aggregated by count like theirs."""
+"""Events written as the kubelet and the scheduler would, aggregated by count like theirs,
+and thinned by client-go's spam filter like theirs.
+
+client-go's EventSourceObjectSpamFilter gives each (source, involved object) a token bucket
+of 25 that refills one token per 5 minutes; every event, a repeat counted into an existing
+one included, takes a token, and an event without one is dropped. So a busy pod's later
+events (a debugger's Created/Started) can be missing on a real cluster: nothing may learn a
+container's state from events (PROTOCOL.md), and the sandbox drops them the same way.
+"""
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from kdebug_tui.sandbox.cluster import Cluster, now_iso
@@ -11,9 +20,35 @@ from kdebug_tui.sandbox.cluster import Cluster, now_iso
 Obj = dict[str, Any]
 
 
+SPAM_BURST = 25
+SPAM_REFILL_SECONDS = 300.0
+
+
+class SpamFilter:
+    """One token bucket per (source component, host, involved object uid)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._buckets: dict[tuple[str, str, str], tuple[float, float]] = {}  # tokens, when
+
+    def allow(self, key: tuple[str, str, str]) -> bool:
+        now = self.clock()
+        tokens, last = self._buckets.get(key, (float(SPAM_BURST), now))
+        tokens = min(float(SPAM_BURST), tokens + (now - last) / SPAM_REFILL_SECONDS)
+        allowed = tokens >= 1.0
+        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+        return allowed
+
+    def forget(self, uid: str) -> None:
+        for key in [key for key in self._buckets if key[2] == uid]:
+            del self._buckets[key]
+
+
 class EventRecorder:
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, spam_filter: SpamFilter | None = None) -> None:
         self.cluster = cluster
+        self.spam_filter = spam_filter or SpamFilter()
+        self.dropped = 0  # events the spam filter dropped (tests read it)
         self._seen: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
     def pod_event(
@@ -28,6 +63,10 @@ class EventRecorder:
     ) -> None:
         meta = pod["metadata"]
         ns, uid = meta["namespace"], meta.get("uid", "")
+        host = (pod.get("spec") or {}).get("nodeName", "") if component == "kubelet" else ""
+        if not self.spam_filter.allow((component, host, uid)):
+            self.dropped += 1
+            return
         key = (uid, field_path or "", reason, message)
         timestamp = now_iso()
         known = self._seen.get(key)

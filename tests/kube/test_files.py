@@ -27,7 +27,9 @@ from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 shared_sandbox, shared_kube = shared_sandbox_fixtures()
-AS_1234 = ["setpriv", "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
+# the machine's setpriv (busybox's has no --reuid): the uid is in no spec, only in /proc
+SETPRIV = "/usr/bin/setpriv"
+AS_1234 = [SETPRIV, "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
 ODD_NAME = "a b\nc|d é"
 
 

@@ -26,7 +26,9 @@ from tests.kube.triage_helpers import get_pod, make_pod, start_debugger
 from tests.ui.flow_helpers import running_app, wait_until
 
 pytestmark = pytest.mark.timeout(90)
-AS_1234 = ["setpriv", "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
+# the machine's setpriv (busybox's has no --reuid): the uid is in no spec, only in /proc
+SETPRIV = "/usr/bin/setpriv"
+AS_1234 = [SETPRIV, "--reuid", "1234", "--regid", "1234", "--clear-groups", "sleep", "100000"]
 
 
 @pytest.fixture
