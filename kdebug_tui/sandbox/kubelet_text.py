@@ -91,3 +91,8 @@ def image_pulled_message(image: str, seconds: float) -> str:
     """As the recorded kubelet wrote it: `Successfully pulled image "busybox" in 43.587687ms`."""
     millis = f"{seconds * 1000:.6f}".rstrip("0").rstrip(".")
     return f'Successfully pulled image "{image}" in {millis}ms'
+
+
+def never_pull_message(image: str) -> str:
+    """The kubelet's ErrImageNeverPull message (pull policy Never, image not present)."""
+    return f'Container image "{image}" is not present with pull policy of Never'

@@ -80,6 +80,7 @@ def build_launch(launch_cls: Any, pod: Obj, kind: str, c: Obj) -> Any:
         name=c["name"],
         kind=kind,
         image=c.get("image", ""),
+        image_pull_policy=c.get("imagePullPolicy"),
         command=expand_all(c.get("command"), env),  # the kubelet's $(VAR) and $$ expansion
         args=expand_all(c.get("args"), env),
         env=env,

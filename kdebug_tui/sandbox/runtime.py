@@ -179,7 +179,8 @@ class ContainerRuntime:
             if image.kind == "missing":
                 await self._fail_pull(c)
                 return
-            self._pull_events(c)
+            if not self._pull_events(c):
+                return
             if launch.run_as_non_root and process_identity(launch, image)[0] == 0:
                 msg = kt.run_as_root_message(
                     launch.namespace, launch.pod_name, launch.pod_uid, launch.name
@@ -214,20 +215,31 @@ class ContainerRuntime:
             await asyncio.sleep(delay)
             delay = min(delay * 2, t.pull_retry_max)
 
-    def _pull_events(self, c: Container) -> None:
+    def _pull_events(self, c: Container) -> bool:
         """Pulling/Pulled as the kubelet reports them: `Always` (the default for an untagged
-        or :latest image) pulls every time, `IfNotPresent` only the first time."""
+        or :latest image) pulls every time, `IfNotPresent` only the first time, `Never`
+        never (False: the image is not on the machine, ErrImageNeverPull)."""
         image = c.launch.image
-        _registry, _repo, tag = split_reference(image)
-        always = tag == "latest"
-        if image in self._pulled and not always:
+        policy = c.launch.image_pull_policy
+        if policy is None:
+            _registry, _repo, tag = split_reference(image)
+            policy = "Always" if tag == "latest" else "IfNotPresent"
+        present = image in self._pulled
+        if policy == "Never" or (present and policy == "IfNotPresent"):
+            if not present and policy == "Never":
+                msg = kt.never_pull_message(image)
+                c.set_state({"waiting": {"reason": "ErrImageNeverPull", "message": msg}})
+                self._event(c, "Warning", "ErrImageNeverPull", msg)
+                self._event(c, "Warning", "Failed", "Error: ErrImageNeverPull")
+                return False
             text = f'Container image "{image}" already present on machine'
             self._event(c, "Normal", "Pulled", text)
-            return
+            return True
         self._pulled.add(image)
         self._event(c, "Normal", "Pulling", f'Pulling image "{image}"')
         took = random.uniform(0.03, 0.07)
         self._event(c, "Normal", "Pulled", kt.image_pulled_message(image, took))
+        return True
 
     async def _spawn(self, c: Container) -> None:
         launch = c.launch

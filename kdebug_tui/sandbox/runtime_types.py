@@ -16,6 +16,7 @@ class ContainerLaunch:
     name: str
     kind: Literal["init", "regular", "ephemeral"]
     image: str
+    image_pull_policy: str | None = None  # None: as the API server defaults it (tag based)
     command: list[str] | None = None
     args: list[str] | None = None
     env: dict[str, str] = field(default_factory=dict)
