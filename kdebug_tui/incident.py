@@ -90,7 +90,7 @@ def export_bundle(
         for value in parts.values():
             redactor.learn(value)
         if cast_lines:
-            redactor.learn_text(redactor.cast_text(cast_lines))
+            redactor.learn_cast(cast_lines)
         redactor.learn_text(summary)
         parts = {name: redactor.structure(value) for name, value in parts.items()}
         if cast_lines:

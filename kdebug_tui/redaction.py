@@ -30,6 +30,10 @@ from .redaction_patterns import MASK, Visible, find_secrets, is_secret_name
 
 MIN_KNOWN = 4  # shorter "secrets" would blank out ordinary text
 MIN_LEARNED = 6  # values found by a text pattern are masked elsewhere only from this length
+# At most this many values found by text patterns are searched for everywhere (each costs a
+# pass over every text): a flood of generated `token=...` lines must not make export hang.
+# The lines themselves are masked by the patterns either way.
+MAX_LEARNED = 256
 
 __all__ = ["MASK", "MIN_KNOWN", "Redactor", "looks_secret"]
 
@@ -43,6 +47,8 @@ class Redactor:
 
     def __init__(self, extra: Iterable[str] = ()) -> None:
         self.known: set[str] = {s for s in extra if len(s) >= MIN_KNOWN}
+        self._learned = 0
+        self._found: dict[str, list[tuple[int, int]]] = {}
 
     # -- learning ------------------------------------------------------------------------
     def learn(self, obj: Any) -> None:
@@ -55,10 +61,31 @@ class Redactor:
     def learn_text(self, text: str) -> None:
         """Remember the secret values a text pattern finds in `text` (e.g. a recording)."""
         visible = Visible(text).text
-        for start, end in find_secrets(visible):
+        for start, end in self._find(visible):
             value = visible[start:end].strip()
-            if len(value) >= MIN_LEARNED and "\n" not in value:
+            if self._learned >= MAX_LEARNED:
+                return
+            if len(value) >= MIN_LEARNED and "\n" not in value and value not in self.known:
                 self.known.add(value)
+                self._learned += 1
+
+    def learn_cast(self, lines: list[str]) -> None:
+        """`learn_text` over what a recording showed, and over what was typed."""
+        events = [json.loads(line) for line in lines[1:] if line.strip()]
+        for code in ("o", "i"):
+            self.learn_text("".join(str(e[2]) for e in events if _is_event(e) and e[1] == code))
+
+    def _find(self, visible: str) -> list[tuple[int, int]]:
+        """find_secrets, remembered for the last few texts: a recording is searched once to
+        learn from it and once to mask it."""
+        found = self._found.get(visible)
+        if found is None:
+            found = find_secrets(visible)
+            if len(visible) > 4096:
+                if len(self._found) >= 4:
+                    self._found.clear()
+                self._found[visible] = found
+        return list(found)
 
     # -- structures ----------------------------------------------------------------------
     def structure(self, obj: Any) -> Any:
@@ -131,7 +158,7 @@ class Redactor:
     # -- text ----------------------------------------------------------------------------
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character ranges of `text` (without escapes) to mask, merged and sorted."""
-        found = find_secrets(text)
+        found = self._find(text)
         for value in self.known:
             start = text.find(value)
             while start >= 0:
@@ -179,11 +206,6 @@ class Redactor:
                 event[2] = self.text(str(event[2]))  # markers and codes we do not know
         out.extend(json.dumps(e) for e in events)
         return out
-
-    def cast_text(self, lines: list[str]) -> str:
-        """What a recording showed and was typed (for `learn_text`)."""
-        events = [json.loads(line) for line in lines[1:] if line.strip()]
-        return "".join(str(e[2]) for e in events if _is_event(e) and e[1] in ("o", "i"))
 
 
 def _strings(obj: Any) -> Iterable[str]:
