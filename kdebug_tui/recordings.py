@@ -104,7 +104,8 @@ def tidy(root: Path | None = None, *, keep_days: float, now: float | None = None
                 continue
             done.modes_fixed += _fix_mode(run, DIR_MODE)
             _tidy_run(run, cutoff, done)
-            if not any(run.iterdir()):
+            # Only an old folder goes: a new, still empty one is another run starting now.
+            if info.st_mtime < cutoff and not any(run.iterdir()):
                 run.rmdir()
                 done.removed_dirs.append(run)
         except OSError as exc:

@@ -52,6 +52,10 @@ def test_tidy_deletes_old_recordings_only_and_makes_the_rest_private(tmp_path: P
     (only_old / "c.cast").write_text("{}")
     aged(only_old / "c.cast", 60)
     new_run.chmod(0o755)
+    starting = new_run_dir(root, now=NOW - 1)  # another instance, starting: empty, new
+    os.utime(starting, (NOW - 1, NOW - 1))
+    for run in (old_run, only_old):
+        os.utime(run, (NOW - 30 * DAY, NOW - 30 * DAY))
     stranger = root / "notes"  # not a folder we name: never touched
     stranger.mkdir()
     (stranger / "old.cast").write_text("{}")
@@ -61,7 +65,7 @@ def test_tidy_deletes_old_recordings_only_and_makes_the_rest_private(tmp_path: P
 
     assert sorted(done.deleted) == sorted([stale, only_old / "c.cast"])
     assert not stale.exists() and fresh.exists() and kept_record.exists()
-    assert done.removed_dirs == [only_old] and not only_old.exists()
+    assert done.removed_dirs == [only_old] and not only_old.exists() and starting.exists()
     assert (stranger / "old.cast").exists()
     assert mode(fresh) == mode(kept_record) == 0o600 and mode(new_run) == 0o700
     assert done.modes_fixed == 3 and done.errors == []
