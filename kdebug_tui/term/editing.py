@@ -13,7 +13,7 @@ from itertools import repeat
 from pyte import modes as mo
 from pyte.screens import Char, Screen, StaticDefaultDict
 
-from .scrollback import Scrollback, row_from_cells
+from .scrollback import Scrollback, scroll_row
 from .sgr import DEFAULT_ATTRS
 
 Line = StaticDefaultDict[int, Char]
@@ -54,7 +54,7 @@ class EditingScreen(Screen):
         if cursor.y == bottom:
             buf = self.buffer
             if top == 0 and not self.in_alt and self.scrollback.limit:
-                self.scrollback.push(row_from_cells(buf.get(0), self.columns))
+                self.scrollback.push(scroll_row(buf.get(0), self.columns))
             if top == 0 and bottom == self.lines - 1:  # whole screen: one comprehension
                 kept = {y - 1: line for y, line in buf.items() if y > 0}
                 buf.clear()

@@ -24,7 +24,7 @@ from pyte import modes as mo
 from pyte.screens import Char
 
 from .screen import Line, TermScreen
-from .scrollback import AnyRow, plain_attrs, row_from_cells
+from .scrollback import AnyRow, plain_attrs, row_from_cells, scroll_row
 from .wide import row_len, split_rows
 
 Writes = dict[int, list[tuple[int, str]]]
@@ -200,7 +200,7 @@ def write_block(screen: TermScreen, block: str) -> None:
                         line = buf[a]
                         for wx, text in row_writes:
                             _put(line, wx, text, getg)
-                    pushed.append(row_from_cells(line, columns))
+                    pushed.append(scroll_row(line, columns))
                     continue
                 whole = lay.part(a)
                 if whole is not None:

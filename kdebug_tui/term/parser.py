@@ -45,12 +45,15 @@ _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abo
 
 # Characters the fast paths take (see .wide): single-width, wide, and never-drawn ones.
 _FAST = SINGLE_WIDTH_CLASS + WIDE_CLASS + DROPPED_CLASS + ASTRAL_CLASS
+# The rest (combining marks, rare scripts) goes to the per-character path, with the short
+# runs of known characters between them (text such as "e\u0301t\u0301e" is one token).
+_OTHER = rf"[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]"
 # Printable text of known width, CR/LF/TAB and SGR sequences (ncurses' sgr0 interleaves
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
     rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_FAST}]++|{SGR_ONE})++)"
-    rf"|(?P<text>[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]++)"
+    rf"|(?P<text>{_OTHER}(?:{_OTHER}++|[\x20-\x7e{_FAST}]{{1,8}}+(?={_OTHER}))*+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
     r"|(?P<str>\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])"

@@ -14,8 +14,9 @@ from wcwidth import wcwidth as _wcwidth
 #: Longest title kept (characters, after sanitising).
 TITLE_MAX = 256
 
-#: Combining marks kept per cell; more are dropped (stacked marks are a cost attack).
-MAX_COMBINING = 4
+#: Combining marks kept per cell, as xterm (its ``combiningChars`` default); more are dropped:
+#: stacked marks are a cost and memory attack (a 10 MB stream of them grew a pane by 173 MB).
+MAX_COMBINING = 2
 
 WIDTH_CACHE: dict[str, int] = {}
 WIDTH_CACHE_MAX = 8192

@@ -22,7 +22,7 @@ from .scrollback import (
     StyledRow,
     TextRow,
     char_attrs,
-    row_from_cells,
+    scroll_row,
     styled_spans,
 )
 from .sgr import DEFAULT_ATTRS, apply_sgr
@@ -224,7 +224,7 @@ class TermScreen(EditingScreen):
         buf.clear()
         if to_scrollback:
             for y in range(shift):
-                self.scrollback.push(row_from_cells(rows.get(y), self.columns))
+                self.scrollback.push(scroll_row(rows.get(y), self.columns))
         for y, line in rows.items():
             if 0 <= y - shift < lines:
                 buf[y - shift] = line
@@ -362,6 +362,7 @@ class TermScreen(EditingScreen):
         if cell.data == "" or len(cell.data) > MAX_COMBINING:
             return
         line[x] = cell._replace(data=unicodedata.normalize("NFC", cell.data + mark))
+        line.marked = True  # type: ignore[attr-defined]  # (compacted when it scrolls off)
         self.dirty.add(y)
 
     def draw_ascii_row(self, text: str) -> None:

@@ -31,7 +31,7 @@ from pyte import modes as mo
 from pyte.screens import Char
 
 from .screen import TermScreen
-from .scrollback import AnyRow, PlainAttrs, StyledRow, TextRow, plain_attrs, row_from_cells
+from .scrollback import AnyRow, PlainAttrs, StyledRow, TextRow, plain_attrs, scroll_row
 from .sgr import apply_sgr_sequence
 from .wide import STUB, row_bounds, split_rows
 
@@ -167,7 +167,7 @@ def write_lines(screen: TermScreen, lines: list[str]) -> None:
             for a in range(first, min(scrolls, height)):
                 lazy_row = lazy.get(a)
                 if lazy_row is None:
-                    pushed.append(row_from_cells(buf.get(a), columns))
+                    pushed.append(scroll_row(buf.get(a), columns))
                 else:
                     pushed.append(lazy_row)
             lo = max(first, height) - y0 - 1
