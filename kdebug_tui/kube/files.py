@@ -25,7 +25,6 @@ absolute symlink under /proc/<pid>/root into the *debugger's* root.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import os
 import posixpath
@@ -38,6 +37,15 @@ from ..term.backend import BackendExit
 from .attach import ExecSession
 from .errors import KubeError
 from .file_entries import STAT_FORMAT, Entry, clean_path, parse_listing
+from .file_exec import (
+    cancel,
+    exec_error,
+    fs_error,
+    local_error,
+    next_frame,
+    send,
+    until_exit,
+)
 from .podstate import container_spec, container_status
 from .proctable import container_id, parse_proc_table, pick_target, proc_table_argv
 from .target_paths import parse_resolved, resolve_argv
@@ -117,7 +125,7 @@ class TargetFiles:
             cid = container_id(obj, target) if target else ""
             out, _err, ending = await files._run(proc_table_argv(cid))
             if ending.code != 0:
-                raise _exec_error(ending, "reading /proc")
+                raise exec_error(ending, "reading /proc")
             files.pid = pick_target(parse_proc_table(out.decode("utf-8", "replace"))).pid
         _out, err, ending = await files._run(["stat", "-L", "-c", "%i", files.root + "/"])
         if ending.code != 0:
@@ -127,7 +135,7 @@ class TargetFiles:
                     USERNS_MESSAGE.format(pid=files.pid),
                     reason="Forbidden",
                 )
-            raise _fs_error(err, ending, "/", "open")
+            raise fs_error(err, ending, "/", "open")
         return files
 
     async def _run(
@@ -140,7 +148,7 @@ class TargetFiles:
         await backend.start(80, 24)
         out, err = bytearray(), bytearray()
         try:
-            while (frame := await _next_frame(backend, argv[0])) is not None:
+            while (frame := await next_frame(backend, argv[0], IDLE_SECONDS)) is not None:
                 (out if frame[0] == 1 else err).extend(frame[1])
         finally:
             await backend.close()
@@ -159,7 +167,7 @@ class TargetFiles:
                     "Too many symbolic links", f"{cleaned}: too many levels of symbolic links",
                     reason="SymlinkLoop",
                 )  # fmt: skip
-            raise _fs_error(err, ending, cleaned, "resolve")
+            raise fs_error(err, ending, cleaned, "resolve")
         return clean_path(parse_resolved(out))
 
     async def stat(self, path: str) -> Entry:
@@ -170,7 +178,7 @@ class TargetFiles:
         remote = self.remote(resolved)
         out, err, ending = await self._run(["stat", "-c", STAT_FORMAT, remote])
         if ending.code != 0:
-            raise _fs_error(err, ending, clean_path(shown), "stat")
+            raise fs_error(err, ending, clean_path(shown), "stat")
         entries = parse_listing(out.rstrip(b"\n"), posixpath.dirname(remote))
         if len(entries) != 1:
             raise KubeError(
@@ -187,7 +195,7 @@ class TargetFiles:
         out, err, ending = await self._run(argv)
         entries = parse_listing(out, remote)
         if ending.code != 0 and not entries:
-            raise _fs_error(err, ending, clean_path(path), "list")
+            raise fs_error(err, ending, clean_path(path), "list")
         if not entries:
             info = await self._stat(resolved, path)
             if info.kind != "dir":
@@ -201,7 +209,7 @@ class TargetFiles:
     async def sha256(self, path: str) -> str:
         out, err, ending = await self._run(["sha256sum", "--", self.remote(path)])
         if ending.code != 0:
-            raise _fs_error(err, ending, clean_path(path), "checksum")
+            raise fs_error(err, ending, clean_path(path), "checksum")
         # GNU sha256sum escapes odd names and then starts the line with a backslash
         return out.lstrip(b"\\").split(b" ", 1)[0].decode("ascii", "replace")
 
@@ -237,7 +245,7 @@ class TargetFiles:
         try:
             sink = await asyncio.to_thread(partial.open, "wb")
         except OSError as exc:
-            raise _local_error(partial, exc) from None
+            raise local_error(partial, exc) from None
         backend = ExecSession(
             self.session, self.namespace, self.pod, self.debugger,
             ["cat", "--", self.remote(remote_path)], stdin=False, tty=False, crlf=False,
@@ -250,7 +258,7 @@ class TargetFiles:
             with sink:
                 pending: list[bytes] = []
                 size = 0
-                while (frame := await _next_frame(backend, "cat")) is not None:
+                while (frame := await next_frame(backend, "cat", IDLE_SECONDS)) is not None:
                     if frame[0] != 1:
                         err.extend(frame[1])
                         continue
@@ -267,20 +275,20 @@ class TargetFiles:
         except OSError as exc:  # the local disk (full, gone): nothing half-written is kept
             sink.close()
             partial.unlink(missing_ok=True)
-            await _cancel(remote_sum)
-            raise _local_error(partial, exc) from None
+            await cancel(remote_sum)
+            raise local_error(partial, exc) from None
         except BaseException:
             sink.close()
             partial.unlink(missing_ok=True)
-            await _cancel(remote_sum)
+            await cancel(remote_sum)
             raise
         finally:
             await backend.close()
         ending = backend.exit or BackendExit(None, "dropped", "no status")
         if ending.code != 0:
             partial.unlink(missing_ok=True)
-            await _cancel(remote_sum)
-            raise _fs_error(bytes(err), ending, clean_path(remote_path), "download")
+            await cancel(remote_sum)
+            raise fs_error(bytes(err), ending, clean_path(remote_path), "download")
         local_hash = digest.hexdigest()
         try:
             assert remote_sum is not None
@@ -311,7 +319,7 @@ class TargetFiles:
                 size = (await asyncio.to_thread(local.stat)).st_size
                 source = await asyncio.to_thread(local.open, "rb")
             except OSError as exc:
-                raise _local_error(local, exc) from None
+                raise local_error(local, exc) from None
             with source:
                 try:
                     return await self._upload(source, size, remote_path, on_progress)
@@ -342,21 +350,21 @@ class TargetFiles:
                     break  # the far side failed (e.g. permission denied): read why below
                 digest.update(block)
                 for start in range(0, len(block), CHUNK):
-                    await _send(backend, block[start : start + CHUNK])
+                    await send(backend, block[start : start + CHUNK], IDLE_SECONDS)
                     done += min(CHUNK, len(block) - start)
                     if on_progress is not None:
                         on_progress(done, size)
-            err.extend(await _until_exit(backend, UPLOAD_SETTLE_SECONDS))
+            err.extend(await until_exit(backend, UPLOAD_SETTLE_SECONDS))
             if backend.exit is None:
                 # not ended by itself: bytes went missing on the way; EOF ends it now, and
                 # the checksum below reports the short copy
                 await backend.close_stdin()
-                err.extend(await _until_exit(backend, IDLE_SECONDS))
+                err.extend(await until_exit(backend, IDLE_SECONDS))
         finally:
             await backend.close()
         ending = backend.exit or BackendExit(None, "dropped", "no status")
         if ending.code != 0:
-            raise _fs_error(bytes(err), ending, clean_path(remote_path), "upload")
+            raise fs_error(bytes(err), ending, clean_path(remote_path), "upload")
         local_hash = digest.hexdigest()
         remote_hash = await self.sha256(remote_path)
         if remote_hash != local_hash:
@@ -366,90 +374,3 @@ class TargetFiles:
                 reason="ChecksumMismatch",
             )
         return local_hash
-
-
-async def _until_exit(backend: ExecSession, seconds: float) -> bytes:
-    """stderr of the exec until it ends or `seconds` pass (then it is left running)."""
-    err = bytearray()
-
-    async def drain() -> None:
-        while (frame := await backend.read_channel()) is not None:
-            if frame[0] == 2:
-                err.extend(frame[1])
-
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(drain(), seconds)
-    return bytes(err)
-
-
-async def _next_frame(backend: ExecSession, what: str) -> tuple[int, bytes] | None:
-    try:
-        return await asyncio.wait_for(backend.read_channel(), IDLE_SECONDS)
-    except TimeoutError:
-        raise KubeError(
-            "Timed out",
-            f"{what} in the debugger sent nothing for {IDLE_SECONDS:.0f} s",
-            reason="Timeout",
-            hint="the debugger may be overloaded or the connection lost; try again",
-        ) from None
-
-
-async def _send(backend: ExecSession, data: bytes) -> None:
-    try:
-        await asyncio.wait_for(backend.write(data), IDLE_SECONDS)
-    except TimeoutError:
-        raise KubeError(
-            "Timed out",
-            f"the debugger took nothing of the upload for {IDLE_SECONDS:.0f} s",
-            reason="Timeout",
-        ) from None
-
-
-async def _cancel(task: asyncio.Task[str] | None) -> None:
-    if task is not None and not task.done():
-        task.cancel()
-    if task is not None:
-        with contextlib.suppress(BaseException):
-            await task
-
-
-def _local_error(path: Path, exc: OSError) -> KubeError:
-    return KubeError("Local file error", f"{path}: {exc.strerror or exc}", reason="LocalFileError")
-
-
-def _exec_error(ending: BackendExit, what: str) -> KubeError:
-    if "executable file not found" in ending.message:
-        return KubeError(
-            "Debugger lacks the tools",
-            f"{what}: {ending.message}",
-            reason="ToolMissing",
-            hint="use a debug image with sh, find, stat, cat and sha256sum (busybox, netshoot)",
-        )
-    return KubeError("Command failed", f"{what}: {ending.message}", reason="ExecFailed")
-
-
-def _fs_error(err: bytes, ending: BackendExit, path: str, op: str) -> KubeError:
-    text = err.decode("utf-8", "replace")
-    if ending.code is None:
-        return _exec_error(ending, op)
-    if "ermission denied" in text:
-        return KubeError(
-            "Permission denied",
-            f"{op} {path}: permission denied in the target's filesystem",
-            status=403,
-            reason="Forbidden",
-            hint="run the debugger as the target's user, or with the sysadmin profile",
-        )
-    if "No such file" in text or "can't open" in text or "nonexistent" in text:
-        return KubeError("Not found", f"{path} does not exist in the target", status=404,
-                         reason="NotFound")  # fmt: skip
-    if "Not a directory" in text:
-        return KubeError("Not a directory", f"{path} is not a directory", reason="NotADirectory")
-    if "Read-only file system" in text:
-        return KubeError(
-            "Read-only", f"{op} {path}: the filesystem is read-only", reason="ReadOnly"
-        )
-    if "Is a directory" in text:
-        return KubeError("Is a directory", f"{path} is a directory", reason="IsADirectory")
-    detail = text.strip().splitlines()[-1] if text.strip() else ending.message
-    return KubeError("File operation failed", f"{op} {path}: {detail}", reason="FileError")
