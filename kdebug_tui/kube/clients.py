@@ -189,6 +189,55 @@ class WsApi(_Managed, WsApiClient):
         self.user_agent = USER_AGENT
 
 
+# Requests per second and burst per context. client-go defaults to 5/10, which makes a big
+# paged list crawl; 20/50 still keeps one app from flooding a server. KDEBUG_API_QPS and
+# KDEBUG_API_BURST change them (QPS 0: no limit).
+DEFAULT_QPS = 20.0
+DEFAULT_BURST = 50
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        log.warning("%s is not a number; using %g", name, default)
+        return default
+    return max(value, 0.0)
+
+
+class RateLimiter:
+    """A token bucket, as client-go's flowcontrol: `burst` requests at once, then `qps`.
+
+    Waiters are served in arrival order (one lock), so a paged list cannot starve a
+    user's request for long, and a limiter is never shared between contexts."""
+
+    def __init__(self, qps: float | None = None, burst: int | None = None) -> None:
+        self.qps = _env_number("KDEBUG_API_QPS", DEFAULT_QPS) if qps is None else qps
+        chosen = _env_number("KDEBUG_API_BURST", DEFAULT_BURST) if burst is None else burst
+        self.burst = max(1, int(chosen))
+        self._tokens = float(self.burst)
+        self._stamp: float | None = None
+        self._lock = asyncio.Lock()
+        self.waited = 0.0  # seconds spent waiting, in total (benchmarks read it)
+
+    async def acquire(self) -> None:
+        if self.qps <= 0:
+            return
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            if self._stamp is not None:
+                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.qps)
+            self._stamp = now
+            if self._tokens < 1.0:
+                wait = (1.0 - self._tokens) / self.qps
+                self.waited += wait
+                await asyncio.sleep(wait)
+                self._stamp = loop.time()
+                self._tokens = 1.0
+            self._tokens -= 1.0
+
+
 class Clients:
     """The clients of one context; closed together."""
 
@@ -199,6 +248,7 @@ class Clients:
         self.ws = ws
         self.core = CoreV1Api(api)
         self.authz = AuthorizationV1Api(api)
+        self.limiter = RateLimiter()
 
     async def close(self) -> None:
         for client in (self.api, self.ws):

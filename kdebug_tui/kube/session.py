@@ -203,6 +203,7 @@ class KubeSession:
         Non-2xx answers become a KubeError built from the Status body.
         """
         params = list(query.items()) if isinstance(query, dict) else list(query or [])
+        await self._require().limiter.acquire()  # per context (clients.RateLimiter)
         timeout = request_timeout
         if isinstance(timeout, int | float):
             timeout = aiohttp.ClientTimeout(total=timeout)

@@ -2,7 +2,9 @@
 
 `apply` returns exactly the uids whose row may have changed, so the pod table can update
 only those rows. A re-list is diffed against what we hold: unchanged pods keep their dict
-(same object), so consumers can skip them by identity.
+(same object), so consumers can skip them by identity. A paged list arrives as PAGE updates
+(folded in at once, so the first page shows while the rest loads) and ends with a `paged`
+RELISTED, which drops what the list did not contain.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ class PodStore:
         self._pods: dict[str, dict[str, Any]] = {}
         self._names: dict[tuple[str, str], str] = {}
         self.resource_version = ""
+        self._listed: set[str] | None = None  # uids seen by the list in progress (PAGEs)
+        self.loaded = 0  # pods listed so far by the list in progress
+        self.total: int | None = None  # how many it will hold, if the server said
+        self.listing = False
 
     def __len__(self) -> int:
         return len(self._pods)
@@ -80,7 +86,11 @@ class PodStore:
         rv = str(getattr(update, "resource_version", "") or "")
         if rv and kind != "STATE":
             self.resource_version = rv
+        if kind == "PAGE":
+            return self._page(update)
         if kind == "RELISTED":
+            if getattr(update, "paged", False) and self._listed is not None:
+                return self._end_list()
             return self._replace_all(update.pods)
         pod = update.pod
         if not isinstance(pod, dict):
@@ -91,20 +101,42 @@ class PodStore:
             return self._remove(_uid(pod))
         return set()
 
+    def _page(self, update: _Update) -> set[str]:
+        if self._listed is None:
+            self._listed = set()
+            self.listing = True
+        changed: set[str] = set()
+        for pod in update.pods:
+            if isinstance(pod, dict):
+                self._listed.add(_uid(pod))
+                changed |= self._put(pod, relisting=True)
+        self.loaded = int(getattr(update, "loaded", 0) or len(self._listed))
+        self.total = getattr(update, "total", None)
+        return changed
+
+    def _end_list(self) -> set[str]:
+        listed, self._listed = self._listed or set(), None
+        self.listing = False
+        self.total = None
+        gone = set(self._pods) - listed
+        for uid in gone:
+            self._remove(uid)
+        return gone
+
     def clear(self) -> set[str]:
         gone = set(self._pods)
         self._pods.clear()
         self._names.clear()
         return gone
 
-    def _put(self, pod: dict[str, Any]) -> set[str]:
+    def _put(self, pod: dict[str, Any], *, relisting: bool = False) -> set[str]:
         uid = _uid(pod)
         held = self._pods.get(uid)
         if held is not None:
             if is_older(_rv(pod), _rv(held)):
                 return set()  # a late event: we already hold something newer
-            if _rv(pod) and _rv(pod) == _rv(held) and pod == held:
-                return set()
+            if _rv(pod) and _rv(pod) == _rv(held) and (relisting or pod == held):
+                return set()  # same version: same object (a re-list keeps what we hold)
         self._pods[uid] = pod
         self._names[_key(pod)] = uid
         return {uid}

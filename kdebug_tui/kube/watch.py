@@ -1,7 +1,11 @@
 """List-then-watch of pods, as raw JSON, with the recovery rules of client-go's reflector.
 
-- list (paginated), yield RELISTED, then watch from the list's resourceVersion with
-  bookmarks on; bookmarks only move the version forward;
+- list in pages of LIST_PAGE, yielding each page as it arrives (PAGE: the first rows paint
+  while later pages are still on their way), then RELISTED (the list is complete: what it
+  did not contain is gone), then watch from the list's resourceVersion with bookmarks on;
+  bookmarks only move the version forward;
+- pods are kept as projections (projection.py): only what the views read;
+- never more than one full list per session at a time (a second waits for the first);
 - 410 Gone (HTTP status or an ERROR event) -> re-list, every time, however often;
 - the server ending the watch (timeoutSeconds, EOF) -> re-watch from the last version;
 - no event and no bookmark for `inactivity_timeout` seconds -> drop the connection and
@@ -27,6 +31,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from kdebug_tui.kube.errors import KubeError, from_status, to_kube_error
+from kdebug_tui.kube.projection import project
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +53,17 @@ class WatchState:
 class WatchUpdate:
     """One thing that happened: an event on one pod, a full re-list, or a state change."""
 
-    kind: str  # "ADDED" | "MODIFIED" | "DELETED" | "RELISTED" | "STATE"
+    kind: str  # "ADDED" | "MODIFIED" | "DELETED" | "PAGE" | "RELISTED" | "STATE"
     pod: dict[str, Any] | None
     state: WatchState
     pods: list[dict[str, Any]] = field(default_factory=list)
     resource_version: str = ""
+    # PAGE: objects listed so far and, when the server says (remainingItemCount), in all.
+    # RELISTED after PAGEs: `paged` (the store has them from the PAGEs already; `pods`
+    # still lists every one, for consumers that only read RELISTED).
+    loaded: int = 0
+    total: int | None = None
+    paged: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,39 +124,78 @@ def _selectors(options: WatchOptions) -> list[tuple[str, str]]:
     return query
 
 
+_LIST_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+
+
+def _list_lock(session: _Session, resource: str) -> asyncio.Lock:
+    """One full list of a kind at a time per session (context): a relist never doubles
+    the load on the server (keyed by the session object, which lives as long as the app)."""
+    return _LIST_LOCKS.setdefault((id(session), resource), asyncio.Lock())
+
+
+def _shape(target: Target) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    if target.resource == "pods":
+        return project
+
+    def stamp(item: dict[str, Any]) -> dict[str, Any]:
+        item.setdefault("kind", target.kind)
+        item.setdefault("apiVersion", target.api_version)
+        return item
+
+    return stamp
+
+
+async def list_pages(
+    session: _Session,
+    namespace: str | None,
+    options: WatchOptions | None = None,
+    target: Target = PODS,
+) -> AsyncIterator[tuple[list[dict[str, Any]], str, bool, int | None]]:
+    """Pages as they arrive: (objects, resourceVersion, last page?, items remaining)."""
+    options = options or WatchOptions()
+    shape = _shape(target)
+    token = ""
+    async with _list_lock(session, target.resource):
+        while True:
+            query = [("limit", str(LIST_PAGE)), *_selectors(options)]
+            if token:
+                query.append(("continue", token))
+            body = await session.request_json(
+                "GET",
+                target.path(namespace),
+                query=query,
+                request_timeout=options.request_timeout,
+                resource=target.resource,
+                namespace=namespace,
+            )
+            if not isinstance(body, dict):
+                raise KubeError(
+                    "Unexpected answer", f"the {target.resource} list is not a JSON object"
+                )
+            items = [shape(item) for item in body.get("items") or [] if isinstance(item, dict)]
+            meta = body.get("metadata") or {}
+            token = meta.get("continue") or ""
+            remaining = meta.get("remainingItemCount")
+            left = remaining if isinstance(remaining, int) else None
+            yield items, str(meta.get("resourceVersion") or ""), not token, left
+            if not token:
+                return
+
+
 async def list_pods(
     session: _Session,
     namespace: str | None,
     options: WatchOptions | None = None,
     target: Target = PODS,
 ) -> tuple[list[dict[str, Any]], str]:
-    """All pods (following `continue` pages) and the list's resourceVersion."""
-    options = options or WatchOptions()
-    pods: list[dict[str, Any]] = []
-    token = ""
-    while True:
-        query = [("limit", str(LIST_PAGE)), *_selectors(options)]
-        if token:
-            query.append(("continue", token))
-        body = await session.request_json(
-            "GET",
-            target.path(namespace),
-            query=query,
-            request_timeout=options.request_timeout,
-            resource=target.resource,
-            namespace=namespace,
-        )
-        if not isinstance(body, dict):
-            raise KubeError("Unexpected answer", f"the {target.resource} list is not a JSON object")
-        for item in body.get("items") or []:
-            if isinstance(item, dict):
-                item.setdefault("kind", target.kind)
-                item.setdefault("apiVersion", target.api_version)
-                pods.append(item)
-        meta = body.get("metadata") or {}
-        token = meta.get("continue") or ""
-        if not token:
-            return pods, str(meta.get("resourceVersion") or "")
+    """All objects (following `continue` pages; pods projected) and the resourceVersion."""
+    items: list[dict[str, Any]] = []
+    version = ""
+    pages = list_pages(session, namespace, options, target)
+    async with contextlib.aclosing(pages):
+        async for page, version, _, _ in pages:
+            items.extend(page)
+    return items, version
 
 
 async def _lines(resp: aiohttp.ClientResponse, inactivity: float) -> AsyncGenerator[bytes, None]:
@@ -199,10 +249,31 @@ async def watch_pods(
                 if gone_streak > 2:
                     # The server keeps saying our fresh version is gone: do not spin.
                     await asyncio.sleep(_backoff(gone_streak - 2, options))
-                pods, version = await list_pods(session, namespace, options, target)
+                listed: list[dict[str, Any]] = []
+                pages = list_pages(session, namespace, options, target)
+                async with contextlib.aclosing(pages):
+                    async for page, version, last, left in pages:
+                        listed.extend(page)
+                        loaded = len(listed)
+                        total = loaded + left if left is not None else None
+                        if not last:
+                            of = f" of {total}" if total is not None else ""
+                            message = f"listing {target.resource}: {loaded}{of}"
+                            state = WatchState("connecting", message)
+                        yield WatchUpdate(
+                            "PAGE", None, state, pods=page, loaded=loaded, total=total
+                        )
                 failures = 0
-                state = WatchState("live", f"{len(pods)} {target.resource}")
-                yield WatchUpdate("RELISTED", None, state, pods=pods, resource_version=version)
+                state = WatchState("live", f"{len(listed)} {target.resource}")
+                yield WatchUpdate(
+                    "RELISTED",
+                    None,
+                    state,
+                    pods=listed,
+                    resource_version=version,
+                    loaded=len(listed),
+                    paged=True,
+                )
             stream = _watch_once(session, namespace, version, options, state, target)
             async with contextlib.aclosing(stream):
                 async for update in stream:
@@ -253,6 +324,7 @@ async def _watch_once(
     target: Target = PODS,
 ) -> AsyncGenerator[WatchUpdate, None]:
     """One watch request; ends when the server ends it. Raises _Gone on 410."""
+    shape = _shape(target)
     query = [
         ("watch", "true"),
         ("allowWatchBookmarks", "true"),
@@ -296,9 +368,7 @@ async def _watch_once(
                     raise _Gone()
                 raise from_status(code, obj, resource=target.resource, namespace=namespace)
             elif kind in ("ADDED", "MODIFIED", "DELETED"):
-                obj.setdefault("kind", target.kind)
-                obj.setdefault("apiVersion", target.api_version)
-                yield WatchUpdate(kind, obj, state, resource_version=rv)
+                yield WatchUpdate(kind, shape(obj), state, resource_version=rv)
             else:
                 log.debug("watch: ignoring event type %r", kind[:40])
     finally:
