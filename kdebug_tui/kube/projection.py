@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from kdebug_tui.kube.podfields import d
 from kdebug_tui.kube.triage import MANAGED_ENV, MANAGED_KEY
 
 Obj = dict[str, Any]
@@ -58,9 +59,9 @@ def _statuses(items: Any) -> list[Obj]:
 
 def project(pod: Obj) -> Obj:
     """A pod-shaped dict with only what our list, container rows and triage read."""
-    meta = pod.get("metadata") if isinstance(pod.get("metadata"), dict) else {}
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
-    status = pod.get("status") if isinstance(pod.get("status"), dict) else {}
+    meta: Obj = d(pod.get("metadata"))
+    spec: Obj = d(pod.get("spec"))
+    status: Obj = d(pod.get("status"))
     m = _pick(meta, _META + _META_OPTIONAL)
     labels = meta.get("labels")
     if labels:
