@@ -1,8 +1,8 @@
 """The fixed scripts and argvs under a real busybox (what most debug images ship).
 
-The sandbox runs this machine's GNU tools; real debuggers mostly run busybox. These run the
+Real debuggers mostly run busybox (the sandbox's busybox image does too). These run the
 same argvs with PATH holding only busybox applets (skipped when busybox is not installed:
-`apt-get install busybox-static`).
+`apt-get install busybox-static`, which the README's test command installs).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from kdebug_tui.kube.files import STAT_FORMAT, parse_listing
 from kdebug_tui.kube.proctable import parse_proc_table, proc_table_argv
-from kdebug_tui.kube.stopping import STOP_ENV, wrap_command
+from kdebug_tui.kube.stopping import SIGNAL_NAME, SIGNAL_SCRIPT, STOP_ENV, wrap_command
 
 BUSYBOX = shutil.which("busybox")
 pytestmark = pytest.mark.skipif(BUSYBOX is None, reason="busybox is not installed")
@@ -59,8 +59,9 @@ def test_listing_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_wrapper_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
-    stop = tmp_path / "stop"
-    env = {**applets, STOP_ENV: str(stop)}
+    """The wrapper records the pid the user's command runs as; Stop's script signals it."""
+    pid_file = tmp_path / "stop"
+    env = {**applets, STOP_ENV: str(pid_file)}
     ended = subprocess.run(wrap_command(["sh", "-c", "exit 5"]), env=env, timeout=30)
     assert ended.returncode == 5
     proc = subprocess.Popen(
@@ -68,10 +69,19 @@ def test_wrapper_under_busybox(applets: dict[str, str], tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == b"started\n"
-        stop.touch()
+        assert pid_file.read_text().strip() == str(proc.pid)  # exec'd: the same process
+
+        def signal(name: str) -> int:
+            argv = ["sh", "-c", SIGNAL_SCRIPT, SIGNAL_NAME, str(pid_file), name]
+            return subprocess.run(argv, env=applets, timeout=30).returncode
+
         started = time.monotonic()
+        assert signal("HUP") == 0
         assert proc.wait(timeout=15) == -1  # SIGHUP
         assert time.monotonic() - started < 10
+        assert signal("TERM") == 4  # gone
+        pid_file.unlink()
+        assert signal("HUP") == 3  # nothing recorded
     finally:
         proc.kill()
         proc.wait()
