@@ -256,6 +256,30 @@ def format_endpoints(obj: Obj, limit: int = 3) -> str:
     return f"{text} + {count - limit} more..." if count > limit else text
 
 
+def _more(shown: list[str], count: int, limit: int = 3) -> str:
+    text = ",".join(shown[:limit])
+    if count > limit:
+        return f"{text} + {count - limit} more..."
+    return text or "<unset>"
+
+
+def endpointslice_cells(obj: Obj, now: float) -> Cells:
+    """printEndpointSlice: address type, up to three ports and addresses (`<unset>` if none)."""
+    ports = ds(obj.get("ports"))
+    port_texts = [
+        str(n(p.get("port"))) if p.get("port") is not None else (s(p.get("name")) or "*")
+        for p in ports
+    ]
+    addresses = [s(a) for e in ds(obj.get("endpoints")) for a in e.get("addresses") or []]
+    return [
+        s(_meta(obj).get("name")),
+        s(obj.get("addressType")),
+        _more(port_texts, len(port_texts)),
+        _more(addresses, len(addresses)),
+        _age(obj, now),
+    ]
+
+
 def endpoints_cells(obj: Obj, now: float) -> Cells:
     return [s(_meta(obj).get("name")), format_endpoints(obj), _age(obj, now)]
 

@@ -256,6 +256,17 @@ KINDS: dict[str, KindDef] = {
             "endpoints",
         ),
         KindDef(
+            "endpointslices",
+            "EndpointSlice",
+            "discovery.k8s.io",
+            "v1",
+            True,
+            (_NAME, _c("AddressType"), _c("Ports"), _c("Endpoints"), _AGE),
+            printers.endpointslice_cells,
+            (),
+            "endpointslice",
+        ),
+        KindDef(
             "nodes",
             "Node",
             "",

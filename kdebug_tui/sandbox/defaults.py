@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from kdebug_tui.kube.quantity import qos_class
+
 Obj = dict[str, Any]
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 DEFAULT_TOLERATIONS = [
@@ -43,6 +45,14 @@ def default_container(c: Obj) -> None:
     if c.get("image"):
         c.setdefault("imagePullPolicy", _pull_policy(c["image"]))
     c.setdefault("resources", {})
+    for port in c.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+    for env in c.get("env") or []:
+        source = env.get("valueFrom") if isinstance(env, dict) else None
+        ref = source.get("fieldRef") if isinstance(source, dict) else None
+        if isinstance(ref, dict):
+            ref.setdefault("apiVersion", "v1")
 
 
 def default_pod(pod: Obj, namespace: str) -> None:
@@ -74,4 +84,4 @@ def default_pod(pod: Obj, namespace: str) -> None:
                 tolerations.append(dict(t))
     pod["apiVersion"] = "v1"
     pod["kind"] = "Pod"
-    pod.setdefault("status", {"phase": "Pending", "qosClass": "BestEffort"})
+    pod.setdefault("status", {"phase": "Pending", "qosClass": qos_class(spec)})

@@ -87,8 +87,14 @@ def core_v1() -> Obj:
             _res("pods/exec", "PodExecOptions", ["create", "get"]),
             _res("pods/log", "Pod", ["get"]),
             _res("pods/status", "Pod", ["get", "patch", "update"]),
-            _res("services", "Service", ALL_VERBS, short=["svc"], singular="service",
-                 categories=["all"]),  # fmt: skip
+            _res(
+                "services",
+                "Service",
+                ALL_VERBS,
+                short=["svc"],
+                singular="service",
+                categories=["all"],
+            ),
             _res("services/status", "Service", ["get"]),
         ],
     }
@@ -108,6 +114,7 @@ def api_groups() -> Obj:
             _group("authorization.k8s.io", "v1"),
             _group("authentication.k8s.io", "v1"),
             _group("batch", "v1"),
+            _group("discovery.k8s.io", "v1"),
             _group("metrics.k8s.io", "v1beta1"),
         ],
     }
@@ -186,7 +193,7 @@ def openapi_v3_core() -> Obj:
 
 
 # group -> [(resource, kind, short names)] of the groups beyond the core one
-WORKLOADS = {
+WORKLOADS: dict[str, list[tuple[str, str, list[str]]]] = {
     "apps": [
         ("daemonsets", "DaemonSet", ["ds"]),
         ("deployments", "Deployment", ["deploy"]),
@@ -194,6 +201,7 @@ WORKLOADS = {
         ("statefulsets", "StatefulSet", ["sts"]),
     ],
     "batch": [("cronjobs", "CronJob", ["cj"]), ("jobs", "Job", [])],
+    "discovery.k8s.io": [("endpointslices", "EndpointSlice", [])],
 }
 
 
@@ -204,15 +212,25 @@ def group_resources(group: str) -> Obj | None:
             _res("nodes", "NodeMetrics", ["get", "list"], namespaced=False, singular=""),
             _res("pods", "PodMetrics", ["get", "list"], singular=""),
         ]
-        return {"kind": "APIResourceList", "apiVersion": "v1",
-                "groupVersion": "metrics.k8s.io/v1beta1", "resources": resources}  # fmt: skip
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": "metrics.k8s.io/v1beta1",
+            "resources": resources,
+        }
     if group not in WORKLOADS:
         return None
     resources = []
     for name, kind, short in WORKLOADS[group]:
+        every = ["all"] if group != "discovery.k8s.io" else None
         resources.append(
-            _res(name, kind, ALL_VERBS, short=short, singular=kind.lower(), categories=["all"])
+            _res(name, kind, ALL_VERBS, short=short, singular=kind.lower(), categories=every)
         )
-        resources.append(_res(f"{name}/status", kind, ["get"]))
-    return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": f"{group}/v1",
-            "resources": resources}  # fmt: skip
+        if every:
+            resources.append(_res(f"{name}/status", kind, ["get"]))
+    return {
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": f"{group}/v1",
+        "resources": resources,
+    }

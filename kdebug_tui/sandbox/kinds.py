@@ -16,9 +16,15 @@ EXTRA: dict[str, tuple[str, str, str]] = {
     "cronjobs": ("CronJob", "batch", "v1"),
     "services": ("Service", "", "v1"),
     "endpoints": ("Endpoints", "", "v1"),
+    "endpointslices": ("EndpointSlice", "discovery.k8s.io", "v1"),
 }
 # API groups served besides the core group and the review groups.
-GROUP_VERSIONS = {"apps": "v1", "batch": "v1", "metrics.k8s.io": "v1beta1"}
+GROUP_VERSIONS = {
+    "apps": "v1",
+    "batch": "v1",
+    "discovery.k8s.io": "v1",
+    "metrics.k8s.io": "v1beta1",
+}
 
 
 def api_version(resource: str) -> str:

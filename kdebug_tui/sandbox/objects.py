@@ -56,11 +56,37 @@ def selector_matches(selector: Obj | None, labels: dict[str, str]) -> bool:
     return True
 
 
+# Set on pods by admission plugins (ServiceAccount, Priority, DefaultTolerationSeconds)
+# and SetDefaults_Pod, not by the defaulting of a template's PodSpec.
+POD_ONLY = (
+    "serviceAccountName",
+    "serviceAccount",
+    "priority",
+    "preemptionPolicy",
+    "enableServiceLinks",
+    "tolerations",
+)
+
+
 def _template_spec(template: Obj, namespace: str) -> None:
-    """Default a pod template's spec exactly as a pod's (one defaulting path)."""
-    probe = {"metadata": {"name": "template"}, "spec": template.get("spec") or {}}
+    """Default a pod template's spec as the API server defaults a PodSpec: the pod defaults
+    (one defaulting path) minus what only admission adds to pods."""
+    given = template.get("spec") or {}
+    probe = {"metadata": {"name": "template"}, "spec": given}
+    kept = {key: given[key] for key in POD_ONLY if key in given}
     default_pod(probe, namespace)
-    template["spec"] = probe["spec"]
+    spec = probe["spec"]
+    for key in POD_ONLY:
+        spec.pop(key, None)
+    spec.update(kept)
+    for c in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
+        for port in c.get("ports") or []:
+            port.setdefault("protocol", "TCP")
+        for env in c.get("env") or []:
+            ref = (env.get("valueFrom") or {}).get("fieldRef")
+            if isinstance(ref, dict):
+                ref.setdefault("apiVersion", "v1")
+    template["spec"] = spec
     template.setdefault("metadata", {})
 
 
@@ -114,6 +140,8 @@ def apply_defaults(resource: str, obj: Obj, namespace: str) -> None:
     obj["kind"], obj["apiVersion"] = kind, kinds.api_version(resource)
     meta = obj.setdefault("metadata", {})
     meta["namespace"] = namespace
+    if resource in ("endpoints", "endpointslices"):
+        return  # no spec, no status: data written by their controller (or a user)
     meta.setdefault("generation", 1)
     spec = obj.setdefault("spec", {})
     if resource in ("deployments", "replicasets", "statefulsets"):
@@ -160,7 +188,8 @@ def apply_defaults(resource: str, obj: Obj, namespace: str) -> None:
         _check_template(obj, "spec.template", spec["template"], spec.get("selector"))
     if resource == "services":
         _service_defaults(obj)
-    obj.setdefault("status", {})
+    if resource not in ("endpoints", "endpointslices"):
+        obj.setdefault("status", {})
 
 
 def _job_defaults(job: Obj) -> None:

@@ -69,6 +69,7 @@ async def test_get_every_workload_kind(kubectl: Kubectl) -> None:
         "cronjobs",
         "services",
         "endpoints",
+        "endpointslices",
         "nodes",
         "events",
         "pods",
