@@ -71,6 +71,7 @@ _SKIP = re.compile(rf"(?:\x1b\[|\x9b)[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}|\x1b
 INERT_C0_BYTES = bytes([*range(0x00, 0x07), *range(0x10, 0x18), 0x19, *range(0x1C, 0x20), 0x7F])
 _INERT_C1 = re.compile(r"[\x80-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+")
 _DECAWM = mo.DECAWM
+_TAB_LINE = re.compile(r"[^\n]*\t[^\n]*\n?")
 _NO_LAYOUT = re.compile(r"[\t\r\n]").search
 _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
@@ -236,6 +237,17 @@ class Parser:
         """Text with SGR sequences (and CR/LF/TAB): whole lines in bulk when the screen and
         the block allow it (see ``styled``), else sequence by sequence."""
         screen = self.screen
+        if self.fast and "\t" in block and lines_ok(screen):
+            # Lines with tabs (dmesg, tables) one by one, the lines between them in bulk.
+            pos = 0
+            for m in _TAB_LINE.finditer(block):
+                if m.start() > pos:
+                    self._styled(block[pos : m.start()])
+                self._pieces(m.group())
+                pos = m.end()
+            if pos < len(block):
+                self._styled(block[pos:])
+            return
         if self.fast and "\t" not in block and lines_ok(screen):
             body = block
             if body[0] == "\n":  # the LF of a CRLF split across chunks

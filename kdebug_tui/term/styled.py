@@ -68,30 +68,26 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
     x = 0
     last = ""
     split = SPLIT.split
-    step = _step
-    steps = _STEPS
+    shapes = _SHAPES
     plain = plain_attrs(attrs)
     for line in lines:
         if "\x1b" in line:
             parts = split(line)
             texts = parts[0::2]
-            pieces = [plain]
-            for seq in parts[1::2]:
-                hit = steps.get((id(attrs), seq))
-                if hit is None or hit[0] is not attrs:
-                    hit = step(attrs, seq)
-                attrs, plain = hit[1], hit[2]
-                pieces.append(plain)
+            seqs = tuple(parts[1::2])
+            hit = shapes.get((id(attrs), seqs))
+            if hit is None or hit[0] is not attrs:
+                hit = _shape(attrs, seqs)
+            table, attrs, plain = hit[1], hit[2], hit[3]
             text = "".join(texts)
             n = len(text)
             if n <= columns:
                 if n:
-                    append((text, tuple(pieces), tuple(accumulate(map(len, texts))), 0))
+                    append((text, table, tuple(accumulate(map(len, texts))), 0))
                 else:
                     append(())
                 x = n
             else:  # wrapped rows share the line's piece tables
-                table = tuple(pieces)
                 ends = tuple(accumulate(map(len, texts)))
                 if STUB in text:
                     bounds = row_bounds(text, columns)
@@ -124,6 +120,34 @@ def layout(lines: list[str], attrs: Char, columns: int) -> tuple[Rows, int, Char
         if n:
             last = text
     return rows, x, attrs, last
+
+
+_SHAPES_MAX = 4096
+_SHAPES: dict[
+    tuple[int, tuple[str, ...]], tuple[Char, tuple[PlainAttrs, ...], Char, PlainAttrs]
+] = {}
+
+
+def _shape(
+    attrs: Char, seqs: tuple[str, ...]
+) -> tuple[Char, tuple[PlainAttrs, ...], Char, PlainAttrs]:
+    """The attributes of each piece of a line whose SGR groups are `seqs`, starting from
+    `attrs`, and the attributes after it. Lines of a coloured log or listing share a few such
+    shapes (the same colours in the same order), so a line costs one lookup, not one per SGR.
+    Cached by identity of `attrs` (kept alive by the entry, so ids are not reused)."""
+    pieces = [plain_attrs(attrs)]
+    result = attrs
+    for seq in seqs:
+        hit = _STEPS.get((id(result), seq))
+        if hit is None or hit[0] is not result:
+            hit = _step(result, seq)
+        result = hit[1]
+        pieces.append(hit[2])
+    entry = (attrs, tuple(pieces), result, pieces[-1])
+    if len(_SHAPES) >= _SHAPES_MAX:
+        _SHAPES.clear()
+    _SHAPES[(id(attrs), seqs)] = entry
+    return entry
 
 
 def _step(attrs: Char, seq: str) -> tuple[Char, Char, PlainAttrs]:
