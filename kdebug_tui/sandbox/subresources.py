@@ -38,6 +38,10 @@ async def handle(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.St
         from kdebug_tui.sandbox.podlogs import serve_log
 
         return await serve_log(sb, request, info.namespace, info.name)
+    if sub == "portforward":
+        from kdebug_tui.sandbox.portforward import serve_portforward
+
+        return await serve_portforward(sb, request, info.namespace, info.name)
     if sub in ("attach", "exec"):
         from kdebug_tui.sandbox.podstreams import serve_stream
 
