@@ -45,6 +45,13 @@ _C0_IN_CSI = r"\x00-\x17\x19\x1c-\x1f"  # executed inside CSI; CAN, SUB, ESC abo
 
 # Characters the fast paths take (see .wide): single-width, wide, and never-drawn ones.
 _FAST = SINGLE_WIDTH_CLASS + WIDE_CLASS + DROPPED_CLASS + ASTRAL_CLASS
+# Controls that plain runs absorb (binary output is full of them): BEL is counted, CAN and
+# SUB do nothing outside a sequence, VT and FF are line feeds (as in xterm and pyte).
+_ABSORBED = "\x07\x0b\x0c\x18\x1a"
+_ABSORB = re.compile(f"[{_ABSORBED}]").search
+_ABSORB_TABLE = str.maketrans(
+    {"\x07": None, "\x18": None, "\x1a": None, "\x0b": "\n", "\x0c": "\n"}
+)
 # The rest (combining marks, rare scripts) goes to the per-character path, with the short
 # runs of known characters between them (text such as "e\u0301t\u0301e" is one token).
 _OTHER = rf"[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]"
@@ -52,7 +59,7 @@ _OTHER = rf"[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]"
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
-    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_FAST}]++|{SGR_ONE})++)"
+    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_ABSORBED}{_FAST}]++|{SGR_ONE})++)"
     rf"|(?P<text>{_OTHER}(?:{_OTHER}++|[\x20-\x7e{_FAST}]{{1,8}}+(?={_OTHER}))*+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
@@ -141,6 +148,12 @@ class Parser:
             try:
                 if kind == "plain":
                     block = m.group("plain")
+                    if _ABSORB(block) is not None:
+                        screen.bell_count += block.count("\x07")
+                        block = block.translate(_ABSORB_TABLE)
+                        if not block:
+                            pos = end
+                            continue
                     if self.fast and not block.isascii():
                         self._wide(block)
                     elif "\x1b" not in block:
@@ -195,11 +208,10 @@ class Parser:
             self._block(block)
             return
         screen = self.screen
-        if (
-            screen.columns < 2
-            or (screen.g1_charset if screen.charset else screen.g0_charset) is not cs.LAT1_MAP
-        ):
-            # (wide characters cannot be drawn on one column; other charsets translate first)
+        table = screen.g1_charset if screen.charset else screen.g0_charset
+        if screen.columns < 2 or (table is not cs.LAT1_MAP and "\xad" in block):
+            # (wide characters cannot be drawn on one column; a charset may map the soft
+            # hyphen, which the fast path drops before translating)
             self.fast = False
             try:
                 self._block(block)

@@ -57,3 +57,14 @@ def test_erase_keeps_only_the_background_colour(erase: bytes) -> None:
 def test_underlined_erase_gives_a_plain_blank_screen() -> None:
     emu = feed(b"\x1b[4m\x1b[2J", 10, 5)
     assert not any(c.underscore for y in range(5) for c in emu.line(y))
+
+
+def test_controls_absorbed_into_text_runs_act_as_in_pyte() -> None:
+    """BEL, CAN, SUB, VT and FF inside text (binary output is full of them)."""
+    data = b"ab\x0bcd\x0cef\x07gh\x18ij\x1akl\r\nmn\x0b\x0b\x0bop"
+    emu = feed(data, 10, 4)
+    screen = pyte.Screen(10, 4)
+    pyte.ByteStream(screen).feed(data)
+    assert emu.display == screen.display
+    assert emu.cursor == (screen.cursor.x, screen.cursor.y)
+    assert emu.bell_count == 1
