@@ -35,6 +35,7 @@ async def test_triage_s_stops_our_wrapped_debugger_and_refuses_others(
             pod_name="multi",
             image="busybox:1.36",
             target="sidecar",
+            command=["sh"],  # only a command the user set is wrapped
             wrap_for_stop=True,
         )
         start_debug(app, request)
