@@ -67,4 +67,7 @@ def _private_state_home(
     ~/.local."""
     state = tmp_path_factory.mktemp("xdg-state")
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    # the debug form remembers its extras next to the config (kdebug_tui/debug_choices.py):
+    # a test's choice must not leak into ~/.config or into the next test
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
     return state
