@@ -150,7 +150,7 @@ async def list_pages(
     namespace: str | None,
     options: WatchOptions | None = None,
     target: Target = PODS,
-) -> AsyncIterator[tuple[list[dict[str, Any]], str, bool, int | None]]:
+) -> AsyncGenerator[tuple[list[dict[str, Any]], str, bool, int | None], None]:
     """Pages as they arrive: (objects, resourceVersion, last page?, items remaining)."""
     options = options or WatchOptions()
     shape = _shape(target)
@@ -193,8 +193,9 @@ async def list_pods(
     version = ""
     pages = list_pages(session, namespace, options, target)
     async with contextlib.aclosing(pages):
-        async for page, version, _, _ in pages:
+        async for page, rv, _, _ in pages:
             items.extend(page)
+            version = rv
     return items, version
 
 
@@ -252,7 +253,8 @@ async def watch_pods(
                 listed: list[dict[str, Any]] = []
                 pages = list_pages(session, namespace, options, target)
                 async with contextlib.aclosing(pages):
-                    async for page, version, last, left in pages:
+                    async for page, rv, last, left in pages:
+                        version = rv
                         listed.extend(page)
                         loaded = len(listed)
                         total = loaded + left if left is not None else None

@@ -55,8 +55,8 @@ class Churn:
 
     def step(self) -> str:
         """One event, in turn: create, restart, delete. Returns which it was."""
-        self._turn += 1
         kind = ("created", "restarting", "deleted")[self._turn % 3]
+        self._turn += 1
         if kind != "created" and not self._keys:
             kind = "created"
         try:

@@ -44,6 +44,16 @@ class PodActions:
         meta = pod.get("metadata") or {}
         return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
+    @work(group="full-pod", exclusive=True, exit_on_error=False, description="fetch the pod")
+    async def _with_full_pod(self, pod: dict[str, Any], then: Any) -> None:
+        """The store holds projections (kube/projection.py): views that show or reuse the
+        whole object get it from the API server first."""
+        from kdebug_tui.kube.projection import is_projection
+
+        if is_projection(pod):
+            pod = await self.app.services.get_pod(*self._ident(pod))
+        then(pod)
+
     # ---- views ----------------------------------------------------------------------------
 
     def action_yaml(self) -> None:
@@ -51,7 +61,7 @@ class PodActions:
 
         pod = self._need_pod()
         if pod is not None:
-            self.app.push_screen(YamlScreen(pod))
+            self._with_full_pod(pod, lambda full: self.app.push_screen(YamlScreen(full)))
 
     def action_describe(self) -> None:
         from kdebug_tui.ui.views.describe import DescribeScreen
@@ -94,7 +104,12 @@ class PodActions:
             return
         chosen = self.selected_container()
         container = chosen.name if chosen is not None and chosen.kind == "regular" else None
-        self.app.push_screen(DebugFormScreen(pod=pod, container=container, mode="ephemeral"))
+        self._with_full_pod(
+            pod,
+            lambda full: self.app.push_screen(
+                DebugFormScreen(pod=full, container=container, mode="ephemeral")
+            ),
+        )
 
     def action_attach(self) -> None:
         pod = self._need_pod()

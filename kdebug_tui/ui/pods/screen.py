@@ -64,6 +64,17 @@ class PodFilter:
             return any(self.regex.search(f) for f in fields)
         return any(self.needle in f.lower() for f in fields)
 
+    def __call__(self, row: Any, hay: str) -> bool:
+        """The table's test: `hay` is the row's lower-cased search text, precomputed."""
+        if self.regex is not None:
+            return self.matches(row)
+        return self.needle in hay
+
+    def narrows(self, before: PodFilter) -> bool:
+        """Every pod this filter matches also matched `before` (plain text that grew)."""
+        plain_texts = self.regex is None and before.regex is None and bool(before.text)
+        return plain_texts and before.needle in self.needle
+
 
 class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
     """Pods of the current namespace (or all), kubectl columns, live."""
@@ -131,6 +142,7 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         self._sync_timer: Timer | None = None
         self._age_cursor = 0
         self.sync_count = 0  # reconciles done (tests and benchmarks read it)
+        self.filter_count = 0  # filter changes applied (tests and benchmarks read it)
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader(id="header")
@@ -197,11 +209,9 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
                 continue
             row = pod_row(pod, now)
             self._count(row.uid, row.status_class)
-            if self._filter.matches(row):
-                created = parse_time((pod.get("metadata") or {}).get("creationTimestamp")) or 0.0
-                upserts.append((row, created))
-            else:
-                removed.append(row.uid)
+            # Every pod goes to the table; its filter decides what is shown (table.py).
+            created = parse_time((pod.get("metadata") or {}).get("creationTimestamp")) or 0.0
+            upserts.append((row, created))
         return upserts, removed
 
     def _count(self, uid: str, status_class: str | None) -> None:
@@ -267,6 +277,11 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         total = len(self._class_of)
         counts = self._class_counts
         parts = [f"{total} pods"]
+        store = self.app.services.store
+        if store is not None and getattr(store, "listing", False):
+            # A paged list is arriving (kube/watch.py PAGE updates): say how far it is.
+            of = f" of {store.total:,}" if store.total else ""
+            parts[0] = f"loading {total:,}{of} pods…"
         if self._filter:
             parts.append(f"{len(self.table)} shown")
         if counts["error"]:
@@ -346,13 +361,14 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._filter = PodFilter(event.value)
+        before, self._filter = self._filter, PodFilter(event.value)
         if self._filter.error:
             self.notify(self._filter.error, severity="warning", timeout=3, markup=False)
-        if self.app.services.store is None:
+        if self._filter.text == before.text and self._filter.regex == before.regex:
             return
-        upserts, _ = self._rows_for(None)
-        self.table.replace(upserts)
+        narrowing = self._filter.narrows(before)
+        self.table.set_filter(self._filter if self._filter else None, narrowing=narrowing)
+        self.filter_count += 1
         self._show_containers()
         self._update_counts()
 

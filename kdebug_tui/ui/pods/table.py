@@ -10,6 +10,12 @@ lines. Costs per watch event are O(changed rows), independent of the table size.
 The table does not know about the cluster: the screen hands it `(PodRow, created_epoch)`
 pairs (kube.render.pod_row) for changed uids and the uids that went away; the cursor stays
 on the same pod (by uid) whatever moves around it.
+
+Filtering: the table holds every pod, in sort order, with its search text precomputed
+(lower-cased name, namespace, status, node); a filter only picks which of them are shown.
+Narrowing a filter (the new text contains the old) tests only the pods that matched
+before, and the shown order is a pass over the sorted list, never a sort: a keystroke
+costs O(pods) cheap membership tests at most, not a re-render of every pod.
 """
 
 from __future__ import annotations
@@ -42,6 +48,12 @@ STATUS_STYLES: dict[str, str] = {
 SORT_ORDER = ("name", "status", "restarts", "age")
 ALL_COLUMNS = ("namespace", "name", "ready", "status", "restarts", "age", "node")
 GAP = 2
+
+
+def _hay(row: Any) -> str:
+    """What a text filter searches: the fields joined by a newline (no filter text holds
+    one, so a match never spans two fields)."""
+    return f"{row.name}\n{row.namespace}\n{row.status}\n{row.node}".lower()
 
 
 def _restarts_value(text: str) -> int:
@@ -110,8 +122,13 @@ class PodTable(ScrollView, can_focus=True):
         self._status_of: dict[str, str] = {}
         self._rows: dict[str, tuple[Any, float]] = {}
         self._sort_keys: dict[str, Any] = {}
-        self._order: list[str] = []
+        self._order: list[str] = []  # shown (matching) uids in display order
         self._order_keys: list[Any] = []  # sort keys parallel to _order (for bisect)
+        self._all: list[str] = []  # every uid in display order (filtered or not)
+        self._all_keys: list[Any] = []
+        self._hay: dict[str, str] = {}  # uid -> lower-cased search text
+        self._filter: Any = None  # matches(row, hay) -> bool; None: show all
+        self._matching: set[str] | None = None  # uids the filter matched (None: all)
         self._index: dict[str, int] | None = {}
         self._widths: list[int] = []
         self._last_highlight: str | None = None
@@ -129,6 +146,11 @@ class PodTable(ScrollView, can_focus=True):
         self._sort_keys.clear()
         self._order.clear()
         self._order_keys.clear()
+        self._all.clear()
+        self._all_keys.clear()
+        self._hay.clear()
+        if self._matching is not None:
+            self._matching = set()
         self._index = {}
         self._widths = [len(c) for c in self._columns]
         self.cursor_row = 0
@@ -144,6 +166,11 @@ class PodTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._order)
+
+    @property
+    def total_count(self) -> int:
+        """Rows held, shown or filtered out."""
+        return len(self._all)
 
     def __len__(self) -> int:
         return len(self._order)
@@ -164,6 +191,13 @@ class PodTable(ScrollView, can_focus=True):
         return self._order[min(self.cursor_row, len(self._order) - 1)]
 
     def _position(self, uid: str) -> int:
+        """Where a shown uid is: a bisect on the sort keys (unique: they end with the uid),
+        so a reconcile that moves rows never rebuilds an index of 150,000 rows per row."""
+        key = self._sort_keys.get(uid)
+        if key is not None:
+            at = bisect.bisect_left(self._order_keys, key)
+            if at < len(self._order) and self._order[at] == uid:
+                return at
         if self._index is None:
             self._index = {u: i for i, u in enumerate(self._order)}
         return self._index[uid]
@@ -193,6 +227,39 @@ class PodTable(ScrollView, can_focus=True):
             return (-created, row.namespace, row.name, uid)
         return (row.namespace, row.name, uid)
 
+    # ---- filter ------------------------------------------------------------------------
+
+    def _shown(self, uid: str) -> bool:
+        if self._filter is None:
+            return True
+        return bool(self._filter(self._rows[uid][0], self._hay[uid]))
+
+    def set_filter(self, matches: Any, *, narrowing: bool = False) -> None:
+        """Show the rows for which `matches(row, search_text)` holds (None: all rows).
+
+        `narrowing`: every row the new filter matches also matched the current one, so
+        only the current matches are tested."""
+        selected = self.selected_uid
+        self._filter = matches
+        if matches is None:
+            self._matching = None
+            self._order = list(self._all)
+            self._order_keys = list(self._all_keys)
+        else:
+            pool = self._matching if narrowing and self._matching is not None else self._all
+            rows, hay = self._rows, self._hay
+            keep = {u for u in pool if matches(rows[u][0], hay[u])}
+            self._matching = keep
+            order, keys = [], []
+            for uid, key in zip(self._all, self._all_keys, strict=True):
+                if uid in keep:
+                    order.append(uid)
+                    keys.append(key)
+            self._order, self._order_keys = order, keys
+        self._index = None
+        self.refresh()
+        self._after_change(selected)
+
     def apply(self, rows: Iterable[tuple[Any, float]], removed: Iterable[str] = ()) -> None:
         """Upsert `(PodRow, created_epoch)` pairs and drop `removed` uids; keep the cursor."""
         selected = self.selected_uid
@@ -216,6 +283,7 @@ class PodTable(ScrollView, can_focus=True):
             self._rows[uid] = (row, created)
             texts = self._texts_of(row)
             self._texts[uid] = texts
+            self._hay[uid] = _hay(row)
             self._status_of[uid] = row.status_class
             self._grow(texts)
         self._resort()
@@ -230,17 +298,46 @@ class PodTable(ScrollView, can_focus=True):
             return False
         self._rows[uid] = (row, created)
         self._texts[uid] = texts
+        self._hay[uid] = _hay(row)
         self._status_of[uid] = row.status_class
-        self._grow(texts)
         key = self._sort_key(uid)
+        was_shown = old is not None and (self._matching is None or uid in self._matching)
+        shown = self._shown(uid)
+        if self._matching is not None:
+            if shown:
+                self._matching.add(uid)
+            else:
+                self._matching.discard(uid)
+        if shown:
+            self._grow(texts)
         if old is None:
-            self._insert(uid, key)
+            self._insert_all(uid, key)
         elif self._sort_keys.get(uid) != key:
-            self._remove_from_order(uid)
+            if was_shown:  # first, while its old key still finds it
+                self._remove_from_order(uid)
+                was_shown = False
+            self._remove_from_all(uid)
+            self._insert_all(uid, key)
+        if shown and not was_shown:
             self._insert(uid, key)
-        else:
+        elif was_shown and not shown:
+            self._remove_from_order(uid)
+        elif shown:
             self._refresh_uid(uid)
-        return True
+        return was_shown or shown
+
+    def _insert_all(self, uid: str, key: Any) -> None:
+        at = bisect.bisect_left(self._all_keys, key)
+        self._all.insert(at, uid)
+        self._all_keys.insert(at, key)
+        self._sort_keys[uid] = key
+
+    def _remove_from_all(self, uid: str) -> None:
+        key = self._sort_keys[uid]
+        at = bisect.bisect_left(self._all_keys, key)
+        if at < len(self._all) and self._all[at] == uid:
+            del self._all[at]
+            del self._all_keys[at]
 
     def _insert(self, uid: str, key: Any) -> None:
         at = bisect.bisect_left(self._order_keys, key)
@@ -258,7 +355,12 @@ class PodTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _drop(self, uid: str) -> None:
-        self._remove_from_order(uid)
+        if self._matching is None or uid in self._matching:
+            self._remove_from_order(uid)
+        if self._matching is not None:
+            self._matching.discard(uid)
+        self._remove_from_all(uid)
+        self._hay.pop(uid, None)
         self._texts.pop(uid, None)
         self._status_of.pop(uid, None)
         self._rows.pop(uid, None)
@@ -276,8 +378,17 @@ class PodTable(ScrollView, can_focus=True):
     def _resort(self) -> None:
         keys = {uid: self._sort_key(uid) for uid in self._texts}
         self._sort_keys = keys
-        self._order = sorted(keys, key=keys.__getitem__)
-        self._order_keys = [keys[u] for u in self._order]
+        self._all = sorted(keys, key=keys.__getitem__)
+        self._all_keys = [keys[u] for u in self._all]
+        if self._filter is None:
+            self._matching = None
+            self._order = list(self._all)
+            self._order_keys = list(self._all_keys)
+        else:
+            rows, hay, matches = self._rows, self._hay, self._filter
+            self._matching = {u for u in self._all if matches(rows[u][0], hay[u])}
+            self._order = [u for u in self._all if u in self._matching]
+            self._order_keys = [keys[u] for u in self._order]
         self._index = None
         self.refresh()
 
@@ -289,7 +400,8 @@ class PodTable(ScrollView, can_focus=True):
 
     def _after_change(self, selected: str | None) -> None:
         self._resize()
-        if selected is not None and selected in self._texts:
+        shown = self._matching is None or selected in self._matching
+        if selected is not None and selected in self._texts and shown:
             self._move_to(self._position(selected), announce=False)
         else:
             self._move_to(min(self.cursor_row, max(0, len(self._order) - 1)), announce=False)
@@ -308,7 +420,7 @@ class PodTable(ScrollView, can_focus=True):
                 self.refresh()
 
     def select_uid(self, uid: str) -> bool:
-        if uid not in self._texts:
+        if uid not in self._texts or (self._matching is not None and uid not in self._matching):
             return False
         self._move_to(self._position(uid))
         return True
