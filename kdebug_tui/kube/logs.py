@@ -29,9 +29,13 @@ async def stream_logs(
     previous: bool = False,
     tail_lines: int | None = None,
     timestamps: bool = False,
+    since_seconds: int | None = None,
+    since_time: str | None = None,
+    limit_bytes: int | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield the container's log as it arrives. A 400 (e.g. "is waiting to start") becomes a
-    KubeError carrying the server's sentence."""
+    KubeError carrying the server's sentence. `since_seconds` / `since_time` (RFC 3339) and
+    `limit_bytes` are the API's sinceSeconds, sinceTime and limitBytes."""
     query: list[tuple[str, str]] = [("container", container)]
     if follow:
         query.append(("follow", "true"))
@@ -41,6 +45,12 @@ async def stream_logs(
         query.append(("tailLines", str(int(tail_lines))))
     if timestamps:
         query.append(("timestamps", "true"))
+    if since_seconds is not None:
+        query.append(("sinceSeconds", str(int(since_seconds))))
+    elif since_time:
+        query.append(("sinceTime", since_time))
+    if limit_bytes is not None:
+        query.append(("limitBytes", str(int(limit_bytes))))
     path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods/{quote(pod, safe='')}/log"
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=None if follow else 60)
     try:
@@ -115,12 +125,15 @@ class LogsBackend:
         follow: bool = False,
         previous: bool = False,
         tail_lines: int | None = None,
+        **options: Any,
     ) -> None:
+        """`options`: the other keywords of stream_logs (timestamps, since_seconds...)."""
         self._args = (session, namespace, pod, container)
         self._kwargs: dict[str, Any] = {
             "follow": follow,
             "previous": previous,
             "tail_lines": tail_lines,
+            **options,
         }
         self._ending = ending
         self._iter: AsyncIterator[bytes] | None = None
