@@ -1,4 +1,5 @@
-"""pods/portforward over a websocket, as the kubelet's streaming server speaks it.
+"""pods/portforward over a websocket, as the kubelet's streaming server speaks it, and as
+kubectl speaks it (SPDY streams tunnelled in the websocket: spdy.py).
 
 Protocol (subprotocol `v4.channel.k8s.io`, `portforward.k8s.io` or none, binary frames):
 the request names its ports (`?ports=8080&ports=9090`); port i has a data channel 2i and
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from kdebug_tui.sandbox import spdy
 from kdebug_tui.sandbox.errors import ApiError, bad_request
 from kdebug_tui.sandbox.namespaces import descendants
 
@@ -106,11 +108,14 @@ async def serve_portforward(
     sb: Sandbox, request: web.Request, ns: str, name: str
 ) -> web.StreamResponse:
     pod = sb.cluster.require("pods", ns, name)
-    ports = _ports(request)
     if (pod.get("status") or {}).get("phase") != "Running":
         raise bad_request(f"pod {name} is not running")
     if request.headers.get("Upgrade", "").lower() != "websocket":
         raise ApiError(400, "Upgrade request required", reason="BadRequest")
+    offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+    if spdy.TUNNEL_PROTOCOL in offered:
+        return await _serve_spdy(sb, request, pod)
+    ports = _ports(request)
     ws = web.WebSocketResponse(protocols=PROTOCOLS, autoping=True)
     await ws.prepare(request)
     conns: list[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = []
@@ -124,12 +129,7 @@ async def serve_portforward(
             with contextlib.suppress(OSError):
                 conn = await asyncio.open_connection("127.0.0.1", target)
         if conn is None:
-            uid = pod["metadata"]["uid"]
-            message = (
-                f"error forwarding port {port} to pod {uid}, uid : failed to connect to "
-                f"localhost:{port} inside namespace {ns}/{name}: connection refused"
-            )
-            await ws.send_bytes(bytes([2 * i + 1]) + message.encode())
+            await ws.send_bytes(bytes([2 * i + 1]) + _refusal(pod, port).encode())
         conns.append(conn)
     pumps = [
         asyncio.create_task(_to_client(ws, i, conn[0]))
@@ -146,6 +146,45 @@ async def serve_portforward(
             if conn is not None:
                 conn[1].close()
         await ws.close()
+    return ws
+
+
+def _refusal(pod: Obj, port: int) -> str:
+    meta = pod["metadata"]
+    return (
+        f"error forwarding port {port} to pod {meta['uid']}, uid : failed to connect to "
+        f"localhost:{port} inside namespace {meta['namespace']}/{meta['name']}: "
+        "connection refused"
+    )
+
+
+async def _serve_spdy(sb: Sandbox, request: web.Request, pod: Obj) -> web.WebSocketResponse:
+    """kubectl's way: SPDY streams tunnelled through the websocket (see spdy.py)."""
+    ws = web.WebSocketResponse(protocols=(spdy.TUNNEL_PROTOCOL,), autoping=True)
+    await ws.prepare(request)
+
+    async def on_pair(session: spdy.Session, errors: spdy.Stream, stream: spdy.Stream) -> None:
+        port = int(stream.headers.get("port", "0") or 0)
+        target = local_port(sb, pod, port)
+        conn = None
+        if target is not None:
+            with contextlib.suppress(OSError):
+                conn = await asyncio.open_connection("127.0.0.1", target)
+        if conn is None:
+            await session.send_data(errors, _refusal(pod, port).encode(), fin=True)
+            await session.send_data(stream, b"", fin=True)
+            return
+        reader, writer = conn
+        upstream = asyncio.create_task(spdy.copy_from_stream(stream, writer))
+        try:
+            await spdy.copy_to_stream(session, reader, stream)
+        finally:
+            upstream.cancel()
+            writer.close()
+            await session.send_data(stream, b"", fin=True)
+            await session.send_data(errors, b"", fin=True)
+
+    await spdy.Session(ws, on_pair).run()
     return ws
 
 
