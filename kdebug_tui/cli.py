@@ -16,7 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kdebug_tui.sandbox.serve import main as sandbox_main
 
         return sandbox_main(args[1:])
-    from kdebug_tui.ui.launch.options import main as app_main
+    from kdebug_tui.ui.main import main as app_main
 
     return app_main(args)
 
@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def kubectl_plugin_main(argv: Sequence[str] | None = None) -> int:
     """`kubectl kdebug POD ...`: kubectl debug's flags, opening the app straight into a shell."""
     args = list(sys.argv[1:] if argv is None else argv)
-    from kdebug_tui.ui.launch.options import plugin_main
+    from kdebug_tui.ui.main import plugin_main
 
     return plugin_main(args)
 

@@ -22,32 +22,12 @@ from textual.worker import Worker, WorkerState
 
 from kdebug_tui.config import Settings
 from kdebug_tui.ui.cluster.services import ClusterServices
+from kdebug_tui.ui.common.errors import describe_error, error_snippet
 from kdebug_tui.ui.common.messages import ClusterChanged
 from kdebug_tui.ui.common.safe_text import clean, truncate
 from kdebug_tui.ui.launch.options import LaunchOptions
 
 NOTIFY_LIMIT = 400
-
-
-def describe_error(error: BaseException) -> tuple[str, str, str | None]:
-    """(title, message, hint) as plain text for any exception; KubeError keeps its parts."""
-    title = getattr(error, "title", None)
-    if isinstance(title, str) and hasattr(error, "message"):
-        return (
-            clean(title, 200),
-            clean(getattr(error, "message", ""), multiline=True),
-            getattr(error, "hint", None),
-        )
-    if isinstance(error, OSError):
-        return "System error", clean(error.strerror or str(error), multiline=True), None
-    name = type(error).__name__
-    return "Unexpected error", clean(f"{name}: {error}", multiline=True), None
-
-
-def _snippet(error: BaseException) -> str | None:
-    """KubeError.snippet: text to copy (a Role granting the refused verb), if any."""
-    snippet = getattr(error, "snippet", None)
-    return snippet if isinstance(snippet, str) and snippet.strip() else None
 
 
 class KdebugApp(App[None]):
@@ -151,7 +131,7 @@ class KdebugApp(App[None]):
         short = truncate(body, NOTIFY_LIMIT)
         if len(body) > NOTIFY_LIMIT:
             short += "\n(press ctrl+e for the full text)"
-        snippet = None if isinstance(error, str) else _snippet(error)
+        snippet = None if isinstance(error, str) else error_snippet(error)
         if snippet:
             short += "\n(ctrl+e: the Role that would allow it, to copy)"
         self._last_error: tuple[str, str, str | None, str | None] | None = (
@@ -189,7 +169,7 @@ class KdebugApp(App[None]):
             self.push_screen(ErrorScreen(title or "Error", error))
         else:
             err_title, message, hint = describe_error(error)
-            self.push_screen(ErrorScreen(title or err_title, message, hint, _snippet(error)))
+            self.push_screen(ErrorScreen(title or err_title, message, hint, error_snippet(error)))
 
     def action_last_error(self) -> None:
         last = getattr(self, "_last_error", None)

@@ -14,7 +14,8 @@ from kdebug_tui.kube.errors import KubeError
 from kdebug_tui.ui.app import KdebugApp
 from kdebug_tui.ui.common.error_screen import ErrorScreen
 from kdebug_tui.ui.common.help import HelpScreen
-from kdebug_tui.ui.launch.options import LaunchOptions, parse_plugin_args
+from kdebug_tui.ui.launch.options import LaunchOptions
+from kdebug_tui.ui.launch.plugin_args import parse_plugin_args
 from kdebug_tui.ui.triage.screen import TriageScreen
 from tests.ui.app_support import SIZE, make_app, pod_names, wait_for
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from kdebug_tui.ui.sessions.actions import open_shell_beside
+from kdebug_tui.ui.sessions.pane_actions import open_shell_beside
 from tests.ui.flow_helpers import (
     open_form,
     running_app,

@@ -7,14 +7,9 @@ from typing import Any
 
 import pytest
 
-from kdebug_tui.ui.launch.options import (
-    LaunchOptions,
-    check_kubeconfig,
-    main,
-    parse_args,
-    parse_plugin_args,
-    plugin_main,
-)
+from kdebug_tui.ui.launch.options import LaunchOptions, check_kubeconfig, parse_args
+from kdebug_tui.ui.launch.plugin_args import parse_plugin_args
+from kdebug_tui.ui.main import main, plugin_main
 from tests.ui.app_support import SIZE, make_app, wait_for
 
 

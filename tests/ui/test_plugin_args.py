@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from kdebug_tui.kube.debug import InvalidDebugRequest, build
-from kdebug_tui.ui.launch.options import _UsageError, plugin_main
+from kdebug_tui.ui.launch.options import _UsageError
 from kdebug_tui.ui.launch.plugin_args import PluginPrefill, parse_plugin_args
+from kdebug_tui.ui.main import plugin_main
 
 POD: dict[str, Any] = {
     "metadata": {"name": "web", "namespace": "shop", "uid": "u1"},

@@ -23,11 +23,13 @@ from urllib.parse import quote
 from textual.message_pump import MessagePump
 
 from kdebug_tui.config import Settings
+from kdebug_tui.ui.cluster.access_line import summary_line
 from kdebug_tui.ui.common.messages import (
     AccessChanged,
     ClusterChanged,
     PodsChanged,
     WatchStateChanged,
+    clone_message,
 )
 
 if TYPE_CHECKING:
@@ -272,7 +274,7 @@ class ClusterServices:
         for pump, kinds in list(self._subscribers.items()):
             if kinds is None or isinstance(message, kinds):
                 # Each subscriber needs its own message instance (messages are single-use).
-                pump.post_message(_clone(message))
+                pump.post_message(clone_message(message))
 
     # ---- access -------------------------------------------------------------------------
 
@@ -370,46 +372,6 @@ class ClusterServices:
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
             self._tmpdir = None
-
-
-SHORT_LABELS = {
-    "debug (ephemeral)": "debug",
-    "attach": "attach",
-    "exec": "exec",
-    "create pods": "create pods",
-    "delete pods": "delete pods",
-}
-
-
-def summary_line(answers: dict[str, bool | None], readonly: bool) -> str:
-    """One status-bar line: what these credentials may do, or the key thing they lack."""
-    yes = [short for label, short in SHORT_LABELS.items() if answers.get(label)]
-    unknown = [short for label, short in SHORT_LABELS.items() if answers.get(label) is None]
-    if readonly:
-        return "read-only mode (--readonly): cluster changes disabled"
-    if answers.get("debug (ephemeral)") is False:
-        line = "read-only credentials: no patch on pods/ephemeralcontainers"
-        if yes:
-            line += f" (can: {' · '.join(yes)})"
-        return line
-    line = "can: " + " · ".join(yes) if yes else "permissions unknown"
-    if unknown and yes:
-        line += f" (unknown: {', '.join(unknown)})"
-    return line
-
-
-def _clone(message: Any) -> Any:
-    if isinstance(message, PodsChanged):
-        return PodsChanged()
-    if isinstance(message, WatchStateChanged):
-        return WatchStateChanged(message.state, message.message)
-    if isinstance(message, ClusterChanged):
-        return ClusterChanged(message.context, message.ns)
-    if isinstance(message, AccessChanged):
-        return AccessChanged(
-            message.summary, message.can_debug, message.can_attach, message.can_delete
-        )
-    return message
 
 
 def _pod_path(namespace: str, name: str) -> str:

@@ -8,6 +8,7 @@ coalesces into one (`can_replace`) without losing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -46,3 +47,18 @@ class AccessChanged(Message):
     can_debug: bool
     can_attach: bool
     can_delete: bool
+
+
+def clone_message(message: Any) -> Any:
+    """A fresh copy for each subscriber: a posted message is single-use."""
+    if isinstance(message, PodsChanged):
+        return PodsChanged()
+    if isinstance(message, WatchStateChanged):
+        return WatchStateChanged(message.state, message.message)
+    if isinstance(message, ClusterChanged):
+        return ClusterChanged(message.context, message.ns)
+    if isinstance(message, AccessChanged):
+        return AccessChanged(
+            message.summary, message.can_debug, message.can_attach, message.can_delete
+        )
+    return message

@@ -7,16 +7,17 @@ session label) are fixed when the form opens so the preview does not flicker whi
 Pre-flight checks run in a worker once the inputs settle; an error finding disables Submit.
 Submit failures (422 causes, RBAC, PodSecurity, missing ephemeral containers) are explained
 in the form, which stays filled in.
+
+Here: the fields and what they show. The preview and pre-flight are `preview.py`, submitting
+is `submit.py`, the sections' widgets `sections.py`, reading and prefilling them `inputs.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,13 +36,14 @@ from textual.widgets import (
     TextArea,
 )
 
-from kdebug_tui.kube.debug import BuiltDebug, DebugRequest, build
-from kdebug_tui.kube.errors import KubeError, to_kube_error
+from kdebug_tui.kube.debug import BuiltDebug, DebugRequest
+from kdebug_tui.kube.errors import to_kube_error
 from kdebug_tui.kube.names import debugger_container_name, pod_container_names, seeded_suffixes
 from kdebug_tui.ui.common.safe_text import clean
 from kdebug_tui.ui.debug import fields as F
 from kdebug_tui.ui.debug.extras import TriageOptions
 from kdebug_tui.ui.debug.inputs import apply_prefill, field_value, form_mode, read_request
+from kdebug_tui.ui.debug.preview import PreviewMixin
 from kdebug_tui.ui.debug.sections import (
     compose_common,
     compose_copy,
@@ -49,16 +51,8 @@ from kdebug_tui.ui.debug.sections import (
 )
 from kdebug_tui.ui.debug.submit import DebugSubmitMixin
 
-PREVIEW_DELAY = 0.15
-PREFLIGHT_DELAY = 0.4
-LEVEL_ICONS = {
-    "error": ("✖", "bold red"),
-    "warning": ("⚠", "yellow"),
-    "info": ("i", "cyan"),
-}
 
-
-class DebugFormScreen(DebugSubmitMixin, Screen[None]):
+class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
     """Opened by `d` on the pod list (pod + container) or a node; refuses in read-only mode."""
 
     DEFAULT_CSS = """
@@ -284,102 +278,6 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
         self.triage.changed(event)
         self._schedule_rebuild()
 
-    def _schedule_rebuild(self) -> None:
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._rebuild)
-
-    def _rebuild(self) -> None:
-        """Build what would be sent now; show it, or say inline why it cannot be built."""
-        self._preview_timer = None
-        error_box = self.query_one("#custom-error", Static)
-        try:
-            request = self.collect()
-            built = build(request, self.pod, suffix=seeded_suffixes(self.seed))
-        except F.FieldError as exc:
-            self._set_unbuildable(exc.message, custom=exc.field == "custom")
-            return
-        except KubeError as exc:
-            self._set_unbuildable(exc.describe(), custom="custom spec" in exc.message)
-            return
-        error_box.update("")
-        self.request, self.built, self.build_error = request, built, ""
-        self.query_one("#preview", TextArea).load_text(built.preview_yaml)
-        self._show_notes(request, built)
-        self.findings = []
-        self._render_findings()
-        if self._preflight_timer is not None:
-            self._preflight_timer.stop()
-        self._preflight_timer = self.set_timer(PREFLIGHT_DELAY, self._start_preflight)
-
-    def _set_unbuildable(self, message: str, *, custom: bool) -> None:
-        self.request, self.built, self.build_error = None, None, message
-        if custom:
-            self.query_one("#custom-error", Static).update(
-                Text(clean(message, 600, multiline=True))
-            )
-        self._render_findings()
-
-    def _show_notes(self, request: DebugRequest, built: BuiltDebug) -> None:
-        lines = [f"• {n}" for n in built.notes] + [f"⚠ {w}" for w in built.warnings]
-        env_pairs = [(e.name, e.value) for e in request.env]
-        lines += [f"⚠ {w}" for w in F.secret_warnings(list(request.command), env_pairs)]
-        if request.command or request.env:
-            lines.append(F.SPEC_NOTE)
-        if request.stdin:
-            lines.append(F.LOGS_NOTE)
-        self.query_one("#notes", Static).update(Text(clean("\n".join(lines), 2000, multiline=True)))
-
-    def _render_findings(self) -> None:
-        text = Text()
-        if self.build_error:
-            text.append("✖ ", style="bold red")
-            text.append(clean(self.build_error, 600, multiline=True) + "\n")
-        for finding in self.findings:
-            icon, style = LEVEL_ICONS.get(str(finding.level), ("•", ""))
-            text.append(f"{icon} ", style=style)
-            text.append(clean(finding.message, 400))
-            if getattr(finding, "hint", None):
-                text.append(f"\n   {clean(finding.hint, 400)}", style="dim")
-            text.append("\n")
-        self.query_one("#findings", Static).update(text)
-        self._update_submit()
-
-    def _update_submit(self) -> None:
-        blocked = (
-            self.readonly
-            or self.submitting
-            or self.built is None
-            or any(str(f.level) == "error" for f in self.findings)
-        )
-        self.query_one("#submit", Button).disabled = blocked
-
-    def _start_preflight(self) -> None:
-        self._preflight_timer = None
-        if self.request is not None:
-            self._preflight(self.request)
-
-    @work(exclusive=True, group="debug-preflight", exit_on_error=False)
-    async def _preflight(self, request: DebugRequest) -> None:
-        """K2's checks (RBAC, PodSecurity vs profile, runAsNonRoot...) off the event loop."""
-        try:
-            from kdebug_tui.kube.preflight import preflight
-        except ImportError:  # pre-flight is advisory; the form works without it
-            return
-        session = getattr(self.services, "session", None)
-        if session is None:
-            return
-        findings: list[Any]
-        try:
-            findings = list(await preflight(session, request, self.pod))
-        except Exception as exc:  # advisory: say it could not check, never block on it
-            error = to_kube_error(exc)
-            findings = [_Note("info", f"pre-flight checks could not run: {error}")]
-        if request is self.request:
-            # Secret-looking values are already in the notes (computed without a round trip).
-            self.findings = [f for f in findings if not str(f.code).startswith("secret")]
-            self._render_findings()
-
     @work(group="debug-nodes", exit_on_error=False)
     async def _load_nodes(self) -> None:
         if self.services is None or getattr(self.services, "session", None) is None:
@@ -417,17 +315,6 @@ class DebugFormScreen(DebugSubmitMixin, Screen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class _Note:
-    """A finding of our own, shaped like K2's Finding."""
-
-    level: str
-    message: str
-    hint: str | None = None
-    code: str = "ui"
-    confirm: bool = False
 
 
 def _warm_up() -> None:

@@ -1,6 +1,6 @@
 """Reading the debug form's widgets into a DebugRequest, and prefilling them.
 
-Functions over the form's widget ids (see debug_sections.py), kept apart from the screen so
+Functions over the form's widget ids (see sections.py), kept apart from the screen so
 the screen is about behaviour (preview, pre-flight, submit) and this about field mapping.
 """
 

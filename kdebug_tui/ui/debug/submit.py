@@ -27,7 +27,7 @@ from kdebug_tui.ui.debug import fields as F
 from kdebug_tui.ui.sessions.flow_backends import GcHold
 
 # Pre-flight codes our own privilege list already explains (no need to say them twice).
-_COVERED = ("privileged", "node-access")
+COVERED_BY_FORM = ("privileged", "node-access")
 SLOW_SEND_SECONDS = 3  # after this long, "Sending…" says how long it has been waiting
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class DebugSubmitMixin(_Base):
         lines += [
             f"• {clean(f.message, 300)}"
             for f in self.findings
-            if getattr(f, "confirm", False) and f.code not in _COVERED
+            if getattr(f, "confirm", False) and f.code not in COVERED_BY_FORM
         ]
         if len(lines) == 0:
             self._submit(request, built, GcHold())

@@ -1,21 +1,21 @@
-"""`kdebug-tui` and `kubectl kdebug` argument parsing, then the app.
+"""`kdebug-tui` arguments -> LaunchOptions, and the cheap checks before the full screen.
 
 Cheap checks (settings file, kubeconfig path) happen here, before the full screen starts,
 so a typo gives one clear line on stderr and exit code 1. Textual and the Kubernetes client
-are imported only after that.
+are imported only after that (`ui/main.py` runs the app). `kubectl kdebug`'s flags are
+parsed in `plugin_args.py`, which builds on the parser here.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kdebug_tui.config import ConfigError, Settings, load_settings
+from kdebug_tui.config import Settings, load_settings
 from kdebug_tui.ui.debug.prefill import DebugPrefill
 
 
@@ -89,39 +89,6 @@ def parse_args(argv: Sequence[str]) -> LaunchOptions:
     )
 
 
-def _plugin_parser() -> _Parser:
-    parser = _Parser(
-        prog="kubectl kdebug",
-        usage="kubectl kdebug (POD | node/NAME) [-n NS] [--image IMAGE] [--target C] "
-        "[--profile P] [--copy-to NAME] [flags] [-- COMMAND [args...]]",
-        description="kubectl debug, interactive: opens kdebug-tui with the debug form filled in.",
-    )
-    parser.add_argument("target_object", metavar="POD | node/NAME")
-    _common(parser)
-    parser.add_argument("-n", "--namespace")
-    parser.add_argument("--image")
-    parser.add_argument("--target", dest="target_container")
-    parser.add_argument("-c", "--container")
-    parser.add_argument("--profile")
-    parser.add_argument("--copy-to")
-    parser.add_argument("--share-processes", action=argparse.BooleanOptionalAction, default=None)
-    parser.add_argument("--set-image", action="append", default=[])
-    parser.add_argument("--replace", action="store_true")
-    parser.add_argument("--env", action="append", default=[])
-    parser.add_argument("-i", "--stdin", action="store_true")
-    parser.add_argument("-t", "--tty", action="store_true")
-    parser.add_argument("--readonly", action="store_true")
-    parser.add_argument("--demo", action="store_true", help="use the built-in kdebug sandbox")
-    return parser
-
-
-def parse_plugin_args(argv: Sequence[str]) -> LaunchOptions:
-    """kubectl debug's flags -> LaunchOptions with a DebugPrefill. `--` starts the command."""
-    from kdebug_tui.ui.launch.plugin_args import parse_plugin_args as parse_all_flags
-
-    return parse_all_flags(argv)  # every kubectl debug flag (plugin_args.py)
-
-
 def check_kubeconfig(options: LaunchOptions, environ: dict[str, str] | None = None) -> str | None:
     """A clear message when there is obviously no kubeconfig to read; None if it may work.
 
@@ -156,59 +123,3 @@ def _prepare(options: LaunchOptions) -> Settings:
     if problem:
         raise _UsageError(f"kdebug-tui: {problem}")
     return settings
-
-
-def _run(options: LaunchOptions, settings: Settings) -> int:
-    from kdebug_tui.kube.errors import KubeError
-    from kdebug_tui.ui.launch.login import login_before_start
-
-    try:  # an interactive credential plugin talks to the terminal before the full screen
-        options = login_before_start(options)
-    except KubeError as exc:
-        hint = f"\nHint: {exc.hint}" if exc.hint else ""
-        print(f"kdebug-tui: {exc.title}: {exc.message}{hint}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("kdebug-tui: login interrupted", file=sys.stderr)
-        return 130
-
-    from kdebug_tui.ui.app import KdebugApp
-
-    app = KdebugApp(options, settings)
-    app.run()
-    return app.return_code or 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`kdebug-tui [--demo] [--kubeconfig P] [--context C] [-n NS | -A] [--readonly] [--config F]`.
-
-    Returns the exit code (1 for a clear configuration error, 2 for bad usage).
-    """
-    try:
-        options = parse_args(sys.argv[1:] if argv is None else argv)
-        settings = _prepare(options)
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except _UsageError as exc:
-        print(exc, file=sys.stderr)
-        return 2 if "usage:" in str(exc) else 1
-    except ConfigError as exc:
-        print(f"kdebug-tui: settings: {exc}", file=sys.stderr)
-        return 1
-    return _run(options, settings)
-
-
-def plugin_main(argv: Sequence[str] | None = None) -> int:
-    """`kubectl kdebug POD|node/NAME [kubectl debug flags] [-- COMMAND...]`."""
-    try:
-        options = parse_plugin_args(sys.argv[1:] if argv is None else argv)
-        settings = _prepare(options)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    except _UsageError as exc:
-        print(exc, file=sys.stderr)
-        return 2 if "usage:" in str(exc) else 1
-    except ConfigError as exc:
-        print(f"kubectl kdebug: settings: {exc}", file=sys.stderr)
-        return 1
-    return _run(options, settings)

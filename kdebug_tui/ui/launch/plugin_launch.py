@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +24,20 @@ from kdebug_tui.ui.debug.prefill import DebugPrefill
 from kdebug_tui.ui.launch.plugin_args import PluginPrefill
 
 CONFIRM_TITLE = "This debug session is privileged"
+
+
+def debug_form_kwargs(
+    form_class: Any, prefill: DebugPrefill, pod: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Arguments for DebugFormScreen; `prefill` only if that screen accepts it."""
+    kwargs: dict[str, Any] = {"pod": pod, "container": prefill.target, "mode": prefill.mode}
+    if prefill.node:
+        kwargs["node"] = prefill.node
+    kwargs["prefill"] = prefill
+    params = inspect.signature(form_class).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in params}
 
 
 def start_plugin_session(app: Any, prefill: DebugPrefill) -> bool:
@@ -106,7 +121,7 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
 def confirmation_lines(request: Any, findings: list[Any]) -> list[str]:
     """What needs an explicit yes: the form's privileged choices plus pre-flight's confirms."""
     from kdebug_tui.ui.debug import fields as F
-    from kdebug_tui.ui.debug.submit import _COVERED
+    from kdebug_tui.ui.debug.submit import COVERED_BY_FORM
 
     privileges = F.privileged_choices(
         mode=request.mode,
@@ -118,7 +133,7 @@ def confirmation_lines(request: Any, findings: list[Any]) -> list[str]:
     lines += [
         f"• {f.message}"
         for f in findings
-        if getattr(f, "confirm", False) and getattr(f, "code", "") not in _COVERED
+        if getattr(f, "confirm", False) and getattr(f, "code", "") not in COVERED_BY_FORM
     ]
     if lines:
         lines.append("Only continue if this is what the incident needs.")
@@ -135,7 +150,6 @@ async def open_form(
 ) -> Any:
     """The debug form filled with every flag; `problem` / `error` said in it."""
     from kdebug_tui.ui.debug.form import DebugFormScreen
-    from kdebug_tui.ui.launch.plugin_flow import debug_form_kwargs
 
     names = [c.get("name") for c in ((pod or {}).get("spec") or {}).get("containers") or []]
     if pod is not None and prefill.target and prefill.target not in names:

@@ -219,7 +219,7 @@ class PodActions:
         try:
             names = await services.list_namespaces()
         except Exception as exc:  # e.g. no RBAC to list namespaces: let the user type one
-            from kdebug_tui.ui.app import describe_error
+            from kdebug_tui.ui.common.errors import describe_error
 
             title, message, _ = describe_error(exc)
             names = []

@@ -1,20 +1,21 @@
-"""Entry points other screens call to open sessions, and the cleanup offers.
+"""Entry points other features call to open sessions, and the cleanup on quit.
 
 `open_attach` (the pod list's `a`), `start_debug` (a DebugRequest without the form, e.g. the
 kubectl plugin), and what the debug form does after a successful submit (`after_inject`)
 all end the same way: the sessions screen comes to the front with a new pane, and a flow
-(see `flows.py`) runs as a worker of that screen to wait, attach, or show logs.
+(see `flows.py`) runs as a worker of that screen to wait, attach, or show logs. What the
+sessions screen's own keys do to a pane is in `pane_actions.py`, below the screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from typing import Any
 
 from kdebug_tui.ui.common.confirm import ConfirmScreen
 from kdebug_tui.ui.sessions import flows
-from kdebug_tui.ui.sessions.cleanup import OwnedPod, confirmation_lines, delete_pods, find_orphans
+from kdebug_tui.ui.sessions.cleanup import OwnedPod, confirmation_lines, find_orphans
 from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
+from kdebug_tui.ui.sessions.pane_actions import context_of, delete_owned, ui_task
 from kdebug_tui.ui.sessions.screen import SessionsScreen
 
 _INSTALLED = "_kdebug_sessions_installed"
@@ -53,16 +54,6 @@ async def show_sessions(app: Any, *, replace: Any = None) -> SessionsScreen:
     return screen
 
 
-def _ui_task(app: Any, work: Coroutine[Any, Any, None], description: str) -> None:
-    """Screen work (push, mount) off the caller's handler; a failure becomes a notification
-    through the app's worker-error handler instead of ending the app."""
-    app.run_worker(work, group="session-ui", exit_on_error=False, description=description)
-
-
-def _context(app: Any) -> str:
-    return str(getattr(getattr(app.services, "session", None), "context", "") or "")
-
-
 # --- opening sessions ----------------------------------------------------------------------
 
 
@@ -71,11 +62,11 @@ def open_attach(app: Any, namespace: str, pod_name: str, container: str) -> None
 
     async def run() -> None:
         screen = await show_sessions(app)
-        target = PaneTarget(_context(app), namespace, pod_name, container, kind="attach")
+        target = PaneTarget(context_of(app), namespace, pod_name, container, kind="attach")
         pane = await screen.open_pane(target)
         screen.run_flow(pane, lambda: flows.attach_flow(app, pane), f"attach to {pod_name}")
 
-    _ui_task(app, run(), f"open a pane for {pod_name}/{container}")
+    ui_task(app, run(), f"open a pane for {pod_name}/{container}")
 
 
 async def inject_built(app: Any, built: Any) -> dict[str, Any]:
@@ -98,7 +89,7 @@ async def after_inject(
 ) -> SessionPane:
     """The container (or pod) exists: remember it, open its pane and wait for it there."""
     install(app)
-    context = _context(app)
+    context = context_of(app)
     pod_name = str(((result or {}).get("metadata") or {}).get("name") or built.pod_name)
     if pod_name != built.pod_name:  # a generated copy/node name collided and was replaced
         built = built.with_pod_name(pod_name)
@@ -160,47 +151,6 @@ def start_debug(app: Any, request: Any) -> None:
     app.run_worker(run(), group="start-debug", exit_on_error=False, description="start debug")
 
 
-def open_shell_beside(app: Any, pane: SessionPane, *, beside: bool) -> None:
-    """Split `pane` with a new shell (exec `sh`) in the same container."""
-
-    async def run() -> None:
-        screen = sessions_screen(app)
-        old = pane.target
-        target = PaneTarget(
-            old.context, old.namespace, old.pod, old.container, kind="exec", node=old.node
-        )
-        new = await screen.open_pane(target, next_to=pane, beside=beside)
-        screen.run_flow(new, lambda: flows.exec_flow(app, new), f"shell in {old.container}")
-
-    _ui_task(app, run(), "open a shell beside")
-
-
-def reattach(app: Any, pane: SessionPane) -> None:
-    screen = sessions_screen(app)
-    if pane.target.kind == "logs":
-        screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
-        return
-    flow = flows.exec_flow if pane.target.kind == "exec" else flows.attach_flow
-    screen.run_flow(pane, lambda: flow(app, pane), f"reattach to {pane.target.container}")
-
-
-def show_logs(app: Any, pane: SessionPane) -> None:
-    """The container's logs: in the pane itself, or beside it when it holds a terminal
-    (whose screen and scrollback must survive)."""
-    screen = sessions_screen(app)
-    if pane.terminal is None:
-        screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
-        return
-
-    async def beside() -> None:
-        old = pane.target
-        target = PaneTarget(old.context, old.namespace, old.pod, old.container, kind="logs")
-        new = await screen.open_pane(target, next_to=pane)
-        screen.run_flow(new, lambda: flows.logs_flow(app, new, None), "logs")
-
-    _ui_task(app, beside(), "open the logs beside")
-
-
 # --- cleanup -------------------------------------------------------------------------------
 
 
@@ -242,7 +192,7 @@ def _other_context_pods_warning(app: Any) -> list[str]:
     if not app.is_screen_installed("sessions"):
         return []
     registry = sessions_screen(app).cleanup
-    current = _context(app)
+    current = context_of(app)
     pods = [
         p for p in registry.pending() if p.context != current and p.key not in registry.declined
     ]
@@ -263,7 +213,7 @@ async def cleanup_on_quit(app: Any) -> None:
     if not app.is_screen_installed("sessions"):
         return
     registry = sessions_screen(app).cleanup
-    pods = [p for p in registry.pending(_context(app)) if p.key not in registry.declined]
+    pods = [p for p in registry.pending(context_of(app)) if p.key not in registry.declined]
     if not pods:
         return
     ok = await app.push_screen_wait(
@@ -275,55 +225,7 @@ async def cleanup_on_quit(app: Any) -> None:
         )
     )
     if ok:
-        await _delete(app, pods)
-
-
-def offer_cleanup(
-    app: Any,
-    *,
-    only_pods: set[tuple[str, str]] | None = None,
-    title: str = "The debug session ended",
-) -> None:
-    """Offer the pods we created (or `only_pods`) for deletion; a No is remembered."""
-    registry = sessions_screen(app).cleanup
-    pods = [
-        p
-        for p in registry.pending(_context(app))
-        if p.key not in registry.declined
-        and (only_pods is None or (p.namespace, p.name) in only_pods)
-    ]
-    if not pods:
-        return
-
-    def answered(ok: bool | None) -> None:
-        if ok:
-            app.run_worker(_delete(app, pods), group="cleanup", exit_on_error=False)
-        else:
-            registry.declined.update(p.key for p in pods)
-
-    app.push_screen(
-        ConfirmScreen(
-            title,
-            confirmation_lines(pods),
-            yes_label="Delete",
-            no_label="Keep",
-        ),
-        answered,
-    )
-
-
-async def _delete(app: Any, pods: list[OwnedPod]) -> None:
-    failures = await delete_pods(app.services, pods)
-    failed_names = {e.name for e in failures}
-    registry = sessions_screen(app).cleanup
-    for pod in pods:
-        if pod.name not in failed_names or not failures:
-            registry.discard(pod)
-    if failures:
-        text = "\n".join(e.describe() for e in failures)
-        app.notify(text, title="Some pods were not deleted", severity="error", markup=False)
-    else:
-        app.notify(f"Deleted {len(pods)} debug pod(s).", markup=False)
+        await delete_owned(app, pods)
 
 
 async def _scan_orphans_when_connected(app: Any) -> None:

@@ -6,7 +6,7 @@ broadcast, `S` stop, `E` export), kept apart so the screen stays about panes and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kdebug_tui.ui.sessions.broadcast import CLASS as BROADCAST_CLASS
 from kdebug_tui.ui.sessions.broadcast import Broadcast, broadcast_of
@@ -26,7 +26,10 @@ SessionPane.{BROADCAST_CLASS}:focus-within {{ border: double $warning; }}
 
 
 class SessionExtrasMixin(_Base):
-    """Actions on the selected pane; the screen provides `selected`, `panes`, `grid`."""
+    """Actions on the selected pane; the screen provides `selected`, `panes`, `grid`, and
+    `KEY_HINTS`, its key line, which the broadcast state is shown in front of."""
+
+    KEY_HINTS: ClassVar[str] = ""
 
     if TYPE_CHECKING:
 
@@ -70,10 +73,9 @@ class SessionExtrasMixin(_Base):
         keys = self.query("#sessions-keys")
         if not keys:
             return
-        from kdebug_tui.ui.sessions.screen import _KEYS
-
         line = keys.first(Static)
-        line.update(f" {status}  │{_KEYS}" if status else _KEYS)
+        hints = self.KEY_HINTS
+        line.update(f" {status}  │{hints}" if status else hints)
         line.set_class(bool(status), "-broadcasting")
 
     # --- stop and export -----------------------------------------------------------------

@@ -8,7 +8,7 @@ output is read), named after the pane's pod and container. Typed input is not re
 
 `PaneRecord` also keeps what the incident export needs about how the pane came to be: the
 DebugRequest and BuiltDebug that created it and the pod before (the hook in
-session_actions.after_inject), and the moments that matter (opened, debugger created).
+actions.after_inject), and the moments that matter (opened, debugger created).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ key; ctrl+] gives the focus back to its pane's frame): `|` split beside and `-` 
 shell in the same container), `x` close, arrows and tab move between panes, `z` zoom,
 `r` reattach after a drop, `enter` type into the pane's terminal, `c` cancel a wait,
 `l` show logs, `D` review debug pods for deletion, `escape` back to the pod list.
-Triage (session_extras.py): `b` broadcast this pane's input (`B` all panes, `ctrl+b` off),
+Triage (extras.py): `b` broadcast this pane's input (`B` all panes, `ctrl+b` off),
 `S` stop a stoppable debugger, `E` export the pane's incident record.
 
 The screen runs every cluster conversation of its panes as workers (one exclusive group per
@@ -28,6 +28,12 @@ from textual.worker import Worker, WorkerState
 from kdebug_tui.ui.sessions.cleanup import CleanupRegistry
 from kdebug_tui.ui.sessions.extras import BROADCAST_CSS, SessionExtrasMixin
 from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
+from kdebug_tui.ui.sessions.pane_actions import (
+    offer_cleanup,
+    open_shell_beside,
+    reattach,
+    show_logs,
+)
 from kdebug_tui.ui.sessions.pane_grid import Direction, PaneGrid
 
 _EMPTY = (
@@ -47,6 +53,8 @@ _KEYS = (
 
 class SessionsScreen(SessionExtrasMixin, Screen[None]):
     """Installed once by the app under the name "sessions"; keeps its panes across visits."""
+
+    KEY_HINTS = _KEYS  # SessionExtrasMixin shows the broadcast state in front of it
 
     DEFAULT_CSS = (
         """
@@ -194,8 +202,6 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
             self._offer_delete(pane)
 
     def _offer_delete(self, pane: SessionPane) -> None:
-        from kdebug_tui.ui.sessions.actions import offer_cleanup
-
         if pane.target.owned_pod:
             offer_cleanup(self.app, only_pods={(pane.target.namespace, pane.target.pod)})
 
@@ -208,8 +214,6 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         return pane
 
     def action_split(self, beside: bool) -> None:
-        from kdebug_tui.ui.sessions.actions import open_shell_beside
-
         pane = self._pane_or_warn()
         if pane is not None:
             open_shell_beside(self.app, pane, beside=beside)
@@ -249,8 +253,6 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
             self.notify("This pane has no live terminal (r reattaches, l shows logs).")
 
     def action_reattach(self) -> None:
-        from kdebug_tui.ui.sessions.actions import reattach
-
         pane = self._pane_or_warn()
         if pane is not None:
             reattach(self.app, pane)
@@ -266,14 +268,12 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         pane.set_actions(["reattach", "close"])
 
     def action_logs(self) -> None:
-        from kdebug_tui.ui.sessions.actions import show_logs
-
         pane = self._pane_or_warn()
         if pane is not None:
             show_logs(self.app, pane)
 
     def action_files(self) -> None:
-        """The file browser through the selected pane's container (screens/files.py)."""
+        """The file browser through the selected pane's container (ui/files/screen.py)."""
         from kdebug_tui.ui.files.screen import open_files
 
         pane = self._pane_or_warn()
@@ -283,8 +283,6 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
 
     def action_cleanup(self) -> None:
         """Review the copy/node pods we created (and leftovers of earlier runs) for deletion."""
-        from kdebug_tui.ui.sessions.actions import offer_cleanup
-
         self.cleanup.declined.clear()
         if not self.cleanup.pending():
             self.notify("No debug pods created by kdebug-tui are known.")

@@ -5,6 +5,9 @@ view lists them all (from the watch's store, no extra API calls): pod, name, tar
 security (privileged? capabilities?), profile, state, exit code, age, and whether it is one
 of ours from this session still running — a debugger left behind. `enter`/`a` re-attaches
 to a running interactive one, `l` reads the log of a finished one.
+
+The table and its refresh are here; what each key does to the selected debugger is in
+`actions.py`; the pure row helpers in `rows.py`.
 """
 
 from __future__ import annotations
@@ -23,56 +26,19 @@ from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.messages import PodsChanged
 from kdebug_tui.ui.common.safe_text import clean, plain
 from kdebug_tui.ui.common.status_bar import ClusterHeader
-
-COLUMNS = (
-    "namespace",
-    "pod",
-    "name",
-    "state",
-    "exit",
-    "age",
-    "ours",
-    "target",
-    "image",
-    "profile",
-    "security",
+from kdebug_tui.ui.triage.actions import TriageActions
+from kdebug_tui.ui.triage.rows import (
+    COLUMNS,
+    STATE_STYLES,
+    WIDTHS,
+    count,
+    row_key,
+    state_message,
+    target_state,
 )
-WIDTHS = {"image": 36, "security": 30, "state": 30, "pod": 32, "name": 28, "namespace": 20}
-STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Terminated": "dim", "Pending": "yellow"}
 
 
-def _state_message(pod: dict[str, Any] | None, name: str) -> str:
-    """The kubelet's reason and message for an ephemeral container (e.g. ErrImagePull)."""
-    for status in ((pod or {}).get("status") or {}).get("ephemeralContainerStatuses") or []:
-        if status.get("name") != name:
-            continue
-        for detail in (status.get("state") or {}).values():
-            reason, message = detail.get("reason", ""), detail.get("message", "")
-            if message:
-                return clean(f"{reason}: {message}" if reason else message, 300)
-    return ""
-
-
-def _target_state(pod: dict[str, Any] | None, target: str) -> str:
-    """How the target container is doing (its restarts matter when triaging a crash)."""
-    if not target:
-        return ""
-    for status in ((pod or {}).get("status") or {}).get("containerStatuses") or []:
-        if status.get("name") == target:
-            state = next(iter(status.get("state") or {"unknown": {}}))
-            return f"{state}, {status.get('restartCount', 0)} restarts"
-    return ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def row_key(row: Any) -> str:
-    return f"{row.namespace}/{row.pod}/{row.name}"
-
-
-class TriageScreen(ForwardWorkerErrors, Screen[None]):
+class TriageScreen(TriageActions, ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
 
     BINDINGS = [
@@ -304,7 +270,7 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         scope = services.namespace or "all namespaces"
         text = Text()
         text.append(
-            f"{_count(len(rows), 'ephemeral container')} in {_count(pods, 'pod')} "
+            f"{count(len(rows), 'ephemeral container')} in {count(pods, 'pod')} "
             f"({clean(scope, 40)})",
             style="bold",
         )
@@ -363,13 +329,13 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
         )
         text = Text()
         text.append(f"{clean(row.namespace)}/{clean(row.pod)} · {clean(row.name)}", style="bold")
-        target = _target_state(pod, row.target)
+        target = target_state(pod, row.target)
         if target:
             text.append(f"   target {clean(row.target)}: {target}", style="dim")
         text.append("\n")
         text.append(f"command: {clean(command, 200)}   io: {io}\n")
         text.append(f"security: {clean(row.security or 'default', 200)}   profile: {row.profile}\n")
-        why = _state_message(pod, row.name)
+        why = state_message(pod, row.name)
         if why:
             text.append(f"{why}\n", style="yellow")
         text.append(how + " · d: debug this pod again", style="cyan")
@@ -382,98 +348,6 @@ class TriageScreen(ForwardWorkerErrors, Screen[None]):
             self.action_attach()
         else:
             self.action_logs()
-
-    def action_attach(self) -> None:
-        row = self.selected
-        if row is None:
-            return
-        if not row.attachable:
-            self.app.notify(
-                f"{row.name} is {row.state.lower()} without an interactive tty: "
-                "showing its log instead.",
-                markup=False,
-            )
-            self.action_logs()
-            return
-        try:
-            from kdebug_tui.ui.sessions.actions import open_attach
-        except ImportError:
-            self.app.notify("Attaching is not available yet.", severity="warning")
-            return
-        open_attach(self.app, row.namespace, row.pod, row.name)
-
-    def action_logs(self) -> None:
-        from kdebug_tui.ui.views.logs import LogsScreen
-
-        row = self.selected
-        if row is not None:
-            names = [
-                r.name
-                for r in self.rows.values()
-                if (r.namespace, r.pod) == (row.namespace, row.pod)
-            ]
-            self.app.push_screen(LogsScreen(row.namespace, row.pod, row.name, containers=names))
-
-    def action_yaml(self) -> None:
-        from kdebug_tui.ui.views.yaml_view import YamlScreen
-
-        row = self.selected
-        pod = self.app.services.store.get(row.pod_uid) if row is not None else None
-        if pod is not None:
-            self.app.push_screen(YamlScreen(pod))
-
-    def action_describe(self) -> None:
-        from kdebug_tui.ui.views.describe import DescribeScreen
-
-        row = self.selected
-        if row is not None:
-            self.app.push_screen(DescribeScreen(row.namespace, row.pod))
-
-    def action_debug(self) -> None:
-        row = self.selected
-        pod = self.app.services.store.get(row.pod_uid) if row is not None else None
-        if pod is None:
-            return
-        try:
-            from kdebug_tui.ui.debug.form import DebugFormScreen
-        except ImportError:
-            self.app.notify("The debug form is not available yet.", severity="warning")
-            return
-        target = row.target or None
-        self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
-
-    def action_stop_debugger(self) -> None:
-        """S: one of our running debuggers, if stoppable (ui/sessions/stop.py checks)."""
-        from kdebug_tui.ui.sessions.stop import request_stop
-
-        row = self.selected
-        if row is None:
-            return
-        if not self.app.services.is_ours(row.namespace, row.pod, row.name):
-            self.app.notify(
-                f"{row.name} was not started by kdebug-tui in this session: only our own "
-                "stoppable debuggers can be stopped.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        request_stop(self.app, row.namespace, row.pod, row.name)
-
-    def action_files(self) -> None:
-        """The file browser through the selected debugger (screens/files.py)."""
-        from kdebug_tui.ui.files.screen import open_files
-
-        row = self.selected
-        if row is None:
-            return
-        if row.state != "Running":
-            self.app.notify(
-                f"{row.name} is {row.state.lower()}: files are read through a running debugger.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        open_files(self.app, row.namespace, row.pod, row.name, target=row.target or None)
 
     def action_filter(self) -> None:
         box = self.query_one("#triage-filter", Input)

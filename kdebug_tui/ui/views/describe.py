@@ -185,7 +185,7 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
             pod = await services.get_pod(self.namespace, self.pod_name)
             events = await services.pod_events(self.namespace, self.pod_name)
         except Exception as exc:
-            from kdebug_tui.ui.app import describe_error
+            from kdebug_tui.ui.common.errors import describe_error
 
             title, message, hint = describe_error(exc)
             text = Text(f"{title}\n{message}" + (f"\nHint: {hint}" if hint else ""), style="red")

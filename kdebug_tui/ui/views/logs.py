@@ -105,7 +105,7 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
                 for line in complete:
                     self._write(clean(line.rstrip("\r"), multiline=True))
         except Exception as exc:
-            from kdebug_tui.ui.app import describe_error
+            from kdebug_tui.ui.common.errors import describe_error
 
             title, message, _ = describe_error(exc)
             reason = f"{title}: {message}"

@@ -1,6 +1,6 @@
 """The embedded terminal: an Emulator fed from a TerminalBackend, painted with the Line API.
 
-Flow control is the point of this widget. Its TerminalLink (terminal_io.py) reads one chunk,
+Flow control is the point of this widget. Its TerminalLink (io.py) reads one chunk,
 feeds it in ~2 ms slices and reads the next only when the emulator has caught up, so unread
 output stays in the transport where its own flow control holds it. Painting is decoupled:
 feeding only requests a frame; a frame turns the emulator's dirty rows into region refreshes,
