@@ -161,10 +161,10 @@ def authentication_v1() -> Obj:
     }
 
 
-def _operation(kind: str, action: str) -> Obj:
+def _operation(kind: str, action: str, group: str = "", version: str = "v1") -> Obj:
     return {
         "x-kubernetes-action": action,
-        "x-kubernetes-group-version-kind": {"group": "", "version": "v1", "kind": kind},
+        "x-kubernetes-group-version-kind": {"group": group, "version": version, "kind": kind},
         "parameters": [{"name": "fieldValidation", "in": "query", "schema": {"type": "string"}}],
         "responses": {"200": {"description": "OK"}},
     }
@@ -173,21 +173,39 @@ def _operation(kind: str, action: str) -> Obj:
 def openapi_v3_root() -> Obj:
     """Just enough OpenAPI v3 for kubectl to see that the server validates fields itself
     (`fieldValidation`), so `kubectl create/apply -f` need no client-side schema."""
-    return {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=sandbox"}}}
+    paths = {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=sandbox"}}
+    for group in ("apps", "batch"):
+        paths[f"apis/{group}/v1"] = {
+            "serverRelativeURL": f"/openapi/v3/apis/{group}/v1?hash=sandbox"
+        }
+    return {"paths": paths}
 
 
 def openapi_v3_core() -> Obj:
-    pods = "/api/v1/namespaces/{namespace}/pods"
+    kinds = [("pods", "Pod"), ("services", "Service"), ("endpoints", "Endpoints")]
+    return _openapi_document("/api/v1", "", kinds)
+
+
+def openapi_v3_group(group: str) -> Obj | None:
+    """The same for apps/v1 and batch/v1 (None for other groups)."""
+    if group not in ("apps", "batch"):
+        return None
+    return _openapi_document(f"/apis/{group}/v1", group, [(r, k) for r, k, _ in WORKLOADS[group]])
+
+
+def _openapi_document(base: str, group: str, kinds: list[tuple[str, str]]) -> Obj:
+    paths: Obj = {}
+    for resource, kind in kinds:
+        collection = f"{base}/namespaces/{{namespace}}/{resource}"
+        paths[collection] = {"post": _operation(kind, "post", group)}
+        paths[collection + "/{name}"] = {
+            "put": _operation(kind, "put", group),
+            "patch": _operation(kind, "patch", group),
+        }
     return {
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes (kdebug-tui sandbox subset)", "version": GIT_VERSION},
-        "paths": {
-            pods: {"post": _operation("Pod", "post")},
-            pods + "/{name}": {
-                "put": _operation("Pod", "put"),
-                "patch": _operation("Pod", "patch"),
-            },
-        },
+        "paths": paths,
         "components": {"schemas": {}},
     }
 
@@ -228,6 +246,8 @@ def group_resources(group: str) -> Obj | None:
         )
         if every:
             resources.append(_res(f"{name}/status", kind, ["get"]))
+        if name in ("deployments", "replicasets", "statefulsets"):
+            resources.append(_res(f"{name}/scale", "Scale", ["get", "patch", "update"]))
     return {
         "kind": "APIResourceList",
         "apiVersion": "v1",

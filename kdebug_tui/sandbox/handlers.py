@@ -39,7 +39,7 @@ async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.Str
 
         return await metrics_route(sb, request, info)
     if resource in EXTRA_KINDS:
-        from kdebug_tui.sandbox.objects import route as objects_route
+        from kdebug_tui.sandbox.objects_api import route as objects_route
 
         return await objects_route(sb, request, info)
     if info.group or resource not in ("pods", "events", "namespaces", "nodes"):

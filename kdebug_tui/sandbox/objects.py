@@ -13,21 +13,14 @@ import ipaddress
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-
 from kdebug_tui.sandbox import kinds
-from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.defaults import default_pod
-from kdebug_tui.sandbox.errors import ApiError, bad_request, conflict, invalid, not_found
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
-from kdebug_tui.sandbox.watchio import list_response, object_response, serve_watch
+from kdebug_tui.sandbox.errors import bad_request, conflict, invalid
 
 if TYPE_CHECKING:
     from kdebug_tui.sandbox.cluster import Cluster
-    from kdebug_tui.sandbox.sandbox import Sandbox
 
 Obj = dict[str, Any]
-METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
 TEMPLATED = ("deployments", "replicasets", "statefulsets", "daemonsets", "jobs")
 _cluster_ips = itertools.count(10)
 _node_ports = itertools.count(30080)
@@ -328,67 +321,3 @@ def update(cluster: Cluster, resource: str, current: Obj, new: Obj) -> Obj:
     if candidate == current:
         return copy.deepcopy(current)
     return copy.deepcopy(cluster.replace(resource, candidate))
-
-
-async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
-    """REST verbs on the extra kinds; /scale and /status read-only subresources."""
-    resource = info.resource
-    if kinds.group_of(resource) != info.group:
-        raise ApiError(404, NOT_FOUND_TEXT, details={})
-    cluster = sb.cluster
-    if info.subresource and (info.subresource != "status" or info.verb != "get" or not info.name):
-        raise ApiError(404 if info.subresource != "status" else 405, METHOD_NOT_ALLOWED)
-    if info.verb == "list":
-        return list_response(cluster, request, resource, info.namespace)
-    if info.verb == "watch":
-        return await serve_watch(
-            cluster, request, resource, info.namespace, sb.watch_settings, sb.faults.watches_stalled
-        )
-    if info.namespace is None:
-        raise ApiError(405, METHOD_NOT_ALLOWED)
-    missing_ns = cluster.get("namespaces", "", info.namespace) is None
-    dry_run = "All" in request.query.getall("dryRun", [])
-    if info.verb == "create":
-        if missing_ns:
-            raise not_found("namespaces", info.namespace)
-        obj = create(cluster, resource, info.namespace, await read_json(request), dry_run=dry_run)
-        return object_response(
-            request, resource, obj, obj["metadata"].get("resourceVersion", ""), 201
-        )
-    if info.name is None:
-        raise ApiError(405, METHOD_NOT_ALLOWED)
-    current = cluster.get(resource, info.namespace, info.name)
-    if current is None:
-        raise not_found(resource, info.name, kinds.group_of(resource))
-    if info.verb == "get":
-        obj = copy.deepcopy(current)
-        return object_response(request, resource, obj, obj["metadata"]["resourceVersion"])
-    if info.verb == "delete":
-        if dry_run:
-            return object_response(request, resource, copy.deepcopy(current), "")
-        gone = cluster.delete(resource, info.namespace, info.name)
-        return object_response(
-            request, resource, copy.deepcopy(gone), gone["metadata"]["resourceVersion"]
-        )
-    if info.verb in ("patch", "update"):
-        body = await read_json(request)
-        if info.verb == "patch":
-            body = patching.apply_patch(
-                request.headers.get("Content-Type", ""), copy.deepcopy(current), body
-            )
-        if dry_run:
-            return object_response(request, resource, copy.deepcopy(current), "")
-        obj = update(cluster, resource, current, body)
-        return object_response(request, resource, obj, obj["metadata"]["resourceVersion"])
-    raise ApiError(405, METHOD_NOT_ALLOWED)
-
-
-def pods_selected(cluster: Cluster, namespace: str, selector: Obj | None) -> list[Obj]:
-    """Pods of `namespace` a LabelSelector object selects (none for a missing selector)."""
-    if selector is None:
-        return []
-    return [
-        p
-        for p in cluster.list("pods", namespace)
-        if selector_matches(selector, p["metadata"].get("labels") or {})
-    ]

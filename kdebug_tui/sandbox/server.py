@@ -178,6 +178,8 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
         return discovery.openapi_v3_root()
     if path == "/openapi/v3/api/v1":
         return discovery.openapi_v3_core()
+    if path.startswith("/openapi/v3/apis/") and path.endswith("/v1"):
+        return discovery.openapi_v3_group(path.split("/")[4])
     return None
 
 

@@ -23,6 +23,7 @@ from kdebug_tui.sandbox.ownership import (
 )
 
 Obj = dict[str, Any]
+REVISION = "deployment.kubernetes.io/revision"
 
 
 # -- Deployment -----------------------------------------------------------------------
@@ -147,6 +148,12 @@ def deployment(ctl: ControllerBase, d: Obj) -> None:
             stamp,
         ),
     ]
+    revision_now = (new["metadata"].get("annotations") or {}).get(REVISION, "1")
+    if (meta.get("annotations") or {}).get(REVISION) != revision_now:
+        # the deployment controller records the revision it rolled out on the Deployment
+        annotated = copy.deepcopy(d)
+        annotated["metadata"].setdefault("annotations", {})[REVISION] = revision_now
+        d = ctl.cluster.replace("deployments", annotated)
     ctl.set_status("deployments", d, status)
 
 

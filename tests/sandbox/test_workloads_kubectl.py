@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -116,3 +117,41 @@ async def test_get_pods_by_label(kubectl: Kubectl) -> None:
     assert r.code == 0, r.err
     pods = r.out.split()
     assert len(pods) == 2 and all(p.startswith("pod/frontend-") for p in pods), r.out
+
+
+async def test_create_scale_and_rollout_status(kubectl: Kubectl, shared_sandbox: Any) -> None:
+    """kubectl's writes on the new kinds: create, scale (the /scale subresource), rollout."""
+    manifest = json.dumps(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "scaled", "namespace": "default"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "scaled"}},
+                "template": {
+                    "metadata": {"labels": {"app": "scaled"}},
+                    "spec": {
+                        "containers": [
+                            {"name": "main", "image": "busybox:1.36", "command": ["sleep", "3600"]}
+                        ]
+                    },
+                },
+            },
+        }
+    )  # kubectl's typed `create deployment` sends protobuf, which the sandbox reads for Pods only
+    r = await kubectl("create", "-f", "-", stdin=manifest.encode())
+    assert r.code == 0, r.err
+    r = await kubectl("scale", "deployment/scaled", "--replicas=2", "-n", "default")
+    assert r.code == 0 and "scaled" in r.out, r.err
+    r = await kubectl(
+        "rollout", "status", "deployment/scaled", "-n", "default", "--timeout=30s", within=40
+    )
+    assert r.code == 0, r.err
+    assert "successfully rolled out" in r.out
+    d = shared_sandbox.cluster.get("deployments", "default", "scaled")
+    assert d["status"]["availableReplicas"] == 2
+    assert d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+    r = await kubectl(
+        "get", "deployment/scaled", "-n", "default", "-o", "jsonpath={.spec.replicas}"
+    )
+    assert r.out == "2"
