@@ -73,3 +73,30 @@ async def test_every_context_at_once_one_failing_does_not_block_the_others(
     gamma = by_name["gamma"]
     assert gamma.state == "failed" and "nauthorized" in gamma.error
     assert gamma.rows == []
+
+
+async def test_the_all_contexts_view_shows_each_cluster_and_the_failing_one(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    from kdebug_tui.ui.triage.contexts import AllContextsTriageScreen
+    from tests.ui.app_support import SIZE, make_app, wait_for
+
+    kubeconfig = _merged(
+        tmp_path,
+        {"alpha": (sandbox, sandbox.admin_token), "gamma": (sandbox, "not-a-token")},
+    )
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.services.watch_state == "live", "the pods")
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, AllContextsTriageScreen), "view")
+        screen: Any = app.screen
+        await wait_for(pilot, lambda: screen.finished == 2, "both contexts")
+        table = screen.query_one("DataTable")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert ["alpha", "default", "already-debugged", OLD_DEBUGGER["name"]] in [
+            r[:4] for r in rows
+        ]
+        assert all(r[0] == "alpha" for r in rows)
+        state = str(screen.query_one("#contexts-state").render())
+        assert "gamma: FAILED" in state and "alpha: 1 debuggers" in state

@@ -109,6 +109,14 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         Binding(
             "ctrl+d,delete", "delete", "Delete", show=False, tooltip="Delete pod", id="pods.delete"
         ),
+        Binding(
+            "T",
+            "triage_all_contexts",
+            "Triage all contexts",
+            show=False,
+            tooltip="Triage: the debuggers of every context of the kubeconfig",
+            id="pods.triage_all",
+        ),
         Binding("c", "pick_context", "Context", tooltip="Switch context", id="pods.context"),
         Binding(
             "n", "pick_namespace", "Namespace", tooltip="Switch namespace", id="pods.namespace"
@@ -351,6 +359,11 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
             self._container_selected()
         elif self.containers.row_count:
             self.containers.focus()
+
+    def action_triage_all_contexts(self) -> None:
+        from kdebug_tui.ui.triage.contexts import AllContextsTriageScreen
+
+        self.app.push_screen(AllContextsTriageScreen())
 
     # ---- filter and sort -------------------------------------------------------------------
 
