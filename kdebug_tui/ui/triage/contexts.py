@@ -60,7 +60,8 @@ class AllContextsTriageScreen(Screen[None]):
         from kdebug_tui.kube.kubeconfig import load_kubeconfig
         from kdebug_tui.kube.triage_contexts import triage_all_contexts
 
-        kubeconfig = self.app.services.kubeconfig
+        app: Any = self.app  # KdebugApp: services, clock
+        kubeconfig = app.services.kubeconfig
         config = load_kubeconfig(str(kubeconfig) if kubeconfig else None)
         pairs = [(info.name, info.cluster) for info in config.context_infos()]
         self.contexts = [name for name, _ in pairs]
@@ -68,7 +69,7 @@ class AllContextsTriageScreen(Screen[None]):
         await triage_all_contexts(
             str(kubeconfig) if kubeconfig else None,
             pairs,
-            now=self.app.clock(),
+            now=app.clock(),
             on_done=self._context_done,
         )
 
