@@ -82,6 +82,7 @@ class KdebugApp(App[None]):
             self.sub_title = "kdebug sandbox (not a Kubernetes cluster)"
         # After the first frame: both import the Kubernetes client (~0.8 s).
         self.call_after_refresh(self._install_sessions)
+        self.call_after_refresh(self._expire_recordings)
         if self._connect_on_mount:
             self.call_after_refresh(self._connect)
 
@@ -92,6 +93,12 @@ class KdebugApp(App[None]):
         except ImportError:
             return
         session_actions.install(self)
+
+    def _expire_recordings(self) -> None:
+        """Old session recordings go (config recording_keep_days), in a thread."""
+        from kdebug_tui.ui.sessions.recording import tidy_at_start
+
+        tidy_at_start(self)
 
     @work(
         group="connect", exclusive=True, exit_on_error=False, description="connect to the cluster"

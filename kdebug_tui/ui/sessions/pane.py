@@ -261,7 +261,10 @@ class SessionPane(Vertical, can_focus=True):
         emulator = self.terminal.emulator
         if emulator.scrollback_lines:
             return False
+        from kdebug_tui.ui.sessions.recording import NOTICE_PREFIX  # our line, not output
+
         shown = [line for line in emulator.display if line.strip()]
+        shown = [line for line in shown if not line.startswith(NOTICE_PREFIX)]
         return len(shown) <= 1
 
     def screen_text(self) -> str:
