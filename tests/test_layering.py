@@ -256,7 +256,8 @@ ALLOWED_FEATURE_IMPORTS = {
     "pods": {
         "debug.form",
         "sessions.actions",
-        "triage.screen",
+        "triage.screen",  # t: debuggers in view
+        "triage.contexts",  # T: debuggers in every context
         "views.logs",
         "views.describe",
         "views.yaml_view",
