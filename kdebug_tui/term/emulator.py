@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from pyte.screens import Char
 
-from .parser import INERT_C0_BYTES, Parser
+from .parser import INERT_C0_BYTES, OTHER_CHAR, Parser
 from .screen import TermScreen
 from .scrollback import row_from_cells
+from .skim import SKIM_MIN, can_skim, skim
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Emulator:
         self._parser = Parser(self._screen, answer_queries)
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._rate = 2e6  # bytes/s, measured by feed_some
+        self._skim_after = 0  # bytes to feed before trying to skim again
 
     # ------------------------------------------------------------------ input
     def feed(self, data: bytes) -> None:
@@ -86,6 +88,12 @@ class Emulator:
         if total == 0:
             return 0
         view = memoryview(data)
+        if total >= SKIM_MIN:
+            if self._skim_after <= 0:
+                skipped = self._fast_forward(view)
+                if skipped:
+                    return skipped
+            self._skim_after -= min(total, _SLICE_MAX)
         start = time.perf_counter()
         deadline = start + budget_s
         pos = 0
@@ -104,6 +112,28 @@ class Emulator:
             if now >= deadline:
                 break
         return pos
+
+    def _fast_forward(self, view: memoryview) -> int:
+        """Skip what a backlog of plain lines would push out of reach (see :mod:`.skim`);
+        returns the bytes consumed (0: nothing done). After a try that skipped nothing,
+        waits half the backlog before trying again (a try scans the whole backlog)."""
+        parser = self._parser
+        screen = self._screen
+        self._skim_after = len(view) // 2
+        head = bytes(view[: 64 * 1024])
+        first = head.find(b"\r\n")
+        if first < 0 or not can_skim(screen):
+            return 0
+        self.feed(head[: first + 2])
+        if parser.pending or parser.string_kind is not None or self._decoder.getstate()[0]:
+            return first + 2
+        if not can_skim(screen) or screen.cursor.x != 0:
+            return first + 2
+        screen.materialize()
+        stop = skim(screen, view, first + 2, OTHER_CHAR)
+        if stop > first + 2:
+            self._skim_after = 0
+        return stop
 
     def resize(self, columns: int, lines: int) -> None:
         self._screen.materialize()

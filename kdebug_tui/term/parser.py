@@ -55,6 +55,8 @@ _ABSORB_TABLE = str.maketrans(
 # The rest (combining marks, rare scripts) goes to the per-character path, with the short
 # runs of known characters between them (text such as "e\u0301t\u0301e" is one token).
 _OTHER = rf"[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]"
+#: A character whose width only the per-character path knows.
+OTHER_CHAR = re.compile(_OTHER)
 # Printable text of known width, CR/LF/TAB and SGR sequences (ncurses' sgr0 interleaves
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
