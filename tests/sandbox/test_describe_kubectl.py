@@ -3,6 +3,7 @@ for line, once ages (which move between the two reads) are masked."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -43,11 +44,21 @@ def first_pod(sb: Any, ns: str, prefix: str) -> str:
 async def compare(
     session: KubeSession, kubectl: Kubectl, resource: str, ns: str | None, name: str
 ) -> str:
-    ours = await describe(session, KINDS[resource], ns, name)
-    r = await kubectl("describe", resource, name, *(["-n", ns] if ns else []))
-    assert r.code == 0, r.err
-    assert normal(ours) == normal(r.out), f"{resource}/{name}:\n{ours}\n---- kubectl:\n{r.out}"
-    return ours
+    """Our describe and kubectl's of the same object, equal once ages are masked. A pod that
+    crash-loops can change between the two reads: read both again until they agree (it
+    settles in its back-off), for at most 20 s."""
+    ours = theirs = ""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while loop.time() < deadline:
+        ours = await describe(session, KINDS[resource], ns, name)
+        r = await kubectl("describe", resource, name, *(["-n", ns] if ns else []))
+        assert r.code == 0, r.err
+        theirs = r.out
+        if normal(ours) == normal(theirs):
+            return ours
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{resource}/{name}:\n{ours}\n---- kubectl:\n{theirs}")
 
 
 async def test_pods_describe_as_kubectl(
