@@ -62,19 +62,39 @@ class ProbedLink(TerminalLink):
     sliced: bool = True
 
     async def feed(self, data: bytes) -> None:
-        # Echo chunks are tiny and separate from the flood: stamp them as feeding starts
-        # (the slices below yield, and a frame may run before this coroutine resumes).
-        if self.probe.posted and not data.isascii():
-            now = perf_counter()
-            for token in data.decode("utf-8", "ignore"):
-                if token in self.probe.posted and token not in self.probe.fed:
-                    self.probe.fed[token] = now
-        if self.sliced:
-            await super().feed(data)
-        else:  # the naive consumer: the whole chunk in one call, then a frame
+        # The link feeds what arrived as one batch (maybe megabytes): an echo counts as fed
+        # once the emulator has consumed the bytes up to it, stamped after each slice.
+        probe = self.probe
+        marks: list[tuple[int, str]] = []
+        if probe.posted and not data.isascii():
+            for token in probe.posted:
+                if token not in probe.fed:
+                    index = data.find(token.encode())
+                    if index >= 0:
+                        marks.append((index, token))
+        if not self.sliced:  # the naive consumer: the whole chunk in one call, then a frame
             self.emulator.feed(data)
+            self._stamp(marks, len(data))
             self._on_output()
             await asyncio.sleep(0)
+            return
+        emu = self.emulator
+        view = memoryview(data)
+        pos = 0
+        while pos < len(data):
+            pos += emu.feed_some(view[pos:], self.SLICE_SECONDS)
+            self._stamp(marks, pos)
+            replies = emu.take_replies()
+            if replies:
+                self.post(replies)
+            self._on_output()
+            await asyncio.sleep(0)
+
+    def _stamp(self, marks: list[tuple[int, str]], consumed: int) -> None:
+        now = perf_counter()
+        for index, token in marks:
+            if index < consumed and token not in self.probe.fed:
+                self.probe.fed[token] = now
 
 
 class ProbedTerminal(TerminalView):

@@ -149,6 +149,17 @@ def skim(screen: TermScreen, data: bytes | memoryview, start: int, other: re.Pat
     return stop
 
 
+def safe_run(data: bytes, run: int) -> int:
+    """Length of the line-safe stretch at the end of a stream after `data` arrives, given
+    `run` before it: a reader can hold back a big backlog only when :func:`skim` will be
+    able to skip it (otherwise holding it would only add to the delay)."""
+    last = -1
+    for pattern in (_BAD_BYTE, _BAD_C1, _BAD_ESC):
+        for m in pattern.finditer(data, last + 1):
+            last = max(last, m.end() - 1)
+    return run + len(data) if last < 0 else len(data) - last - 1
+
+
 def can_skim(screen: TermScreen) -> bool:
     """Whether the screen is in the plain state :func:`skim` assumes."""
     if screen.in_alt or screen.charset != 0 or screen.g0_charset is not cs.LAT1_MAP:
@@ -160,4 +171,4 @@ def can_skim(screen: TermScreen) -> bool:
     return mo.DECAWM in mode and mo.IRM not in mode and mo.LNM not in mode
 
 
-__all__ = ["SKIM_MIN", "can_skim", "skim"]
+__all__ = ["SKIM_MIN", "can_skim", "safe_run", "skim"]

@@ -76,3 +76,13 @@ def test_lone_cr_tabs_and_combining_marks_are_fed_normally() -> None:
         data = base + odd + base
         skimmed, _ = fed_as_backlog(data, (12, 5), 30)
         assert snapshot(skimmed) == snapshot(fed_in_pieces(data, (12, 5), 30)), odd
+
+
+def test_safe_run_tracks_the_skippable_end_of_a_stream() -> None:
+    from kdebug_tui.term.skim import safe_run
+
+    assert safe_run(b"abc\r\n\x1b[1;31mred\x1b[m\r\n", 5) == 5 + 20
+    assert safe_run(b"ab\tcd", 100) == 2
+    assert safe_run(b"x\x1b[2Jyz", 100) == 5  # (only the ESC is unsafe)
+    assert safe_run("a\u0085b".encode(), 100) == 1
+    assert safe_run(b"", 7) == 7

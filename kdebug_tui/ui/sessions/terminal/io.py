@@ -1,8 +1,13 @@
 """The I/O side of one terminal session: backend -> emulator with backpressure, input -> backend.
 
-`read_loop` reads one chunk, feeds it to the emulator in ~2 ms slices (yielding to the event
-loop between slices so keys and paints run), and reads the next chunk only once the emulator
-has caught up: unread output stays in the transport, whose own flow control holds it.
+`read_loop` drains the backend as fast as it delivers (a pump task) and feeds what has
+arrived to the emulator as one batch in ~2 ms slices (yielding to the event loop between
+slices so keys and paints run). Draining matters: a flood leaves megabytes in the
+transport's buffers (sockets, the websocket reader), and fed one message at a time they
+would all be replayed before a Ctrl-C's prompt shows; as one batch, the emulator skips what
+would scroll out of reach anyway (kdebug_tui/term/skim.py). The pump holds up to
+BACKLOG_MAX only while the output is of that skippable kind; otherwise at most
+BACKLOG_SMALL, and the rest waits in the transport as before.
 `write_loop` is the single task that writes input and resizes to the backend, so their order
 is kept; input queued before the backend has started waits instead of being lost.
 """
@@ -17,6 +22,7 @@ from typing import ClassVar
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.recorder import CastRecorder
+from kdebug_tui.term.skim import SKIM_MIN, safe_run
 from kdebug_tui.ui.sessions.terminal.style import safe_title
 
 
@@ -24,6 +30,8 @@ class TerminalLink:
     """Connects one backend to an emulator; the widget runs both loops as workers."""
 
     SLICE_SECONDS: ClassVar[float] = 0.002
+    BACKLOG_MAX: ClassVar[int] = 32 * 1024 * 1024
+    BACKLOG_SMALL: ClassVar[int] = 256 * 1024
 
     def __init__(
         self,
@@ -42,6 +50,10 @@ class TerminalLink:
         self._started = asyncio.Event()
         self.sent_size: tuple[int, int] | None = None
         self.closed = False
+        self._backlog = bytearray()  # read from the backend, not fed yet
+        self._arrived = asyncio.Event()
+        self._room = asyncio.Event()
+        self._safe_run = 0  # bytes at the end of the stream the emulator could skim
 
     def post(self, item: bytes | tuple[int, int]) -> None:
         """Queue input bytes, or a (columns, lines) resize, for the backend."""
@@ -60,14 +72,23 @@ class TerminalLink:
             recorder = self._recorder()
             if recorder is not None:
                 recorder.resize(columns, lines)
-            while True:
-                data = await backend.read()
-                if not data:
-                    break
-                recorder = self._recorder()
-                if recorder is not None:
-                    recorder.output(data)
-                await self.feed(data)
+            pump = asyncio.ensure_future(self._pump())
+            try:
+                while True:
+                    if not self._backlog:
+                        if pump.done():
+                            break
+                        self._arrived.clear()
+                        await self._arrived.wait()
+                        continue
+                    data = bytes(self._backlog)
+                    self._backlog.clear()
+                    self._room.set()
+                    await self.feed(data)
+            finally:
+                pump.cancel()
+            if not pump.cancelled() and pump.exception() is not None:
+                raise pump.exception()  # type: ignore[misc]
             exit_ = backend.exit or BackendExit(None, "closed", "the stream ended")
         except asyncio.CancelledError:
             raise
@@ -76,6 +97,28 @@ class TerminalLink:
             exit_ = backend.exit or BackendExit(None, "error", message)
         self.closed = True
         return exit_
+
+    async def _pump(self) -> None:
+        """Read the backend into the backlog until it ends (pausing above BACKLOG_MAX)."""
+        backend = self.backend
+        try:
+            while True:
+                skimmable = self._safe_run >= SKIM_MIN
+                if len(self._backlog) >= (self.BACKLOG_MAX if skimmable else self.BACKLOG_SMALL):
+                    self._room.clear()
+                    await self._room.wait()
+                    continue
+                data = await backend.read()
+                if not data:
+                    return
+                self._safe_run = safe_run(data, self._safe_run)
+                recorder = self._recorder()
+                if recorder is not None:
+                    recorder.output(data)
+                self._backlog += data
+                self._arrived.set()
+        finally:
+            self._arrived.set()
 
     async def feed(self, data: bytes) -> None:
         emu = self.emulator
