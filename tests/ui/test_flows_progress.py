@@ -115,10 +115,13 @@ async def test_dropped_attach_keeps_the_screen_and_r_reattaches(
         sandbox.faults.drop_attach_after(0)  # the next attach drops at its first output
         pane.focus()
         await pilot.press("r")  # reattach (a new AttachSession in the same view)
-        await wait_until(pilot, lambda: pane.state == "terminal", lambda: dump(pane))
+        # busybox's shell redraws its prompt on the resize sent at attach: that first output
+        # may already drop the stream, before anything is typed
+        await wait_until(pilot, lambda: pane.state in ("terminal", "dropped"), lambda: dump(pane))
         view = pane.terminal
         assert view is not None
-        view.send_text("echo trigger\r")
+        if pane.state == "terminal":
+            view.send_text("echo trigger\r")
         await wait_until(pilot, lambda: pane.state == "dropped", lambda: dump(pane))
         assert "connection lost" in pane.screen_text()
         assert "before-drop-42" in pane.screen_text() + view.emulator.scrollback_text()

@@ -87,9 +87,11 @@ async def test_same_user_shared_env_and_mounts_stop_and_incident_record(
         pod = await make_target(app, "tf-spec")
         form = await open_form(app, pilot, pod=pod, container="app")
         form.query_one("#image", Input).value = "busybox:1.36"
-        assert form.query_one("#stoppable", Checkbox).value  # busybox has sh: on by default
-        for key in ("same-user", "share-mounts", "share-env"):
+        # kubectl's body by default: every extra off until the user chooses it
+        for key in ("same-user", "share-mounts", "share-env", "stoppable"):
+            assert not form.query_one(f"#{key}", Checkbox).value, key
             form.query_one(f"#{key}", Checkbox).value = True
+        form.query_one("#command", Input).value = "sh"  # only a set command is wrapped
         form.query_one("#env", TextArea).load_text(f"API_TOKEN={SECRET}")
         await settle(pilot, form)
         assert form.built is not None, form.build_error
@@ -210,3 +212,42 @@ async def test_copy_mode_shares_env_and_keeps_subpath_mounts(
         await settle(pilot, form)
         assert form.query_one("#share-env", Checkbox).disabled  # nothing to share from
         assert form.built is not None, form.build_error
+
+
+async def test_extras_are_remembered_choices_and_the_preview_says_what_each_adds(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    from kdebug_tui.debug_choices import DebugChoices, load_choices
+
+    async with running_app(kubeconfig) as (app, pilot):
+        pod = await make_target(app, "tf-remember")
+        form = await open_form(app, pilot, pod=pod, container="app")
+        form.query_one("#image", Input).value = "busybox:1.36"
+        await settle(pilot, form)
+        assert form.built is not None, form.build_error
+        assert (
+            form.built.notes == ()
+            and "command"
+            not in yaml.safe_load(form.built.preview_yaml)["spec"]["ephemeralContainers"][0]
+        )
+        for key in ("share-env", "stoppable"):
+            form.query_one(f"#{key}", Checkbox).value = True
+        form.query_one("#command", Input).value = "sh"
+        await settle(pilot, form)
+        assert load_choices() == DebugChoices(share_env=True, stoppable=True)
+        assert form.built is not None, form.build_error
+        preview = form.built.preview_yaml
+        assert "# env: 1 variable(s)" in preview  # what share env adds
+        assert "# stoppable (your choice): adds an sh wrapper" in preview
+        await pilot.press("escape")
+        await pilot.pause()
+
+        again = await open_form(app, pilot, pod=pod, container="app")
+        assert again.query_one("#share-env", Checkbox).value
+        assert again.query_one("#stoppable", Checkbox).value
+        assert not again.query_one("#same-user", Checkbox).value
+        await settle(pilot, again)
+        assert again.built is not None, again.build_error
+        # remembered, but without a command the image's entrypoint runs: the preview says so
+        assert again.built.stop_file is None
+        assert any("not stoppable" in w for w in again.built.warnings)

@@ -1,6 +1,10 @@
 """The debug form's options beyond kubectl debug: run as the target's user, share its
 volumes and environment, make the debugger stoppable (CONTRACTS.md 2b).
 
+All off unless the user chose them: the form's defaults send exactly what `kubectl debug`
+with the same flags sends. Each switch is a remembered choice (`debug_choices.py`, next to
+the config), and the preview says what each one adds.
+
 `TriageOptions` belongs to one DebugFormScreen: it composes the switches, turns them into
 DebugRequest fields (`apply`, called for every preview), and finds out as whom the target
 runs. The uid comes from the spec when it is there (instant); otherwise it is resolved in a
@@ -18,12 +22,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from kdebug_tui.debug_choices import DebugChoices, load_choices, save_choices
 from kdebug_tui.kube.debug import DebugRequest
-from kdebug_tui.kube.stopping import default_wrap_for_stop
+from kdebug_tui.kube.stopping import image_has_shell
 from kdebug_tui.ui.common.safe_text import clean
 
 PROBE_FALLBACK_IMAGE = "busybox:1.36"
 SWITCH_IDS = ("same-user", "share-mounts", "share-env", "stoppable")
+# switch id -> DebugChoices field
+CHOICE_OF = {
+    "same-user": "same_user",
+    "share-mounts": "share_volumes",
+    "share-env": "share_env",
+    "stoppable": "stoppable",
+}
 
 
 class TriageOptions:
@@ -34,23 +46,26 @@ class TriageOptions:
         self.identities: dict[str, Any] = {}  # source container -> TargetIdentity
         self.resolving: set[str] = set()
         self.probing = False
-        self.stop_touched = False  # the user set "stoppable" themselves: keep their choice
-        self._auto_stop: bool | None = None
+        self.remember = True  # the user's switch changes are remembered (not from flags)
         self.source: str | None = None  # the container shared from, for the last request
 
     # --- widgets -------------------------------------------------------------------------
 
     def compose(self, image: str) -> ComposeResult:
-        # From `kubectl kdebug` flags: off, so the body is exactly kubectl's (CONTRACTS 2b).
-        self._auto_stop = self.form.prefill is None and default_wrap_for_stop(image)
-        self.stop_touched = self.form.prefill is not None
+        # From `kubectl kdebug` flags: off, so the body is exactly kubectl's (CONTRACTS 2b);
+        # otherwise what the user chose last time (all off until they choose).
+        self.remember = self.form.prefill is None
+        chosen = load_choices() if self.remember else DebugChoices()
         with Vertical(id="triage-options", classes="mode-section"):
-            yield Label("Beyond kubectl debug", classes="section-label")
+            yield Label("Beyond kubectl debug (remembered)", classes="section-label")
             with Horizontal(classes="checks"):
-                yield Checkbox("same user as target", False, id="same-user", compact=True)
-                yield Checkbox("share volumes", False, id="share-mounts", compact=True)
-                yield Checkbox("share env", False, id="share-env", compact=True)
-                yield Checkbox("stoppable", self._auto_stop, id="stoppable", compact=True)
+                yield Checkbox(
+                    "same user as target", chosen.same_user, id="same-user", compact=True
+                )
+                yield Checkbox("share volumes", chosen.share_volumes, id="share-mounts",
+                               compact=True)  # fmt: skip
+                yield Checkbox("share env", chosen.share_env, id="share-env", compact=True)
+                yield Checkbox("stoppable", chosen.stoppable, id="stoppable", compact=True)
             yield Static("", id="identity-note", classes="hint", markup=False)
             button = Button("Probe the target's uid…", id="probe-identity", compact=True)
             button.display = False
@@ -60,16 +75,17 @@ class TriageOptions:
         return bool(self.form.query_one(f"#{key}", Checkbox).value)
 
     def changed(self, event: Any) -> None:
-        """Called by the form for every input change (before it schedules the preview)."""
-        control = getattr(event, "control", None)
-        control_id = getattr(control, "id", None)
-        if control_id == "stoppable" and event.value != self._auto_stop:
-            self.stop_touched = True
-        elif control_id == "image" and isinstance(control, Input) and not self.stop_touched:
-            wanted = default_wrap_for_stop(control.value.strip())
-            if wanted != self._auto_stop:
-                self._auto_stop = wanted
-                self.form.query_one("#stoppable", Checkbox).value = wanted
+        """Called by the form for every input change: a switch the user flips is remembered
+        for the next form."""
+        control_id = getattr(getattr(event, "control", None), "id", None)
+        if control_id in CHOICE_OF and self.remember:
+            choices = DebugChoices(**{CHOICE_OF[k]: self._switch(k) for k in SWITCH_IDS})
+            try:
+                save_choices(choices)
+            except OSError as exc:  # a read-only config dir: the choice holds for this form
+                self.form.app.notify(
+                    f"could not remember the choice: {exc.strerror or exc}", severity="warning"
+                )
 
     def _sync_enabled(self) -> None:
         mode = self.form.mode
@@ -176,7 +192,7 @@ class TriageOptions:
         if name is None or pod is None or self.probing:
             return
         image = str(self.form.query_one("#image", Input).value.strip())
-        if not default_wrap_for_stop(image):
+        if not image_has_shell(image):
             image = PROBE_FALLBACK_IMAGE  # the probe needs sh, cat, stat and grep
         pod_name = (pod.get("metadata") or {}).get("name", "")
         lines = [
