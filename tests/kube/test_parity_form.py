@@ -56,6 +56,7 @@ async def test_the_forms_defaults_are_kubectls_body(
     pod = await get(shared_kube, "/api/v1/namespaces/default/pods/multi")
     built = await _form_default(pod, "sidecar")
     assert built.notes == () and built.stop_file is None  # no extra was added
+    assert not [w for w in built.warnings if "stoppable" in w or "share" in w], built.warnings
     image = built.body["spec"]["ephemeralContainers"][0]["image"]
     await kubectl(
         kubectl_path, shared_kube.kubeconfig_path, home,  # type: ignore[attr-defined]
