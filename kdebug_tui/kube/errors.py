@@ -1,8 +1,9 @@
 """One error type for every user-facing Kubernetes failure, and the mapping into it.
 
 The UI shows `title` and `message` as plain text; anything that came from the server or the
-network is sanitised here (control characters, C1, bidi overrides removed; long text cut)
-because a hostile or broken API server must not be able to repaint the user's terminal.
+network is sanitised here (control characters and C1 removed, invisible and bidi
+characters shown as markers; long text cut) because a hostile or broken API server must not
+be able to repaint the user's terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
+from kdebug_tui.invisible import reveal
+
 from .rbac import rbac_snippet
 
 MAX_TEXT = 300
@@ -24,11 +27,11 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # restarts refuses for a moment), but a one-shot write gives up at once, as kubectl does.
 CONNECTION_REFUSED = "ConnectionRefused"
 
-# C0 except tab/newline, DEL, C1, line/paragraph separators, BOM, and the bidirectional
-# controls that can reorder text.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# C0 except tab/newline, DEL, C1: dropped. Invisible characters (bidi controls that can
+# reorder text, zero-width ones, BOM, tags, line/paragraph separators) are shown as
+# `<U+XXXX>` markers instead (kdebug_tui/invisible.py): dropping them would make a
+# look-alike name read exactly like the real one.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\n]+")
 _RBAC = re.compile(
     r'cannot (?P<verb>[\w-]+) resource "(?P<resource>[^"]+)"'
@@ -44,7 +47,7 @@ PSA_PROFILES = {"baseline": "baseline", "restricted": "restricted"}
 
 def sanitize(text: object, limit: int | None = MAX_TEXT, *, keep_newlines: bool = False) -> str:
     """Make server- or network-provided text safe to show: printable, one line, bounded."""
-    value = _UNSAFE.sub("", str(text))
+    value = reveal(_UNSAFE.sub("", str(text)))
     if keep_newlines:
         value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.split("\n"))
         value = value.strip("\n")

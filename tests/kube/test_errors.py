@@ -149,7 +149,9 @@ def test_sanitize_keeps_plain_text() -> None:
     assert sanitize("a\tb\n c") == "a b c"
     assert sanitize("line1\n\x1b[1mline2", keep_newlines=True) == "line1\n[1mline2"
     assert sanitize("x" * 10, 5) == "xxxx…"
-    assert sanitize("a\u2028b\u2029c\ufeff\u2066d\u2069") == "abcd"
+    assert sanitize("a\u2028b\u2029c\ufeff\u2066d\u2069") == (
+        "a<U+2028>b<U+2029>c<U+FEFF><U+2066>d<U+2069>"
+    )
 
 
 def test_api_exception_from_the_generated_client() -> None:

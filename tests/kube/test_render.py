@@ -440,7 +440,7 @@ def test_ip_and_node() -> None:
 
 def test_garbage_from_server_is_sanitised_in_status() -> None:
     pod = _pod(["a"], [waiting("a", "Bad\x1b[31mReason\u202e")])
-    assert pod_row(pod, T0).status == "Bad[31mReason"
+    assert pod_row(pod, T0).status == "Bad[31mReason<U+202E>"  # shown, not hidden
 
 
 def test_status_class_values() -> None:

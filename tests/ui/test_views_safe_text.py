@@ -7,10 +7,18 @@ from textual.app import App, ComposeResult
 from kdebug_tui.ui.common.safe_text import SafeText, clean, plain, truncate
 
 
-def test_clean_strips_controls_c1_and_bidi() -> None:
+def test_clean_strips_controls_and_c1_and_shows_bidi() -> None:
     hostile = "pod\x1b[2J\x07\x9b31m\u202eevil\u2066x\u2069\ttab\nline"
-    assert clean(hostile) == "pod[2J31mevilx tab line"
-    assert clean(hostile, multiline=True) == "pod[2J31mevilx    tab\nline"
+    shown = "pod[2J31m<U+202E>evil<U+2066>x<U+2069>"
+    assert clean(hostile) == f"{shown} tab line"
+    assert clean(hostile, multiline=True) == f"{shown}    tab\nline"
+
+
+def test_invisible_characters_are_markers_in_their_own_style() -> None:
+    text = plain("kube\u200b-system\U000e0041")
+    assert text.plain == "kube<U+200B>-system<U+E0041>"
+    styled = {text.plain[span.start : span.end] for span in text.spans}
+    assert styled == {"<U+200B>", "<U+E0041>"}
 
 
 def test_truncate_marks_the_cut() -> None:

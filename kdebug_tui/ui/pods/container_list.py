@@ -12,7 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from kdebug_tui.ui.common.safe_text import clean
+from kdebug_tui.ui.common.safe_text import clean, marked
 
 COLUMNS = ("kind", "name", "image", "state", "reason", "exit", "restarts", "target", "tty")
 STATE_STYLES = {"Running": "green", "Waiting": "yellow", "Pending": "yellow", "Terminated": "dim"}
@@ -109,4 +109,4 @@ class ContainerList(DataTable[Text]):
             style = "red"
         elif column == "reason" and row.reason and row.state != "Running":
             style = "yellow" if row.state == "Waiting" else ""
-        return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+        return marked(text, style, no_wrap=True, overflow="ellipsis")

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.messages import PodsChanged
-from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.safe_text import clean, marked, plain
 from kdebug_tui.ui.common.status_bar import ClusterHeader
 from kdebug_tui.ui.triage.actions import TriageActions
 from kdebug_tui.ui.triage.rows import (
@@ -198,7 +198,7 @@ class TriageScreen(TriageActions, ForwardWorkerErrors, Screen[None]):
             style = "bold yellow"
         elif column == "exit" and row.exit_code not in (None, 0):
             style = "red"
-        return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+        return marked(text, style, no_wrap=True, overflow="ellipsis")
 
     def refresh_rows(self) -> None:
         rows = self._collect()

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
-from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.safe_text import clean, marked, plain
 
 
 def _kv(lines: list[str], key: str, value: Any, indent: int = 0) -> None:
@@ -193,4 +193,4 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
             body.update(text)
             return
         self.text = describe_pod(pod, events, self.app.clock())
-        body.update(Text(self.text))
+        body.update(marked(self.text))

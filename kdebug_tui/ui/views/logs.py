@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, RichLog, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
-from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.safe_text import clean, marked, plain
 
 MAX_LINES = 10_000
 
@@ -88,7 +88,7 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
 
     def _write(self, line: str) -> None:
         self.lines.append(line)
-        self.query_one(RichLog).write(Text(line))
+        self.query_one(RichLog).write(marked(line))
 
     @work(group="logs", exclusive=True, exit_on_error=False, description="stream logs")
     async def _stream(self) -> None:
@@ -129,7 +129,7 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         log.wrap = self.wrap
         log.clear()
         for line in self.lines:
-            log.write(Text(line))
+            log.write(marked(line))
         if self.ended is not None:
             log.write(Text(f"[stream ended: {self.ended}]", style="dim italic"))
         self._title()
