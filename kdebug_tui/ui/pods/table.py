@@ -13,9 +13,9 @@ on the same pod (by uid) whatever moves around it.
 
 Filtering: the table holds every pod, in sort order, with its search text precomputed
 (lower-cased name, namespace, status, node); a filter only picks which of them are shown.
-Narrowing a filter (the new text contains the old) tests only the pods that matched
-before, and the shown order is a pass over the sorted list, never a sort: a keystroke
-costs O(pods) cheap membership tests at most, not a re-render of every pod.
+Narrowing a filter (the new text contains the old) to fewer than 2,000 matches tests only
+the pods that matched before; otherwise one `needle in text` pass over the texts in display
+order picks the rows (itertools.compress), never a sort and never a re-render of a pod.
 
 Here: the rows, their order, sort and filter. The cursor, its keys' actions and painting
 are `table_view.py`.
@@ -24,6 +24,7 @@ are `table_view.py`.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -38,6 +39,15 @@ from kdebug_tui.ui.pods.table_view import TableViewMixin
 
 SORT_ORDER = ("name", "status", "restarts", "age")
 ALL_COLUMNS = ("namespace", "name", "ready", "status", "restarts", "age", "node")
+
+
+def _cell(value: object) -> str:
+    """clean(value, 120), without its regular expressions for plain printable ASCII (nearly
+    every cell): such text has no control or invisible character to drop or reveal."""
+    text = str(value)
+    if len(text) <= 120 and text.isascii() and text.isprintable():
+        return text
+    return clean(text, 120)
 
 
 def _hay(row: Any) -> str:
@@ -117,6 +127,10 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         self._all: list[str] = []  # every uid in display order (filtered or not)
         self._all_keys: list[Any] = []
         self._hay: dict[str, str] = {}  # uid -> lower-cased search text
+        # Every row's search text in display order (rebuilt after changes; `_joined` None
+        # when stale): a plain-text filter is one pass of `in` over it, no call per row.
+        self._joined: str | None = None
+        self._hays: list[str] = []
         self._filter: Any = None  # matches(row, hay) -> bool; None: show all
         self._matching: set[str] | None = None  # uids the filter matched (None: all)
         self._index: dict[str, int] | None = {}
@@ -139,6 +153,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         self._all.clear()
         self._all_keys.clear()
         self._hay.clear()
+        self._joined = None
         if self._matching is not None:
             self._matching = set()
         self._index = {}
@@ -204,7 +219,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
             "age": row.age,
             "node": row.node or "<none>",
         }
-        return tuple(clean(values[c], 120) for c in self._columns)
+        return tuple(_cell(values[c]) for c in self._columns)
 
     def _sort_key(self, uid: str) -> Any:
         row, created = self._rows[uid]
@@ -236,19 +251,37 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
             self._order = list(self._all)
             self._order_keys = list(self._all_keys)
         else:
-            pool = self._matching if narrowing and self._matching is not None else self._all
-            rows, hay = self._rows, self._hay
-            keep = {u for u in pool if matches(rows[u][0], hay[u])}
-            self._matching = keep
-            order, keys = [], []
-            for uid, key in zip(self._all, self._all_keys, strict=True):
-                if uid in keep:
-                    order.append(uid)
-                    keys.append(key)
-            self._order, self._order_keys = order, keys
+            needle = getattr(matches, "needle", None) if not getattr(matches, "regex", 1) else None
+            at: list[int] | None = None
+            if narrowing and self._matching is not None and len(self._matching) < 2000:
+                # Narrowing: only the rows that matched before can match now.
+                rows, hay, keys = self._rows, self._hay, self._sort_keys
+                keep = {u for u in self._matching if matches(rows[u][0], hay[u])}
+                self._order = sorted(keep, key=keys.__getitem__)
+                self._order_keys = [keys[u] for u in self._order]
+            elif needle:
+                mask = self._mask(needle)
+                self._order = list(itertools.compress(self._all, mask))
+                self._order_keys = list(itertools.compress(self._all_keys, mask))
+            else:
+                rows, hay = self._rows, self._hay
+                pool = self._matching if narrowing and self._matching is not None else self._all
+                keep = {u for u in pool if matches(rows[u][0], hay[u])}
+                at = [i for i, u in enumerate(self._all) if u in keep]
+            if at is not None:
+                self._order = [self._all[i] for i in at]
+                self._order_keys = [self._all_keys[i] for i in at]
+            self._matching = set(self._order)
         self._index = None
         self.refresh()
         self._after_change(selected)
+
+    def _mask(self, needle: str) -> list[bool]:
+        """For each row in display order: does its search text contain `needle`?"""
+        if self._joined is None:
+            self._hays = [self._hay[u] for u in self._all]
+            self._joined = ""  # marks `_hays` as current
+        return [needle in text for text in self._hays]
 
     def apply(self, rows: Iterable[tuple[Any, float]], removed: Iterable[str] = ()) -> None:
         """Upsert `(PodRow, created_epoch)` pairs and drop `removed` uids; keep the cursor."""
@@ -261,6 +294,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         for row, created in rows:
             changed |= self._upsert(row, created)
         if changed:
+            self.refresh()  # once for the batch, not per row
             self._after_change(selected)
 
     def replace(self, rows: Iterable[tuple[Any, float]], *, selected: str | None = None) -> None:
@@ -289,6 +323,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         self._rows[uid] = (row, created)
         self._texts[uid] = texts
         self._hay[uid] = _hay(row)
+        self._joined = None
         self._status_of[uid] = row.status_class
         key = self._sort_key(uid)
         was_shown = old is not None and (self._matching is None or uid in self._matching)
@@ -321,6 +356,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         self._all.insert(at, uid)
         self._all_keys.insert(at, key)
         self._sort_keys[uid] = key
+        self._joined = None
 
     def _remove_from_all(self, uid: str) -> None:
         key = self._sort_keys[uid]
@@ -328,6 +364,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         if at < len(self._all) and self._all[at] == uid:
             del self._all[at]
             del self._all_keys[at]
+            self._joined = None
 
     def _insert(self, uid: str, key: Any) -> None:
         at = bisect.bisect_left(self._order_keys, key)
@@ -335,14 +372,14 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         self._order_keys.insert(at, key)
         self._sort_keys[uid] = key
         self._index = None
-        self.refresh()
+        self._joined = None
 
     def _remove_from_order(self, uid: str) -> None:
         at = self._position(uid)
         del self._order[at]
         del self._order_keys[at]
         self._index = None
-        self.refresh()
+        self._joined = None
 
     def _drop(self, uid: str) -> None:
         if self._matching is None or uid in self._matching:
@@ -366,6 +403,7 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
                 self._resize()
 
     def _resort(self) -> None:
+        self._joined = None
         keys = {uid: self._sort_key(uid) for uid in self._texts}
         self._sort_keys = keys
         self._all = sorted(keys, key=keys.__getitem__)
