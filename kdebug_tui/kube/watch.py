@@ -151,35 +151,56 @@ async def list_pages(
     options: WatchOptions | None = None,
     target: Target = PODS,
 ) -> AsyncGenerator[tuple[list[dict[str, Any]], str, bool, int | None], None]:
-    """Pages as they arrive: (objects, resourceVersion, last page?, items remaining)."""
+    """Pages as they arrive: (objects, resourceVersion, last page?, items remaining).
+
+    The next page is asked for before this one is handed out (one request in flight, as
+    always): the server prepares it while the caller folds this one in, instead of each
+    side waiting for the other."""
     options = options or WatchOptions()
     shape = _shape(target)
-    token = ""
+
+    async def fetch(token: str) -> Any:
+        query = [("limit", str(LIST_PAGE)), *_selectors(options)]
+        if token:
+            query.append(("continue", token))
+        return await session.request_json(
+            "GET",
+            target.path(namespace),
+            query=query,
+            request_timeout=options.request_timeout,
+            resource=target.resource,
+            namespace=namespace,
+        )
+
     async with _list_lock(session, target.resource):
-        while True:
-            query = [("limit", str(LIST_PAGE)), *_selectors(options)]
-            if token:
-                query.append(("continue", token))
-            body = await session.request_json(
-                "GET",
-                target.path(namespace),
-                query=query,
-                request_timeout=options.request_timeout,
-                resource=target.resource,
-                namespace=namespace,
-            )
-            if not isinstance(body, dict):
-                raise KubeError(
-                    "Unexpected answer", f"the {target.resource} list is not a JSON object"
-                )
-            items = [shape(item) for item in body.get("items") or [] if isinstance(item, dict)]
-            meta = body.get("metadata") or {}
-            token = meta.get("continue") or ""
-            remaining = meta.get("remainingItemCount")
-            left = remaining if isinstance(remaining, int) else None
-            yield items, str(meta.get("resourceVersion") or ""), not token, left
-            if not token:
-                return
+        pending: asyncio.Task[Any] | None = asyncio.ensure_future(fetch(""))
+        try:
+            while pending is not None:
+                body = await pending
+                pending = None
+                if not isinstance(body, dict):
+                    raise KubeError(
+                        "Unexpected answer", f"the {target.resource} list is not a JSON object"
+                    )
+                meta = body.get("metadata") or {}
+                token = meta.get("continue") or ""
+                if token:
+                    pending = asyncio.ensure_future(fetch(token))
+                raw = body.get("items") or []
+                items = [shape(item) for item in raw if isinstance(item, dict)]
+                remaining = meta.get("remainingItemCount")
+                left = remaining if isinstance(remaining, int) else None
+                yield items, str(meta.get("resourceVersion") or ""), not token, left
+        finally:
+            if pending is not None:  # the caller stopped early (a switch): drop the request
+                pending.cancel()
+                pending.add_done_callback(_retrieve)
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """A dropped page request's outcome is nobody's business, but it must be collected."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def list_pods(
