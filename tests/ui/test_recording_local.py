@@ -7,6 +7,7 @@ flush fails in the kernel with ENOSPC while the shell's output keeps coming.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 from pathlib import Path
@@ -15,7 +16,11 @@ from typing import Any
 import pytest
 from rich.text import Text
 
+from kdebug_tui.config import Settings
 from kdebug_tui.recordings import DAY, new_run_dir, sessions_root
+from kdebug_tui.term.recorder import read_cast
+from kdebug_tui.ui.app import KdebugApp
+from kdebug_tui.ui.launch.options import LaunchOptions
 from kdebug_tui.ui.sessions.recording import record_for
 from tests.term.test_recorder_limits import fill_disk_under
 from tests.ui.flow_helpers import run_in_pane, running_app, wait_for_shell, wait_until
@@ -75,3 +80,25 @@ async def test_recordings_older_than_the_setting_go_at_start(
         await wait_until(pilot, lambda: not old.exists(), "the old recording to go")
         assert kept.exists() and recent.exists()
         assert app.settings.recording_keep_days == 14
+
+
+async def test_a_recording_stops_at_its_configured_size_and_the_shell_answers_on(
+    sandbox: Any, kubeconfig: Path, _private_state_home: Path
+) -> None:
+    options = LaunchOptions(kubeconfig=str(kubeconfig), namespace="default")
+    app = KdebugApp(options, Settings(recording_max_mb=1))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await asyncio.wait_for(app.services.connected.wait(), 30)
+        pane = await open_shell(app)
+        await wait_for_shell(pilot, pane)
+        record = record_for(app, pane)
+        assert record.recorder is not None and record.cast_path is not None
+        # ~1.3 MB of output: more than the 1 MB the settings allow.
+        await run_in_pane(pilot, pane, "seq 100000 300000 | tr -d 9; echo big-$((6*7))", "big-42")
+        await wait_until(pilot, lambda: record.recorder.stopped, "the recording to stop")
+        await run_in_pane(pilot, pane, "echo after-$((7*7))", "after-49")
+        assert "size limit (1 MB)" in record.recorder.stopped
+        assert [n.title for n in _warnings(app)] == ["Recording stopped"]
+        assert 900_000 < record.cast_path.stat().st_size <= 1_000_000
+        _, events = read_cast(record.cast_path)
+        assert events[-1][1] == "m" and "size limit" in events[-1][2]
