@@ -103,6 +103,7 @@ class ProbedTerminal(TerminalView):
     probe: Probe
     sliced: bool = True
     frame_at: float = 0.0  # when the widget last handed changed rows on for painting
+    last_skimmed = 0  # the emulator's skimmed bytes, noted at each frame
     counted_frame: float = 0.0
 
     def _make_link(self, backend: TerminalBackend) -> TerminalLink:
@@ -115,6 +116,7 @@ class ProbedTerminal(TerminalView):
 
     def _on_frame(self) -> None:
         changed = bool(self.emulator.dirty)
+        type(self).last_skimmed = getattr(self.emulator, "skimmed_bytes", 0)
         super()._on_frame()
         if changed:  # everything fed until now is in the rows the next paint draws
             self.frame_at = perf_counter()
@@ -168,6 +170,7 @@ class Result:
     seen: int
 
     ctrl_c_ms: list[float] = field(default_factory=list)
+    skimmed: int = 0
 
     def pct(self, q: float, values: list[float] | None = None) -> float:
         values = self.latencies_ms if values is None else values
@@ -387,6 +390,7 @@ async def run_websocket_case(kind: str, seconds: float, ctrl_c_samples: int) -> 
             settle_limit=20.0,
         )
         result.ctrl_c_ms = ctrl_c_ms
+        result.skimmed = ProbedTerminal.last_skimmed
         return result
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -486,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(r.latencies_ms, default=float('nan')):7.1f}  key echo"
         )
         c = r.ctrl_c_ms
+        print(f"{'  of it skimmed (MB)':34} {r.skimmed / 1e6:7.2f}")
         print(
             f"{'  Ctrl-C -> MARK painted':34} {'':7} {'':6} {'':6} {len(c):5d} "
             f"{r.pct(0.5, c):7.1f} {r.pct(0.95, c):7.1f} {max(c, default=float('nan')):7.1f}"

@@ -58,6 +58,7 @@ class Emulator:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._rate = 2e6  # bytes/s, measured by feed_some
         self._skim_after = 0  # bytes to feed before trying to skim again
+        self.skimmed_bytes = 0  # backlog skipped by fast-forwarding (for benchmarks)
 
     # ------------------------------------------------------------------ input
     def feed(self, data: bytes) -> None:
@@ -133,6 +134,7 @@ class Emulator:
         stop = skim(screen, view, first + 2, OTHER_CHAR)
         if stop > first + 2:
             self._skim_after = 0
+            self.skimmed_bytes += stop - first - 2
         return stop
 
     def resize(self, columns: int, lines: int) -> None:
