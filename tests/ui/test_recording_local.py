@@ -42,7 +42,8 @@ async def test_a_full_disk_stops_the_recording_and_the_shell_answers_on(
         pane = await open_shell(app)
         await wait_for_shell(pilot, pane)
         record = record_for(app, pane)
-        assert record.cast_path is not None and record.recorder is not None
+        recorder = record.recorder
+        assert record.cast_path is not None and recorder is not None
         first = pane.screen_text()
         assert first.count("this session is recorded locally") == 1
         assert f"{record.cast_path.parent.name}/" in first  # the run folder, on its own line
@@ -50,7 +51,7 @@ async def test_a_full_disk_stops_the_recording_and_the_shell_answers_on(
         fill_disk_under(record.cast_path)
         # More than the recorder's buffer, so the kernel is asked to write, and refuses.
         await run_in_pane(pilot, pane, "seq 1 40000 | tr -d 9; echo still-$((6*7))", "still-42")
-        await wait_until(pilot, lambda: record.recorder.stopped, "the recording to stop")
+        await wait_until(pilot, lambda: recorder.stopped, "the recording to stop")
         await run_in_pane(pilot, pane, "echo again-$((7*7))", "again-49")
         assert pane.state == "terminal" and pane.terminal is not None
         assert pane.terminal.exit is None, "the session did not end"
@@ -92,12 +93,13 @@ async def test_a_recording_stops_at_its_configured_size_and_the_shell_answers_on
         pane = await open_shell(app)
         await wait_for_shell(pilot, pane)
         record = record_for(app, pane)
-        assert record.recorder is not None and record.cast_path is not None
+        recorder = record.recorder
+        assert recorder is not None and record.cast_path is not None
         # ~1.3 MB of output: more than the 1 MB the settings allow.
         await run_in_pane(pilot, pane, "seq 100000 300000 | tr -d 9; echo big-$((6*7))", "big-42")
-        await wait_until(pilot, lambda: record.recorder.stopped, "the recording to stop")
+        await wait_until(pilot, lambda: recorder.stopped, "the recording to stop")
         await run_in_pane(pilot, pane, "echo after-$((7*7))", "after-49")
-        assert "size limit (1 MB)" in record.recorder.stopped
+        assert "size limit (1 MB)" in recorder.stopped
         assert [n.title for n in _warnings(app)] == ["Recording stopped"]
         assert 900_000 < record.cast_path.stat().st_size <= 1_000_000
         _, events = read_cast(record.cast_path)
