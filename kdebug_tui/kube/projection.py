@@ -13,28 +13,36 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from kdebug_tui.kube.podfields import d
-from kdebug_tui.kube.triage import MANAGED_ENV, MANAGED_KEY
+from kdebug_tui.kube.podfields import d, ds
+from kdebug_tui.kube.triage import MANAGED_BY, MANAGED_ENV, MANAGED_KEY
 
 Obj = dict[str, Any]
 PROJECTED = "kdebug-tui.io/projected"  # marks a projection (never sent to the server)
 _META = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-_META_OPTIONAL = ("deletionTimestamp", "deletionGracePeriodSeconds", "generateName")
+_META_OPTIONAL = ("deletionTimestamp", "deletionGracePeriodSeconds")
 _CONTAINER = ("name", "image", "stdin", "tty", "restartPolicy", "targetContainerName")
-_STATUS = ("phase", "reason", "message", "podIP", "hostIP", "nominatedNodeName", "startTime")
+_STATUS = ("phase", "reason", "message", "podIP", "nominatedNodeName")
 _CONDITION = ("type", "status", "reason")
-_CONTAINER_STATUS = ("name", "ready", "restartCount", "started", "image", "state", "lastState")
+_CONDITIONS_READ = {"Ready", "PodScheduled", "Initialized"}
+_CONTAINER_STATUS = ("name", "ready", "restartCount", "started", "state", "lastState")
+# Values repeated across pods (namespaces, nodes, images, phases, reasons) are interned;
+# names, uids, versions and timestamps are unique, and interning those would only cost.
+_SHARED = {"namespace", "image", "phase", "reason", "type", "status", "name", "restartPolicy"}
+_LABELS_READ = (MANAGED_KEY, MANAGED_BY[0])  # triage.is_managed reads only these
+_MARK = {PROJECTED: "true"}  # one dict for every projection: readers never change it
 _intern = sys.intern
 
 
-def _pick(src: Any, keys: tuple[str, ...]) -> Obj:
+def _pick(src: Any, keys: tuple[str, ...], shared: bool = True) -> Obj:
     if not isinstance(src, dict):
         return {}
     out: Obj = {}
     for key in keys:
         value = src.get(key)
         if value is not None:
-            out[key] = _intern(value) if isinstance(value, str) and len(value) < 80 else value
+            if shared and key in _SHARED and isinstance(value, str) and len(value) < 80:
+                value = _intern(value)
+            out[key] = value
     return out
 
 
@@ -63,14 +71,17 @@ def project(pod: Obj) -> Obj:
     spec: Obj = d(pod.get("spec"))
     status: Obj = d(pod.get("status"))
     m = _pick(meta, _META + _META_OPTIONAL)
-    labels = meta.get("labels")
-    if labels:
-        m["labels"] = {_intern(k): _intern(str(v)) for k, v in labels.items()}
-    annotations = meta.get("annotations") or {}
-    marks = {PROJECTED: "true"}
-    if isinstance(annotations, dict) and MANAGED_KEY in annotations:
-        marks[MANAGED_KEY] = annotations[MANAGED_KEY]
-    m["annotations"] = marks
+    if isinstance(m.get("namespace"), str):
+        m["namespace"] = _intern(m["namespace"])
+    labels = d(meta.get("labels"))
+    kept = {k: str(labels[k]) for k in _LABELS_READ if k in labels}
+    if kept:
+        m["labels"] = kept
+    annotations = d(meta.get("annotations"))
+    if MANAGED_KEY in annotations:
+        m["annotations"] = {**_MARK, MANAGED_KEY: annotations[MANAGED_KEY]}
+    else:
+        m["annotations"] = _MARK
     s: Obj = {}
     for key in ("nodeName", "readinessGates", "hostNetwork"):
         if spec.get(key) is not None:
@@ -79,11 +90,18 @@ def project(pod: Obj) -> Obj:
         if spec.get(key):
             s[key] = [_container(c, key == "ephemeralContainers") for c in spec[key]]
     st = _pick(status, _STATUS)
-    conditions = status.get("conditions")
+    # render.py reads Ready and Initialized, and PodScheduled only when it is not True.
+    conditions = [
+        _pick(c, _CONDITION)
+        for c in ds(status.get("conditions"))
+        if c.get("type") in _CONDITIONS_READ
+        and (c.get("type") != "PodScheduled" or c.get("status") != "True")
+    ]
     if conditions:
-        st["conditions"] = [_pick(c, _CONDITION) for c in conditions]
-    if status.get("podIPs"):
-        st["podIPs"] = status["podIPs"]
+        st["conditions"] = conditions
+    ips = ds(status.get("podIPs"))
+    if ips and ips[0].get("ip") != st.get("podIP"):
+        st["podIPs"] = ips
     for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
         if status.get(key):
             st[key] = _statuses(status[key])

@@ -142,6 +142,20 @@ def test_rate_limit_defaults_and_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert (RateLimiter().qps, RateLimiter().burst) == (5.0, 10)
 
 
+@pytest.mark.parametrize("state", ["running", "pending", "crashloop", "pullbackoff", "done"])
+def test_projection_renders_like_the_pod_in_every_synthetic_state(state: str) -> None:
+    from kdebug_tui.kube.triage import ephemeral_rows
+    from kdebug_tui.sandbox.scale import Synthesizer
+
+    pod = json.loads(json.dumps(Synthesizer(300).pod(state=state)))
+    pod["spec"]["ephemeralContainers"] = [{"name": "dbg", "image": "busybox", "tty": True}]
+    now = 1_795_300_000.0
+    small = project(pod)
+    assert pod_row(small, now) == pod_row(pod, now)
+    assert container_rows(small, now) == container_rows(pod, now)
+    assert ephemeral_rows([small], now) == ephemeral_rows([pod], now)
+
+
 def _ghost() -> dict[str, Any]:
     return {"metadata": {"name": "ghost", "namespace": "x", "uid": "ghost", "resourceVersion": "1"}}
 
