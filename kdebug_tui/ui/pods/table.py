@@ -17,14 +17,13 @@ Narrowing a filter (the new text contains the old) to fewer than 2,000 matches t
 the pods that matched before; otherwise one `needle in text` pass over the texts in display
 order picks the rows (itertools.compress), never a sort and never a re-render of a pod.
 
-Here: the rows, their order, sort and filter. The cursor, its keys' actions and painting
-are `table_view.py`.
+Here: the rows, their order and sort. The filter is `table_filter.py`; the cursor, its
+keys' actions and painting are `table_view.py`.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -35,6 +34,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 
 from kdebug_tui.ui.common.safe_text import clean
+from kdebug_tui.ui.pods.table_filter import TableFilterMixin
 from kdebug_tui.ui.pods.table_view import TableViewMixin
 
 SORT_ORDER = ("name", "status", "restarts", "age")
@@ -61,7 +61,7 @@ def _restarts_value(text: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-class PodTable(TableViewMixin, ScrollView, can_focus=True):
+class PodTable(TableFilterMixin, TableViewMixin, ScrollView, can_focus=True):
     """kubectl-like columns: [NAMESPACE] NAME READY STATUS RESTARTS AGE NODE."""
 
     DEFAULT_CSS = """
@@ -231,57 +231,6 @@ class PodTable(TableViewMixin, ScrollView, can_focus=True):
         if by == "age":
             return (-created, row.namespace, row.name, uid)
         return (row.namespace, row.name, uid)
-
-    # ---- filter ------------------------------------------------------------------------
-
-    def _shown(self, uid: str) -> bool:
-        if self._filter is None:
-            return True
-        return bool(self._filter(self._rows[uid][0], self._hay[uid]))
-
-    def set_filter(self, matches: Any, *, narrowing: bool = False) -> None:
-        """Show the rows for which `matches(row, search_text)` holds (None: all rows).
-
-        `narrowing`: every row the new filter matches also matched the current one, so
-        only the current matches are tested."""
-        selected = self.selected_uid
-        self._filter = matches
-        if matches is None:
-            self._matching = None
-            self._order = list(self._all)
-            self._order_keys = list(self._all_keys)
-        else:
-            needle = getattr(matches, "needle", None) if not getattr(matches, "regex", 1) else None
-            at: list[int] | None = None
-            if narrowing and self._matching is not None and len(self._matching) < 2000:
-                # Narrowing: only the rows that matched before can match now.
-                rows, hay, keys = self._rows, self._hay, self._sort_keys
-                keep = {u for u in self._matching if matches(rows[u][0], hay[u])}
-                self._order = sorted(keep, key=keys.__getitem__)
-                self._order_keys = [keys[u] for u in self._order]
-            elif needle:
-                mask = self._mask(needle)
-                self._order = list(itertools.compress(self._all, mask))
-                self._order_keys = list(itertools.compress(self._all_keys, mask))
-            else:
-                rows, hay = self._rows, self._hay
-                pool = self._matching if narrowing and self._matching is not None else self._all
-                keep = {u for u in pool if matches(rows[u][0], hay[u])}
-                at = [i for i, u in enumerate(self._all) if u in keep]
-            if at is not None:
-                self._order = [self._all[i] for i in at]
-                self._order_keys = [self._all_keys[i] for i in at]
-            self._matching = set(self._order)
-        self._index = None
-        self.refresh()
-        self._after_change(selected)
-
-    def _mask(self, needle: str) -> list[bool]:
-        """For each row in display order: does its search text contain `needle`?"""
-        if self._joined is None:
-            self._hays = [self._hay[u] for u in self._all]
-            self._joined = ""  # marks `_hays` as current
-        return [needle in text for text in self._hays]
 
     def apply(self, rows: Iterable[tuple[Any, float]], removed: Iterable[str] = ()) -> None:
         """Upsert `(PodRow, created_epoch)` pairs and drop `removed` uids; keep the cursor."""
