@@ -84,7 +84,8 @@ async def go_to(pilot: Any, screen: FilesScreen, path: str) -> None:
 async def test_browse_download_upload_in_a_distroless_target(
     sandbox: Any, kubeconfig: Path, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # `g` proposes ./<name> under the current directory
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/Downloads: `g` proposes ~/<name>
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
     async with running_app(kubeconfig) as (app, pilot):
         kube = app.services.session
         built, _ = await start_debugger(kube, await get_pod(kube, "default", "web-distroless"))
@@ -118,16 +119,36 @@ async def test_browse_download_upload_in_a_distroless_target(
         screen.listing.select_name("to-data")
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.prompt == "download", "download of a link")
-        assert screen.query_one("#files-prompt", Input).value == "./to-data"
+        assert screen.query_one("#files-prompt", Input).value == str(tmp_path / "to-data")
         await pilot.press("escape")
         assert screen.prompt is None and not screen.error
 
-        # g: download, with the local path prefilled as ./<name>
+        # End/G: the last entry, Home: the first; j/k move
+        await pilot.press("end")
+        assert screen.listing.cursor_row == len(screen.listing.entries) - 1
+        await pilot.press("home")
+        assert screen.listing.cursor_row == 0
+        await pilot.press("G")
+        assert screen.listing.cursor_row == len(screen.listing.entries) - 1
+        await pilot.press("k")
+        assert screen.listing.cursor_row == len(screen.listing.entries) - 2
+        await pilot.press("j")
+        assert screen.listing.cursor_row == len(screen.listing.entries) - 1
+
+        # "Go to path" with a file: its directory, the file selected
+        await pilot.press("slash")
+        screen.query_one("#files-path", Input).value = f"{tree}/sub/inner.txt"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.cwd == f"{tree}/sub", "the file's directory")
+        assert screen.listing.selected.name == "inner.txt" and not screen.error
+        await go_to(pilot, screen, str(tree))
+
+        # g: download, with the local path prefilled as <downloads>/<name>
         screen.listing.select_name("data.bin")
         await pilot.press("g")
         prompt = screen.query_one("#files-prompt", Input)
         await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")
-        assert prompt.value == "./data.bin"
+        assert prompt.value == str(tmp_path / "data.bin")
         await pilot.press("enter")
         bar = screen.query_one("#files-transfer", TransferBar)
         await wait_until(
@@ -290,3 +311,29 @@ async def test_readonly_mode_browses_and_downloads_but_never_uploads(
         screen.listing.select_name(first_file.name)
         await pilot.press("g")  # reading is fine: the download prompt opens
         await wait_until(pilot, lambda: screen.prompt == "download", "the download prompt")
+
+
+def test_default_download_folder_is_never_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kdebug_tui.ui.files.paths import download_dir
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert download_dir() == str(home)
+    (home / "Downloads").mkdir()
+    assert download_dir() == str(home / "Downloads")
+    (home / ".config").mkdir()
+    (home / "Telechargements").mkdir()
+    (home / ".config" / "user-dirs.dirs").write_text(
+        '# written by xdg-user-dirs-update\nXDG_DOWNLOAD_DIR="$HOME/Telechargements"\n'
+    )
+    assert download_dir() == str(home / "Telechargements")
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path))
+    assert download_dir() == str(tmp_path)
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path / "missing"))
+    assert download_dir() == str(home / "Telechargements")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from kdebug_tui.ui.common.safe_text import clean
@@ -58,9 +59,18 @@ def display_name(entry: Any) -> str:
 
 
 class FileList(DataTable[Any]):
-    """The current directory; `entries[i]` is the entry of row key `str(i)`."""
+    """The current directory; `entries[i]` is the entry of row key `str(i)`.
+
+    Home/End and G go to the first/last entry (DataTable's own Home/End scroll columns);
+    j/k move like down/up. `g` stays the screen's download key."""
 
     DEFAULT_CSS = "FileList { height: 1fr; }"
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end,G", "scroll_bottom", "Last", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

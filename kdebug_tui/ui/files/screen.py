@@ -3,11 +3,17 @@
 Opened with `f` on a session pane or on a running debugger in the triage view. The target's
 filesystem is read at /proc/<pid>/root from inside the debugger (kube/files.py does every
 exec, with argv lists): a path bar, the listing (kind, size, mode, mtime, owner), `enter`
-descends, `backspace` goes up, `g` downloads the selected file (an input prefilled with
-./<name> in the current directory), `u` uploads a local file into the directory shown.
+descends, `backspace` goes up, `/` goes to a typed path (a file: its directory, the file
+selected), `g` downloads the selected file (an input prefilled with <downloads>/<name>,
+files/paths.py: never the current directory, which may be a checkout), `u` uploads a
+local file into the directory shown.
 Transfers show progress and end with the sha256 both sides agreed on. Every cluster call
 runs in a worker; problems (permission denied, missing path, user namespaces, no shared
 PID namespace) are said inline above the listing, and the screen stays usable.
+
+Paths and names are the target's: whoever controls the container chooses them. They
+reach the screen only as `Text` (a border title given a `str` is parsed as markup, and
+`[@click=app.quit]` in a file name would run an action).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean
 from kdebug_tui.ui.files.file_list import FileList
+from kdebug_tui.ui.files.paths import download_dir
 from kdebug_tui.ui.files.transfer import TransferBar
 
 Prompt = Literal["download", "upload"]
@@ -149,11 +156,19 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         self.set_status(f"target process pid {self.files.pid}, its root {self.files.root}")
         await self._load("/")
 
-    async def _load(self, path: str, *, select: str | None = None, link: str | None = None) -> bool:
+    async def _load(
+        self,
+        path: str,
+        *,
+        select: str | None = None,
+        link: str | None = None,
+        typed: bool = False,
+    ) -> bool:
         """List `path`; on failure keep the current listing and say why inline.
 
         `link`: the entry's name when `path` is a symbolic link; a link to a file then
-        offers the download instead of an error."""
+        offers the download instead of an error. `typed`: a path the user typed; a file
+        opens its directory with the file selected."""
         from kdebug_tui.kube.file_entries import clean_path
 
         if self.files is None:
@@ -167,6 +182,9 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
                 self.listing.select_name(link)
                 self.action_download()
                 return False
+            if typed and getattr(exc, "reason", "") == "NotADirectory" and target != "/":
+                parent, name = posixpath.split(target)
+                return await self._load(parent or "/", select=name)
             self.show_error(describe_problem(exc))
             self.query_one("#files-path", Input).value = self.cwd
             return False
@@ -183,8 +201,10 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         return True
 
     @work(group="files-list", exclusive=True, exit_on_error=False)
-    async def go(self, path: str, select: str | None = None, link: str | None = None) -> None:
-        await self._load(path, select=select, link=link)
+    async def go(
+        self, path: str, select: str | None = None, link: str | None = None, typed: bool = False
+    ) -> None:
+        await self._load(path, select=select, link=link, typed=typed)
 
     @work(group="files-transfer", exclusive=True, exit_on_error=False)
     async def download(self, remote: str, local: str) -> None:
@@ -254,18 +274,18 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
     @on(Input.Submitted, "#files-path")
     def _path_typed(self, event: Input.Submitted) -> None:
         self.listing.focus()
-        self.go(event.value.strip() or "/")
+        self.go(event.value.strip() or "/", typed=True)
 
     def action_download(self) -> None:
         entry = self.listing.selected
         if entry is None or entry.kind not in ("file", "link"):
             self.show_error("Select a file to download (g).")
             return
-        local = os.path.join(".", entry.name.replace("/", "_"))
+        local = os.path.join(download_dir(), entry.name.replace("/", "_"))
         self._ask("download", local, f"download {self._path(entry.name)} to local path:")
 
     def action_upload(self) -> None:
-        self._ask("upload", "./", f"upload a local file into {self.cwd}:")
+        self._ask("upload", download_dir() + os.sep, f"upload a local file into {self.cwd}:")
 
     def _ask(self, kind: Prompt, value: str, placeholder: str) -> None:
         if self.transfer.running:
@@ -273,8 +293,9 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
             return
         self.prompt = kind
         box = self.query_one("#files-prompt", Input)
-        box.border_title = placeholder
-        box.placeholder = placeholder
+        shown = clean(placeholder, 300)
+        box.border_title = Text(shown)  # a str would be parsed as markup: paths are the target's
+        box.placeholder = shown
         box.value = value
         self.add_class("-prompting")
         box.focus()
