@@ -102,6 +102,7 @@ class Target:
     kind: str = "Pod"
     api_version: str = "v1"
     path: Callable[[str | None], str] = pods_path
+    whole: bool = False  # pods as the API sends them (no projection): generic lists need all
 
 
 PODS = Target()
@@ -134,7 +135,7 @@ def _list_lock(session: _Session, resource: str) -> asyncio.Lock:
 
 
 def _shape(target: Target) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    if target.resource == "pods":
+    if target.resource == "pods" and not target.whole:
         return project
 
     def stamp(item: dict[str, Any]) -> dict[str, Any]:
@@ -402,6 +403,7 @@ def watch_objects(
     session: _Session, kind: Any, namespace: str | None, options: WatchOptions | None = None
 ) -> AsyncIterator[WatchUpdate]:
     """`watch_pods` for any kind of kube/resources.py (`kind` is its KindDef): the same
-    list-then-watch, re-list on 410 and backoff; the objects arrive in `pod`/`pods`."""
-    target = Target(kind.resource, kind.kind, kind.api_version, kind.path)
+    list-then-watch, re-list on 410 and backoff; the objects arrive in `pod`/`pods`, whole
+    (pods too: the way down from a workload reads their ownerReferences)."""
+    target = Target(kind.resource, kind.kind, kind.api_version, kind.path, whole=True)
     return watch_pods(session, namespace, options, target)

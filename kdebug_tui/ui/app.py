@@ -39,7 +39,14 @@ class KdebugApp(App[None]):
 
     BINDINGS = [
         # Not priority: a focused terminal pane keeps ctrl+p (shell history) for itself.
-        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+        Binding(
+            "colon",
+            "resources",
+            "Resources",
+            tooltip=":deploy, :no, :svc, :ev...",
+            id="app.resources",
+        ),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("2,ctrl+t", "show_sessions", "Sessions", id="app.sessions"),
         Binding("q", "request_quit", "Quit", id="app.quit"),
@@ -212,6 +219,13 @@ class KdebugApp(App[None]):
 
     def action_show_sessions(self) -> None:
         self.show_sessions()
+
+    def action_resources(self) -> None:
+        """`:` - the resource prompt; the app wires it, the list lives in ui/resources."""
+        from kdebug_tui.ui.resources.prompt import ask_resource
+
+        if type(self.screen).__name__ != "ResourcePrompt":
+            ask_resource(self)
 
     def open_prefilled_debug(self) -> None:
         from kdebug_tui.ui.launch.plugin_flow import open_prefilled_debug

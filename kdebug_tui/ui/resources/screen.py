@@ -1,0 +1,280 @@
+"""The one live list screen for every kind of ui/resources/kinds.py.
+
+k9s's split, here: kube/resources.py (dao and render: path, kubectl's columns, cells),
+model.py (rows by key, order, filter, metrics), this screen (the table and its keys) and
+actions.py (what the keys do). A watch worker folds updates into the model; repaints are
+coalesced to one per REPAINT_DELAY and only rows whose cells changed are rewritten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kdebug_tui.ui.common.base import ForwardWorkerErrors
+from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.resources.actions import ResourceActions
+from kdebug_tui.ui.resources.kinds import ResourceView
+from kdebug_tui.ui.resources.model import ResourceRows
+
+REPAINT_DELAY = 0.1
+AGE_REFRESH_SECONDS = 5.0
+METRICS_SECONDS = 15.0
+CELL_LIMIT = 200
+
+
+class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
+    """A live list of one kind: kubectl's columns, watch-driven; `enter` goes down to pods."""
+
+    app: Any
+
+    BINDINGS = [
+        Binding("D", "describe", "Describe", id="resources.describe"),
+        Binding("y", "yaml", "YAML", id="resources.yaml"),
+        Binding("d", "debug", "Debug", id="resources.debug"),
+        Binding("s", "shell", "Shell", id="resources.shell"),
+        Binding("l", "logs", "Logs", id="resources.logs"),
+        Binding("F", "port_forward", "Port-forward", id="resources.port_forward"),
+        Binding("f", "forwards", "Forwards", show=False, id="resources.forwards"),
+        Binding("slash", "filter", "Filter", id="resources.filter"),
+        Binding("escape", "back", "Back", id="resources.back"),
+    ]
+
+    DEFAULT_CSS = """
+    ResourcesScreen #resources-title { height: 1; background: $panel; padding: 0 1; }
+    ResourcesScreen #resources-state { height: 1; padding: 0 1; color: $text-muted; }
+    ResourcesScreen DataTable { height: 1fr; }
+    ResourcesScreen #resources-filter { display: none; }
+    ResourcesScreen.-filtering #resources-filter { display: block; }
+    """
+
+    def __init__(
+        self,
+        view: ResourceView,
+        *,
+        namespace: str | None = None,
+        query: Any = None,
+        above: tuple[Any, dict[str, Any]] | None = None,
+        title: str = "",
+    ) -> None:
+        super().__init__()
+        self.view = view
+        self.namespace = None if view.cluster_wide else namespace
+        self.above = above  # (KindDef, object) whose pods these are
+        self.rows = ResourceRows(view, query)
+        self.title_text = title or self._default_title()
+        self.state = "connecting"
+        self.live = asyncio.Event()  # set once the first list is in
+        self._shown: list[str] = []
+        self._cells: dict[str, list[str]] = {}
+        self._heads: list[str] = []
+        self._repaint_timer: Timer | None = None
+
+    def _default_title(self) -> str:
+        where = self.namespace or "all namespaces"
+        if self.view.kind.namespaced is False:
+            where = "cluster"
+        return f"{self.view.title} · {where}"
+
+    @property
+    def all_namespaces(self) -> bool:
+        return self.namespace is None
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.title_text, "bold"), id="resources-title")
+        yield Static("connecting…", id="resources-state", markup=False)
+        yield DataTable(id="resources-table", cursor_type="row", zebra_stripes=True)
+        yield Input(
+            placeholder="filter (events: kind/name, e.g. deploy/frontend)", id="resources-filter"
+        )
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#resources-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._repaint()
+        self._watch()
+        self.set_interval(AGE_REFRESH_SECONDS, self._repaint)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys of other kinds are hidden: `s` is for pods, `d` for pods and nodes."""
+        needs = {
+            "shell": "shell",
+            "logs": "logs",
+            "port_forward": "port_forward",
+        }.get(action)
+        if needs is not None:
+            return needs in self.view.actions
+        if action == "debug":
+            ok = bool({"debug", "debug_node"} & self.view.actions)
+            return ok and not self.app.services.readonly
+        return True
+
+    # ---- the watch ----------------------------------------------------------------------
+
+    @work(group="resources-watch", exclusive=True, exit_on_error=False, description="watch")
+    async def _watch(self) -> None:
+        from kdebug_tui.kube.watch import WatchOptions, watch_objects
+
+        services = self.app.services
+        await services.connected.wait()
+        session = services.session
+        if self.view.metrics:
+            self._metrics()
+        query = self.rows.query
+        options = WatchOptions(
+            label_selector=query.label_selector if query else None,
+            field_selector=query.field_selector if query else None,
+        )
+        if query is not None and query.empty:
+            self._set_state("live", "nothing selects pods here")
+            self.live.set()
+            return
+        namespace = query.namespace if query is not None else self.namespace
+        async for update in watch_objects(session, self.view.kind, namespace, options):
+            if update.kind == "STATE":
+                self._set_state(update.state.state, update.state.message)
+                continue
+            if self.rows.apply(update):
+                self._schedule_repaint()
+            if update.kind == "RELISTED":
+                self._set_state("live", f"{len(self.rows.objects)} {self.view.kind.resource}")
+                self.live.set()
+            if self.rows.unknown_owner:
+                await self._resolve_owners()
+
+    async def _resolve_owners(self) -> None:
+        from kdebug_tui.kube.owners import pod_query
+
+        self.rows.unknown_owner = False
+        if self.above is None:
+            return
+        kind, obj = self.above
+        self.rows.query = await pod_query(self.app.services.session, kind, obj)
+        self._schedule_repaint()
+
+    @work(group="resources-metrics", exclusive=True, exit_on_error=False, description="metrics")
+    async def _metrics(self) -> None:
+        """Usage every METRICS_SECONDS while metrics.k8s.io answers; without it, no columns."""
+        from kdebug_tui.kube import metrics
+
+        session = self.app.services.session
+        if not await metrics.metrics_available(session):
+            return
+        while True:
+            try:
+                if self.view.resource == "nodes":
+                    usage: dict[Any, Any] = await metrics.node_usage(session)
+                else:
+                    namespace = self.rows.query.namespace if self.rows.query else self.namespace
+                    usage = await metrics.pod_usage(session, namespace)
+            except Exception:  # metrics going away mid-run: keep the last, try again
+                usage = self.rows.usage or {}
+            self.rows.usage = usage
+            self._schedule_repaint()
+            await asyncio.sleep(METRICS_SECONDS)
+
+    def _set_state(self, state: str, message: str) -> None:
+        self.state = state
+        label = {"live": "", "connecting": "connecting: "}.get(state, f"{state}: ")
+        self.query_one("#resources-state", Static).update(Text(clean(label + message, 300)))
+
+    # ---- painting -----------------------------------------------------------------------
+
+    def _schedule_repaint(self) -> None:
+        if self._repaint_timer is None:
+            self._repaint_timer = self.set_timer(REPAINT_DELAY, self._repaint)
+
+    def _repaint(self) -> None:
+        self._repaint_timer = None
+        table = self.table
+        now = self.app.clock()
+        heads = self.rows.headers(self.all_namespaces)
+        if heads != self._heads:
+            table.clear(columns=True)
+            for i, head in enumerate(heads):
+                table.add_column(head, key=str(i))
+            self._heads, self._shown, self._cells = heads, [], {}
+        keys = self.rows.visible(now)
+        cells = {
+            k: [clean(c, CELL_LIMIT) for c in self.rows.cells(k, now, self.all_namespaces)]
+            for k in keys
+        }
+        if keys != self._shown:
+            current = self.selected_key()
+            table.clear()
+            for key in keys:
+                table.add_row(*(Text(c) for c in cells[key]), key=key)
+            if current in keys:
+                table.move_cursor(row=keys.index(current), animate=False)
+        else:
+            for key in keys:
+                old = self._cells.get(key)
+                for i, cell in enumerate(cells[key]):
+                    if old is None or i >= len(old) or old[i] != cell:
+                        table.update_cell(key, str(i), Text(cell))
+        self._shown, self._cells = keys, cells
+
+    def selected_key(self) -> str | None:
+        table = self.table
+        if not self._shown or table.cursor_row < 0 or table.cursor_row >= len(self._shown):
+            return None
+        return self._shown[table.cursor_row]
+
+    def selected(self) -> dict[str, Any] | None:
+        key = self.selected_key()
+        return None if key is None else self.rows.objects.get(key)
+
+    def visible_names(self) -> list[str]:
+        """The names shown, in order (tests and screenshots read this)."""
+        return [key.partition("/")[2] for key in self._shown]
+
+    # ---- filter and navigation ----------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        field = self.query_one("#resources-filter", Input)
+        field.value = self.rows.filter
+        field.focus()
+
+    @on(Input.Changed, "#resources-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.rows.filter = event.value
+        self._schedule_repaint()
+
+    @on(Input.Submitted, "#resources-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def set_filter(self, text: str) -> None:
+        self.rows.filter = text
+        self.add_class("-filtering")
+        self.query_one("#resources-filter", Input).value = text
+        self._schedule_repaint()
+
+    def action_back(self) -> None:
+        if self.rows.filter or self.has_class("-filtering"):
+            self.rows.filter = ""
+            self.query_one("#resources-filter", Input).value = ""
+            self.remove_class("-filtering")
+            self.table.focus()
+            self._schedule_repaint()
+            return
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    @on(DataTable.RowSelected, "#resources-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_enter()

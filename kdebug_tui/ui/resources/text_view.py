@@ -1,0 +1,159 @@
+"""Describe and YAML of any listed kind, as plain text with `/` search and n/N.
+
+Describe is kube/describe.describe (kubectl describe, line for line); YAML is the object
+the list holds, written like the pod YAML view. Both are shown literally (no markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kdebug_tui.ui.common.base import ForwardWorkerErrors
+from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.text_search import TextSearch
+
+
+class TextScreen(ForwardWorkerErrors, Screen[None]):
+    """Read-only text, loaded by `load` in a worker; `/` search, n/N, r reload."""
+
+    app: Any
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next", show=False),
+        Binding("N", "previous_match", "Previous", show=False),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    DEFAULT_CSS = """
+    TextScreen #text-title { height: 1; background: $panel; padding: 0 1; }
+    TextScreen #text-status { height: 1; padding: 0 1; color: $text-muted; }
+    TextScreen #text-scroll { height: 1fr; padding: 0 1; }
+    TextScreen #text-body { width: auto; }
+    TextScreen #text-search { display: none; }
+    TextScreen.-searching #text-search { display: block; }
+    """
+
+    def __init__(self, title: str, load: Callable[[], Awaitable[str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.load = load
+        self.text = ""
+        self.lines: list[str] = []
+        self.search = TextSearch()
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.title_text, "bold"), id="text-title")
+        yield Static("", id="text-status", markup=False)
+        with VerticalScroll(id="text-scroll"):
+            yield Static("loading…", id="text-body", markup=False)
+        yield Input(placeholder="search (enter: find, n/N: next/previous)", id="text-search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#text-scroll").focus()
+        self.action_reload()
+
+    @work(group="text-load", exclusive=True, exit_on_error=False, description="load the text")
+    async def action_reload(self) -> None:
+        try:
+            text = await self.load()
+        except Exception as exc:
+            from kdebug_tui.ui.common.errors import describe_error
+
+            title, message, hint = describe_error(exc)
+            text = f"{title}\n{message}" + (f"\nHint: {hint}" if hint else "")
+        self.text = clean(text, multiline=True)
+        self.lines = self.text.split("\n")
+        if self.search.needle:
+            self.search.search(self.lines, self.search.needle)
+        self._paint()
+
+    def _paint(self) -> None:
+        self.query_one("#text-body", Static).update(self.search.render(self.lines))
+        self.query_one("#text-status", Static).update(Text(self.search.status()))
+
+    def _go(self, line: int | None) -> None:
+        self._paint()
+        if line is not None:
+            scroll = self.query_one("#text-scroll", VerticalScroll)
+            scroll.scroll_to(y=max(0, line - 3), animate=False)
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        field = self.query_one("#text-search", Input)
+        field.value = self.search.needle
+        field.focus()
+
+    @on(Input.Submitted, "#text-search")
+    def _searched(self, event: Input.Submitted) -> None:
+        scroll = self.query_one("#text-scroll", VerticalScroll)
+        self._go(self.search.search(self.lines, event.value, start=int(scroll.scroll_y)))
+        self.remove_class("-searching")
+        scroll.focus()
+
+    def action_next_match(self) -> None:
+        self._go(self.search.next())
+
+    def action_previous_match(self) -> None:
+        self._go(self.search.previous())
+
+    def action_back(self) -> None:
+        if self.has_class("-searching"):
+            self.remove_class("-searching")
+            self.query_one("#text-scroll").focus()
+            return
+        self.app.pop_screen()
+
+
+class DescribeObjectScreen(TextScreen):
+    """`D` on any listed kind: `kubectl describe` as the kube layer writes it."""
+
+    def __init__(self, kind: Any, namespace: str | None, name: str) -> None:
+        where = f"{namespace}/{name}" if namespace else name
+        super().__init__(f"describe {kind.kind.lower()} {where}", self._describe)
+        self.kind = kind
+        self.namespace = namespace
+        self.object_name = name
+
+    async def _describe(self) -> str:
+        from kdebug_tui.kube.describe import describe
+
+        services = self.app.services
+        return await describe(
+            services.session, self.kind, self.namespace, self.object_name, now=self.app.clock()
+        )
+
+
+def yaml_screen(kind: Any, obj: dict[str, Any]) -> TextScreen:
+    """`y`: the object as the list last saw it, fetched again on `r`."""
+    from kdebug_tui.kube.owners import get_object
+    from kdebug_tui.kube.podfields import d, s
+    from kdebug_tui.ui.views.yaml_view import pod_yaml
+
+    meta = d(obj.get("metadata"))
+    namespace, name = s(meta.get("namespace")) or None, s(meta.get("name"))
+    where = f"{namespace}/{name}" if namespace else name
+    first = [obj]
+
+    async def load() -> str:
+        if first:
+            current = first.pop()
+        else:
+            current = await get_object(screen.app.services.session, kind, namespace, name)
+            current.setdefault("kind", kind.kind)
+            current.setdefault("apiVersion", kind.api_version)
+        return pod_yaml(current)
+
+    screen = TextScreen(f"{kind.kind.lower()} {where} · YAML", load)
+    return screen

@@ -1,0 +1,203 @@
+"""The generic resource lists through the real app on the sandbox: `:` prompt, kubectl's
+columns, enter down to pods, describe/YAML with search, events order and filter, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from asyncio.subprocess import PIPE
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable
+
+from kdebug_tui.kube.resources import KINDS
+from kdebug_tui.ui.resources.screen import ResourcesScreen
+from kdebug_tui.ui.resources.text_view import TextScreen
+from tests.ui.app_support import SIZE, make_app, wait_for
+
+
+def _screen(app: Any) -> ResourcesScreen:
+    screen = app.screen
+    assert isinstance(screen, ResourcesScreen), f"expected a resource list, got {screen!r}"
+    return screen
+
+
+async def _open(pilot: Any, app: Any, word: str) -> ResourcesScreen:
+    await wait_for(pilot, lambda: app.services.connected.is_set(), "the connection")
+    await pilot.press("colon", *word, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ResourcesScreen), f":{word}")
+    screen = _screen(app)
+    await wait_for(pilot, lambda: screen.live.is_set() and screen.visible_names(), "rows")
+    return screen
+
+
+def _headers(screen: ResourcesScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(c.label) for c in table.columns.values()]
+
+
+def _row(screen: ResourcesScreen, name: str) -> list[str]:
+    table = screen.query_one(DataTable)
+    key = next(k for k in screen._shown if k.endswith("/" + name))
+    return [str(c) for c in table.get_row(key)]
+
+
+async def _kubectl(kubectl_path: str, kubeconfig: Path, *args: str) -> list[list[str]]:
+    """kubectl as a child process; awaited, so the sandbox on this loop keeps answering."""
+    proc = await asyncio.create_subprocess_exec(
+        kubectl_path, "--kubeconfig", str(kubeconfig), *args, stdout=PIPE, stderr=PIPE
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    return [line.split() for line in out.decode().splitlines()]
+
+
+async def test_deployments_by_prompt_match_kubectl_and_enter_lists_their_pods(
+    sandbox: Any, kubeconfig: Path, kubectl_path: str
+) -> None:
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "deploy")
+        assert screen.view.resource == "deployments"
+        printed = await _kubectl(kubectl_path, kubeconfig, "get", "deploy", "-n", "shop")
+        assert _headers(screen) == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+        assert [" ".join(h) for h in [printed[0]]] == ["NAME READY UP-TO-DATE AVAILABLE AGE"]
+        kubectl_rows = {r[0]: r[:4] for r in printed[1:]}
+        await wait_for(
+            pilot,
+            lambda: _row(screen, "frontend")[:4] == kubectl_rows["frontend"],
+            "frontend's cells as kubectl prints them",
+        )
+        # enter: the Deployment's pods, found through its ReplicaSet
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: app.screen is not screen and isinstance(app.screen, ResourcesScreen),
+            "the pods of frontend",
+        )
+        pods = _screen(app)
+        await wait_for(pilot, lambda: len(pods.visible_names()) == 2, "two frontend pods")
+        assert all(name.startswith("frontend-") for name in pods.visible_names())
+        assert "frontend" in pods.title_text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "back to the deployments")
+
+
+async def test_unknown_kind_is_said_in_the_prompt(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.services.connected.is_set(), "the connection")
+        await pilot.press("colon", *"frobs", "enter")
+        await wait_for(
+            pilot,
+            lambda: "not a kind" in str(app.screen.query_one("#prompt-error").render()),
+            "the prompt's message",
+        )
+        await pilot.press("escape")
+        await pilot.press("colon", *"svc", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourcesScreen), ":svc")
+        screen = _screen(app)
+        await wait_for(pilot, lambda: "frontend" in screen.visible_names(), "the frontend Service")
+        assert _headers(screen)[:5] == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]
+
+
+async def test_nodes_metrics_describe_search_yaml_and_pods_on_the_node(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "no")
+        assert screen.view.resource == "nodes"
+        # metrics.k8s.io answers on the sandbox: usage and % of allocatable
+        await wait_for(pilot, lambda: "%CPU" in _headers(screen), "the metrics columns")
+        node = screen.visible_names()[0]
+        cells = _row(screen, node)
+        heads = _headers(screen)
+        assert cells[heads.index("CPU")].endswith("m")
+        assert cells[heads.index("%MEM")].endswith("%")
+        # D: kubectl describe, searchable
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextScreen), "describe")
+        text = app.screen
+        assert isinstance(text, TextScreen)
+        await wait_for(pilot, lambda: text.text.startswith("Name:"), "the description")
+        assert node in text.lines[0]
+        await pilot.press("slash", *"capacity", "enter")
+        await wait_for(pilot, lambda: text.search.matches, "a match for capacity")
+        first = text.search.current
+        assert first is not None and "capacity" in text.lines[first].lower()
+        assert text.search.status().startswith("/capacity: 1 of")
+        if len(text.search.matches) > 1:
+            await pilot.press("n")
+            assert text.search.current != first
+            await pilot.press("N")
+        assert text.search.current == first
+        await pilot.press("escape")
+        # y: the node as YAML
+        await pilot.press("y")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TextScreen) and app.screen.text, "YAML"
+        )
+        yaml_text = app.screen.text
+        assert "kind: Node" in yaml_text and f"name: {node}" in yaml_text
+        await pilot.press("escape")
+        # enter: the pods on this node (all namespaces: NAMESPACE column)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not screen, "pods on the node")
+        pods = _screen(app)
+        await wait_for(pilot, lambda: len(pods.visible_names()) > 1, "pods on the node")
+        assert _headers(pods)[0] == "NAMESPACE"
+        for key in pods._shown:
+            assert pods.rows.objects[key]["spec"]["nodeName"] == node
+
+
+async def test_events_cluster_wide_warnings_first_and_filtered_by_object(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "ev")
+        assert screen.namespace is None  # cluster-wide whatever the current namespace
+        types = [screen.rows.objects[k].get("type") for k in screen._shown]
+        warnings = types.count("Warning")
+        assert types[:warnings] == ["Warning"] * warnings
+        namespaces = {screen.rows.objects[k]["metadata"]["namespace"] for k in screen._shown}
+        assert len(namespaces) > 1
+        await pilot.press("slash", *"deploy/frontend", "enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen._shown
+                and all(
+                    screen.rows.objects[k]["involvedObject"]["name"] == "frontend"
+                    for k in screen._shown
+                )
+            ),
+            "only frontend's events",
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(screen._shown) == len(types), "the filter cleared")
+
+
+def test_every_listed_kind_has_kubectl_headers() -> None:
+    from kdebug_tui.ui.resources.kinds import VIEWS, view_for
+
+    for word, resource in {
+        "deploy": "deployments",
+        "sts": "statefulsets",
+        "ds": "daemonsets",
+        "rs": "replicasets",
+        "job": "jobs",
+        "cj": "cronjobs",
+        "no": "nodes",
+        "svc": "services",
+        "ev": "events",
+        "po": "pods",
+    }.items():
+        view = view_for(word)
+        assert view is not None and view.resource == resource
+        assert view.kind is KINDS[resource]
+    assert view_for("configmaps") is None
+    assert set(VIEWS) >= {"deployments", "nodes", "events"}
+    assert json.dumps(sorted(VIEWS))  # plain names only
