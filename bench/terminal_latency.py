@@ -61,7 +61,7 @@ class ProbedLink(TerminalLink):
     probe: Probe
     sliced: bool = True
 
-    async def feed(self, data: bytes) -> None:
+    async def feed(self, data: bytes | bytearray) -> None:
         # The link feeds what arrived as one batch (maybe megabytes): an echo counts as fed
         # once the emulator has consumed the bytes up to it, stamped after each slice.
         probe = self.probe
@@ -480,10 +480,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(r.latencies_ms, default=float('nan')):7.1f}"
         )
     print("over a real exec websocket from the sandbox (whole chain, real backlog):")
-    for r in websocket:
-        if isinstance(r, str):
-            print(r)
+    for w in websocket:
+        if isinstance(w, str):
+            print(w)
             continue
+        r = w
         print(
             f"{r.name:34} {r.bytes_fed / 1e6:7.2f} {r.bytes_fed / 1e6 / r.seconds:6.2f} "
             f"{r.fps:6.1f} {r.keys:5d} {r.pct(0.5):7.1f} {r.pct(0.95):7.1f} "

@@ -61,7 +61,7 @@ class Emulator:
         self.skimmed_bytes = 0  # backlog skipped by fast-forwarding (for benchmarks)
 
     # ------------------------------------------------------------------ input
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Parse `data`; never raises, the rest of a chunk survives any bad sequence."""
         screen = self._screen
         try:

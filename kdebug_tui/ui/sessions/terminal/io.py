@@ -30,7 +30,7 @@ class TerminalLink:
     """Connects one backend to an emulator; the widget runs both loops as workers."""
 
     SLICE_SECONDS: ClassVar[float] = 0.002
-    BACKLOG_MAX: ClassVar[int] = 32 * 1024 * 1024
+    BACKLOG_MAX: ClassVar[int] = 8 * 1024 * 1024
     BACKLOG_SMALL: ClassVar[int] = 256 * 1024
 
     def __init__(
@@ -81,8 +81,7 @@ class TerminalLink:
                         self._arrived.clear()
                         await self._arrived.wait()
                         continue
-                    data = bytes(self._backlog)
-                    self._backlog.clear()
+                    data, self._backlog = self._backlog, bytearray()  # (no copy)
                     self._room.set()
                     await self.feed(data)
             finally:
@@ -120,7 +119,7 @@ class TerminalLink:
         finally:
             self._arrived.set()
 
-    async def feed(self, data: bytes) -> None:
+    async def feed(self, data: bytes | bytearray) -> None:
         emu = self.emulator
         view = memoryview(data)
         pos, total = 0, len(data)
