@@ -8,7 +8,7 @@ from aiohttp import web
 
 from kdebug_tui.sandbox.auth import User, allowed
 from kdebug_tui.sandbox.errors import ApiError, bad_request
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, USER_KEY, RequestInfo, read_json
+from kdebug_tui.sandbox.request import NOT_FOUND_TEXT, USER_KEY, RequestInfo, read_json
 
 Obj = dict[str, Any]
 METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"

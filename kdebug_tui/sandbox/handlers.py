@@ -12,12 +12,12 @@ from kdebug_tui.sandbox.defaults import default_pod
 from kdebug_tui.sandbox.errors import ApiError, bad_request, conflict, invalid, not_found
 from kdebug_tui.sandbox.kinds import EXTRA as EXTRA_KINDS
 from kdebug_tui.sandbox.podvalidation import validate_metadata_update
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+from kdebug_tui.sandbox.request import NOT_FOUND_TEXT, RequestInfo, read_json
 from kdebug_tui.sandbox.shape import check_pod
 from kdebug_tui.sandbox.watchio import list_response, object_response, serve_watch, with_kind
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
@@ -28,7 +28,7 @@ def _not_found() -> ApiError:
     return ApiError(404, NOT_FOUND_TEXT, details={})
 
 
-async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
+async def route(sb: ApiState, request: web.Request, info: RequestInfo) -> web.StreamResponse:
     if info.group in ("authorization.k8s.io", "authentication.k8s.io"):
         from kdebug_tui.sandbox.access import access_review
 
@@ -96,7 +96,7 @@ async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.Str
 
 
 async def _delete(
-    sb: Sandbox, request: web.Request, ns: str, name: str, dry_run: bool
+    sb: ApiState, request: web.Request, ns: str, name: str, dry_run: bool
 ) -> web.StreamResponse:
     grace: int | None = None
     raw = request.query.get("gracePeriodSeconds")
@@ -140,7 +140,7 @@ MUTABLE_SPEC = {"activeDeadlineSeconds", "tolerations", "terminationGracePeriodS
 
 
 async def _update_pod(
-    sb: Sandbox, request: web.Request, ns: str, name: str, verb: str, dry_run: bool
+    sb: ApiState, request: web.Request, ns: str, name: str, verb: str, dry_run: bool
 ) -> web.StreamResponse:
     current = sb.cluster.require("pods", ns, name)
     body = await read_json(request, None if verb == "patch" else "Pod")

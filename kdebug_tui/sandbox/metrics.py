@@ -19,12 +19,12 @@ from aiohttp import web
 
 from kdebug_tui.sandbox.errors import ApiError, not_found
 from kdebug_tui.sandbox.namespaces import descendants
+from kdebug_tui.sandbox.request import RequestInfo
 from kdebug_tui.sandbox.selectors import parse_label_selector
-from kdebug_tui.sandbox.server import RequestInfo
 from kdebug_tui.sandbox.watchio import json_response
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 API_VERSION = "metrics.k8s.io/v1beta1"
@@ -94,7 +94,7 @@ class Sampler:
         return int(cores * 1e9), memory
 
 
-def _sampler(sb: Sandbox) -> Sampler:
+def _sampler(sb: ApiState) -> Sampler:
     sampler = getattr(sb, "_metrics_sampler", None)
     if sampler is None:
         sampler = Sampler()
@@ -106,7 +106,7 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def pod_metrics(sb: Sandbox, pod: Obj) -> Obj | None:
+def pod_metrics(sb: ApiState, pod: Obj) -> Obj | None:
     uid = pod["metadata"]["uid"]
     containers = []
     for c in pod["spec"].get("containers") or []:
@@ -138,7 +138,7 @@ def pod_metrics(sb: Sandbox, pod: Obj) -> Obj | None:
     }
 
 
-def node_metrics(sb: Sandbox, node: Obj, pods: list[Obj]) -> Obj:
+def node_metrics(sb: ApiState, node: Obj, pods: list[Obj]) -> Obj:
     """A node's usage: the sum of the usage of the pods that run on it."""
     cpu = memory = 0
     name = node["metadata"]["name"]
@@ -163,7 +163,7 @@ def node_metrics(sb: Sandbox, node: Obj, pods: list[Obj]) -> Obj:
     }
 
 
-async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
+async def route(sb: ApiState, request: web.Request, info: RequestInfo) -> web.StreamResponse:
     if info.resource not in ("pods", "nodes") or info.subresource:
         raise ApiError(404, "the server could not find the requested resource", details={})
     if info.verb not in ("get", "list"):

@@ -13,11 +13,11 @@ from kdebug_tui.sandbox import kinds
 from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.errors import ApiError, not_found
 from kdebug_tui.sandbox.objects import create, update
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+from kdebug_tui.sandbox.request import NOT_FOUND_TEXT, RequestInfo, read_json
 from kdebug_tui.sandbox.watchio import json_response, list_response, object_response, serve_watch
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
 SCALABLE = ("deployments", "replicasets", "statefulsets")
@@ -44,7 +44,7 @@ def scale_of(obj: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _scale(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
+async def _scale(sb: ApiState, request: web.Request, info: RequestInfo) -> web.StreamResponse:
     """GET, PUT or PATCH of /scale (what `kubectl scale` uses)."""
     assert info.namespace is not None and info.name is not None
     current = sb.cluster.get(info.resource, info.namespace, info.name)
@@ -72,7 +72,7 @@ async def _scale(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.St
     return json_response(scale_of(stored))
 
 
-async def route(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
+async def route(sb: ApiState, request: web.Request, info: RequestInfo) -> web.StreamResponse:
     """REST verbs on the extra kinds; /scale and /status read-only subresources."""
     resource = info.resource
     if kinds.group_of(resource) != info.group:

@@ -12,10 +12,10 @@ from aiohttp import web
 
 from kdebug_tui.sandbox import logs
 from kdebug_tui.sandbox.errors import ApiError, bad_request, invalid
-from kdebug_tui.sandbox.subresources import container_for, container_status
+from kdebug_tui.sandbox.podcontainer import container_for, container_status
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 PULL_FAILURES = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull")
@@ -66,7 +66,7 @@ def _which_log(pod: Obj, cname: str, previous: bool) -> bool:
     return False
 
 
-async def serve_log(sb: Sandbox, request: web.Request, ns: str, name: str) -> web.StreamResponse:
+async def serve_log(sb: ApiState, request: web.Request, ns: str, name: str) -> web.StreamResponse:
     pod = sb.cluster.require("pods", ns, name)
     cname, _ = container_for(pod, request.query.get("container"))
     use_previous = _which_log(pod, cname, _flag(request, "previous"))
@@ -116,7 +116,7 @@ async def serve_log(sb: Sandbox, request: web.Request, ns: str, name: str) -> we
 
 
 async def _follow(
-    sb: Sandbox,
+    sb: ApiState,
     uid: str,
     cname: str,
     path: Path,

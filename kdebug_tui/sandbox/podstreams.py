@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from aiohttp import web
 
 from kdebug_tui.sandbox.errors import ApiError, bad_request
+from kdebug_tui.sandbox.podcontainer import container_for, container_status
 from kdebug_tui.sandbox.stdin_cut import arm_stdin_cut
-from kdebug_tui.sandbox.subresources import container_for, container_status
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 
@@ -22,7 +22,7 @@ def _is_ephemeral(pod: Obj, name: str) -> bool:
 
 
 async def serve_stream(
-    sb: Sandbox, request: web.Request, ns: str, name: str, kind: Literal["attach", "exec"]
+    sb: ApiState, request: web.Request, ns: str, name: str, kind: Literal["attach", "exec"]
 ) -> web.StreamResponse:
     from kdebug_tui.sandbox import streams
 

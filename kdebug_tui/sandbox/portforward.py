@@ -30,7 +30,7 @@ from kdebug_tui.sandbox.errors import ApiError, bad_request
 from kdebug_tui.sandbox.namespaces import descendants
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 PROTOCOLS = ("v4.channel.k8s.io", "portforward.k8s.io")
@@ -70,12 +70,12 @@ def listening_ports(pids: list[int]) -> set[int]:
     return ports
 
 
-def container_pids(sb: Sandbox, pod: Obj, container: str) -> list[int]:
+def container_pids(sb: ApiState, pod: Obj, container: str) -> list[int]:
     pid = sb.runtime.pid_of(pod["metadata"]["uid"], container) if sb.runtime else None
     return [] if pid is None else [pid, *descendants(pid)]
 
 
-def local_port(sb: Sandbox, pod: Obj, port: int) -> int | None:
+def local_port(sb: ApiState, pod: Obj, port: int) -> int | None:
     """Where a connection to the pod's `port` really goes on this machine (None: nowhere)."""
     containers = [c["name"] for c in pod["spec"].get("containers") or []]
     every = {c: listening_ports(container_pids(sb, pod, c)) for c in containers}
@@ -105,7 +105,7 @@ def _ports(request: web.Request) -> list[int]:
 
 
 async def serve_portforward(
-    sb: Sandbox, request: web.Request, ns: str, name: str
+    sb: ApiState, request: web.Request, ns: str, name: str
 ) -> web.StreamResponse:
     pod = sb.cluster.require("pods", ns, name)
     if (pod.get("status") or {}).get("phase") != "Running":
@@ -158,7 +158,7 @@ def _refusal(pod: Obj, port: int) -> str:
     )
 
 
-async def _serve_spdy(sb: Sandbox, request: web.Request, pod: Obj) -> web.WebSocketResponse:
+async def _serve_spdy(sb: ApiState, request: web.Request, pod: Obj) -> web.WebSocketResponse:
     """kubectl's way: SPDY streams tunnelled through the websocket (see spdy.py)."""
     ws = web.WebSocketResponse(protocols=(spdy.TUNNEL_PROTOCOL,), autoping=True)
     await ws.prepare(request)

@@ -8,42 +8,26 @@ faults, then dispatched. Every failure is answered with a real Status body.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from kdebug_tui.sandbox import discovery, kinds, protobuf
+from kdebug_tui.sandbox import discovery, kinds
 from kdebug_tui.sandbox.auth import User, allowed
 from kdebug_tui.sandbox.errors import ApiError, forbidden_user, status_body
+from kdebug_tui.sandbox.request import NOT_FOUND_TEXT, USER_KEY, RequestInfo
 from kdebug_tui.sandbox.watchio import is_watch, json_response
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = {"/version", "/healthz", "/livez", "/readyz"}
 API_GROUPS = ("authorization.k8s.io", "authentication.k8s.io")
 # served group -> its one version (the review groups, apps, batch, metrics.k8s.io)
 GROUP_VERSIONS = {**{group: "v1" for group in API_GROUPS}, **kinds.GROUP_VERSIONS}
-NOT_FOUND_TEXT = "the server could not find the requested resource"
-# The authenticated user of a request (a typed key where aiohttp offers one).
-USER_KEY: Any = web.RequestKey("user", User) if hasattr(web, "RequestKey") else "user"
-
-
-@dataclass
-class RequestInfo:
-    """What the API server's RequestInfoFactory extracts from a URL."""
-
-    verb: str
-    resource: str
-    subresource: str
-    namespace: str | None
-    name: str | None
-    group: str = ""
 
 
 def _parse(request: web.Request) -> RequestInfo | None:
@@ -82,7 +66,7 @@ def error_response(err: ApiError) -> web.Response:
     return json_response(err.body(), err.code)
 
 
-def build_app(sb: Sandbox) -> web.Application:
+def build_app(sb: ApiState) -> web.Application:
     from kdebug_tui.sandbox import handlers
 
     @web.middleware
@@ -156,7 +140,7 @@ def build_app(sb: Sandbox) -> web.Application:
     return app
 
 
-def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
+def _static(sb: ApiState, path: str) -> dict[str, Any] | None:
     if path == "/version":
         return discovery.version()
     if path == "/api":
@@ -181,33 +165,3 @@ def _static(sb: Sandbox, path: str) -> dict[str, Any] | None:
     if path.startswith("/openapi/v3/apis/") and path.endswith("/v1"):
         return discovery.openapi_v3_group(path.split("/")[4])
     return None
-
-
-JSON_BODY_TYPES = (
-    "application/json",
-    "application/merge-patch+json",
-    "application/strategic-merge-patch+json",
-    "application/json-patch+json",
-)
-
-
-async def read_json(request: web.Request, expected: str | None = None) -> Any:
-    """The body as JSON; protobuf bodies (kubectl's typed clients) of `expected` kind are
-    decoded; other media types get 415."""
-    media = request.headers.get("Content-Type", "application/json").split(";")[0].strip()
-    raw = await request.read()
-    if media == protobuf.MEDIA_TYPE and expected is not None:
-        try:
-            return protobuf.decode_object(raw, expected)
-        except (protobuf.ProtobufError, KeyError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"error decoding protobuf body: {exc}") from None
-    if media and media not in JSON_BODY_TYPES and media != "*/*":
-        raise ApiError(
-            415,
-            "the body of the request was in an unknown format - accepted media types include: "
-            + ", ".join(JSON_BODY_TYPES),
-        )
-    try:
-        return json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"error decoding body: {exc}") from None

@@ -9,18 +9,17 @@ from aiohttp import web
 
 from kdebug_tui.sandbox import patch as patching
 from kdebug_tui.sandbox.errors import ApiError, bad_request
-from kdebug_tui.sandbox.launch import find_container
-from kdebug_tui.sandbox.server import NOT_FOUND_TEXT, RequestInfo, read_json
+from kdebug_tui.sandbox.request import NOT_FOUND_TEXT, RequestInfo, read_json
 from kdebug_tui.sandbox.watchio import object_response, with_kind
 
 if TYPE_CHECKING:
-    from kdebug_tui.sandbox.sandbox import Sandbox
+    from kdebug_tui.sandbox.state import ApiState
 
 Obj = dict[str, Any]
 METHOD_NOT_ALLOWED = "the server does not allow this method on the requested resource"
 
 
-async def handle(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.StreamResponse:
+async def handle(sb: ApiState, request: web.Request, info: RequestInfo) -> web.StreamResponse:
     assert info.namespace is not None and info.name is not None
     sub = info.subresource
     if sub == "ephemeralcontainers":
@@ -51,7 +50,7 @@ async def handle(sb: Sandbox, request: web.Request, info: RequestInfo) -> web.St
 
 
 async def _ephemeral(
-    sb: Sandbox, request: web.Request, ns: str, name: str, verb: str
+    sb: ApiState, request: web.Request, ns: str, name: str, verb: str
 ) -> web.StreamResponse:
     current = sb.cluster.require("pods", ns, name)
     dry_run = "All" in request.query.getall("dryRun", [])
@@ -72,43 +71,3 @@ async def _ephemeral(
         raise ApiError(405, METHOD_NOT_ALLOWED)
     pod = sb.pods.update_ephemeral(ns, name, new, dry_run=dry_run)
     return object_response(request, "pods", pod, pod["metadata"]["resourceVersion"])
-
-
-def container_for(pod: Obj, requested: str | None) -> tuple[str, Obj]:
-    """The container a log/attach/exec request means, with the kubelet's error texts."""
-    name = pod["metadata"]["name"]
-    spec = pod.get("spec") or {}
-    if not requested:
-        default = (pod["metadata"].get("annotations") or {}).get(
-            "kubectl.kubernetes.io/default-container"
-        )
-        containers = [c["name"] for c in spec.get("containers") or []]
-        if default:
-            requested = default
-        elif len(containers) == 1:
-            requested = containers[0]
-        else:
-            inits = [c["name"] for c in spec.get("initContainers") or []]
-            text = (
-                f"a container name must be specified for pod {name}, "
-                f"choose one of: [{' '.join(containers)}]"
-            )
-            if inits:
-                text += f" or one of the init containers: [{' '.join(inits)}]"
-            eph = [c["name"] for c in spec.get("ephemeralContainers") or []]
-            if eph:
-                text += f" or one of the ephemeral containers: [{' '.join(eph)}]"
-            raise bad_request(text)
-    found = find_container(pod, requested)
-    if found is None:
-        raise bad_request(f"container {requested} is not valid for pod {name}")
-    return requested, found[1]
-
-
-def container_status(pod: Obj, cname: str) -> Obj | None:
-    status = pod.get("status") or {}
-    for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
-        for cs in status.get(key) or []:
-            if cs.get("name") == cname:
-                return dict(cs)
-    return None
