@@ -53,7 +53,7 @@ def uid_of(app: Any, name: str) -> str:
     return next(uid for uid in table.uids() if table.row_of(uid).name == name)
 
 
-async def shoot(out: Path) -> list[Path]:
+async def shoot(out: Path, resources_only: bool = False) -> list[Path]:
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kdebug-shots-") as tmp:
         async with Sandbox(port=0, workdir=Path(tmp) / "sandbox", demo=True) as sandbox:
@@ -80,7 +80,11 @@ async def shoot(out: Path) -> list[Path]:
                 await until(pilot, lambda: app.services.access_summary, "the permission summary")
                 app.screen.table.select_uid(uid_of(app, "already-debugged"))
                 await pilot.pause(0.3)
+                if resources_only:
+                    await shoot_resources(app, pilot, save)
+                    return saved
                 save("pods")
+                await shoot_resources(app, pilot, save)
 
                 try:
                     from kdebug_tui.ui.debug.form import DebugFormScreen
@@ -136,6 +140,51 @@ async def shoot(out: Path) -> list[Path]:
     return saved
 
 
+async def shoot_resources(app: Any, pilot: Any, save: Callable[[str], None]) -> None:
+    """`:deploy`, its pods with usage, events, a searched describe, a port-forward:
+    `resources-*.svg`; ends back on the pods screen."""
+
+    def shown() -> list[str]:
+        return list(getattr(app.screen, "visible_names", list)())
+
+    async def prompt(word: str) -> None:
+        await pilot.press("colon", *word, "enter")
+        await until(pilot, lambda: shown() and app.screen.live.is_set(), f":{word}")
+        await pilot.pause(0.3)
+
+    await prompt("deploy")
+    save("resources-deployments")
+    app.screen.query_one("DataTable").move_cursor(row=shown().index("frontend"))
+    await pilot.press("enter")
+    await until(pilot, lambda: len(shown()) == 2, "frontend's pods")
+    await until(pilot, lambda: "n/a" not in str(app.screen.rows.usage), "their usage")
+    await pilot.pause(1.0)
+    save("resources-pods")
+    await pilot.press("escape", "escape")
+    await prompt("ev")
+    save("resources-events")
+    await pilot.press("escape")
+    await prompt("no")
+    await pilot.press("D")
+    await until(pilot, lambda: getattr(app.screen, "lines", None), "the description")
+    await pilot.press("slash", *"pods", "enter")
+    await pilot.pause(0.3)
+    save("resources-describe-search")
+    await pilot.press("escape", "escape")
+    await prompt("svc")
+    app.screen.query_one("DataTable").move_cursor(row=shown().index("frontend"))
+    await pilot.press("F")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.pause(1.0)
+    await pilot.press("f")
+    await pilot.pause(1.5)
+    save("resources-port-forwards")
+    while hasattr(app.screen, "visible_names") or type(app.screen).__name__ == "ForwardsScreen":
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+
+
 async def shoot_broadcast(app: Any, pilot: Any, save: Callable[[str], None]) -> None:
     """Both shells in broadcast (b on each pane), one command typed once: `broadcast.svg`."""
     if not hasattr(app.screen, "broadcast"):
@@ -187,11 +236,14 @@ def to_png(svg: Path) -> Path | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument(
+        "--resources-only", action="store_true", help="only the resource lists (resources-*.svg)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"screenshots of kdebug-tui on the sandbox -> {args.out}")
-    saved = asyncio.run(shoot(args.out))
-    if saved:
+    saved = asyncio.run(shoot(args.out, args.resources_only))
+    if saved and not args.resources_only:
         to_png(saved[0])
     return 0 if saved else 1
 
