@@ -132,6 +132,14 @@ class KdebugApp(App[None]):
         prefix = "SANDBOX · " if self.services.is_sandbox else ""
         self.sub_title = f"{prefix}{message.context} · {ns}"
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """No binding, not even a priority one (ctrl+q), takes a key from a terminal that has
+        the keyboard: the program gets every key, and the prefix key is the only way out
+        (ui/sessions/terminal/prefix.py)."""
+        if priority and getattr(self.focused, "holds_keyboard", False):
+            return False
+        return await super()._check_bindings(key, priority)
+
     # ---- errors -------------------------------------------------------------------------
 
     def notify_error(self, error: BaseException | str, *, title: str | None = None) -> None:

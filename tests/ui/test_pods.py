@@ -231,7 +231,7 @@ async def test_attach_and_node_debug_open_ui2_screens(sandbox: Any, kubeconfig: 
             pilot, lambda: screen.panes and screen.panes[0].state == "terminal", "a live pane"
         )
         assert app.before_quit()  # an open session is something to warn about on quit
-        await pilot.press("ctrl+right_square_bracket", "escape")  # release the terminal, back
+        await pilot.press("ctrl+backslash", "escape", "escape")  # leave the terminal, back
         await wait_for(pilot, lambda: isinstance(app.screen, PodsScreen), "back to pods")
 
         await pilot.press("N")

@@ -58,23 +58,22 @@ async def test_four_panes_each_with_its_own_terminal_and_keys_between_them() -> 
             await wait_for(pilot, lambda p=pane, t=prompt: shown(p, t), prompt)
         assert a.border_title == "sandbox-admin/default/web/one"
 
-        # Type into a, release with ctrl+], move right, type into b.
+        # Type into a, prefix then right: the keyboard leaves a and moves to b; type into b.
         a.focus()
         await pilot.press("enter")  # focus a's terminal (screen binding)
         assert a.terminal is not None and a.terminal.has_focus
         await pilot.press("e", "c", "h", "o", "space", "A")
         await wait_for(pilot, lambda: shown(a, "echo A"), "echo in a")
-        await pilot.press("ctrl+right_square_bracket")
-        await wait_for(pilot, lambda: a.has_focus, "focus back on a's frame")
-        await pilot.press("right")
-        assert screen.selected is b and b.has_focus
+        await pilot.press("ctrl+backslash", "right")
+        await wait_for(pilot, lambda: b.has_focus, "prefix right: focus on b's frame")
+        assert screen.selected is b
         await pilot.press("enter", "B", "B")
         await wait_for(pilot, lambda: shown(b, "BB"), "echo in b")
         assert b"BB" in bytes(fb.written) and b"BB" not in bytes(fa.written)
         assert "BB" not in a.screen_text() and "echo A" not in b.screen_text()
 
         # Zoom b, unzoom, close d: the others keep their screens.
-        await pilot.press("ctrl+right_square_bracket")
+        await pilot.press("ctrl+backslash", "escape")
         await wait_for(pilot, lambda: b.has_focus, "focus back on b's frame")
         await pilot.press("z")
         await pilot.pause()

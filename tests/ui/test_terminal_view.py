@@ -38,6 +38,7 @@ class TermApp(App[None]):
         self.backend = backend
         self.scrollback = scrollback
         self.released: list[TerminalView] = []
+        self.released_keys: list[str | None] = []
         self.exits: list[BackendExit] = []
         self.titles: list[str] = []
 
@@ -50,6 +51,7 @@ class TermApp(App[None]):
 
     def on_terminal_view_release_focus(self, message: TerminalView.ReleaseFocus) -> None:
         self.released.append(message.view)
+        self.released_keys.append(message.key)
         self.query_one("#other").focus()
 
     def on_terminal_view_exited(self, message: TerminalView.Exited) -> None:
@@ -112,45 +114,49 @@ async def test_paste_is_bracketed_when_the_program_asks() -> None:
         assert bytes(backend.written) == b"\x1b[200~echo a\rbrm -rf /\x1b[201~"
 
 
-async def test_ctrl_bracket_and_double_escape_release_focus_without_sending(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A wide chord window keeps this test independent of how busy the machine is.
-    monkeypatch.setattr(TerminalView, "ESCAPE_CHORD_SECONDS", 5.0)
+async def test_every_key_reaches_the_program_and_only_the_prefix_leaves() -> None:
+    """Escape (twice, as vi users type it), ctrl+] (vim's tag jump, telnet's escape) and
+    ctrl+c reach the program; the prefix then a key leaves with that key; the prefix twice
+    sends it once."""
     backend = FakeBackend()
     app = TermApp(backend)
     async with app.run_test(size=(80, 28)) as pilot:
         view = app.query_one(TerminalView)
         await until(pilot, lambda: backend.started, "backend start")
-        await pilot.press("ctrl+right_square_bracket")
-        await until(pilot, lambda: app.released, "release after ctrl+]")
-        assert not view.has_focus
-        assert bytes(backend.written) == b""  # 0x1d never reached the program
-
-        view.focus()
-        await pilot.press("escape")
-        await until(pilot, lambda: backend.written == b"\x1b", "first escape sent")
-        await pilot.press("escape")
-        await until(pilot, lambda: len(app.released) == 2, "release after double escape")
-        assert not view.has_focus
-        assert bytes(backend.written) == b"\x1b"  # the second escape was the chord
-
-
-async def test_escapes_further_apart_than_the_chord_both_reach_the_program(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(TerminalView, "ESCAPE_CHORD_SECONDS", 0.05)
-    backend = FakeBackend()
-    app = TermApp(backend)
-    async with app.run_test(size=(80, 28)) as pilot:
-        view = app.query_one(TerminalView)
-        await until(pilot, lambda: backend.started, "backend start")
-        await pilot.press("escape")
-        await until(pilot, lambda: backend.written == b"\x1b", "first escape")
-        await pilot.pause(0.1)  # longer than the chord window
-        await pilot.press("escape")
-        await until(pilot, lambda: backend.written == b"\x1b\x1b", "second escape")
+        await pilot.press("escape", "escape", "ctrl+right_square_bracket", "ctrl+c", "colon")
+        await until(pilot, lambda: len(backend.written) == 5, "five keys sent")
+        assert bytes(backend.written) == b"\x1b\x1b\x1d\x03:"
         assert view.has_focus and not app.released
+
+        await pilot.press("ctrl+backslash")
+        await until(pilot, lambda: "pane key" in view.title_text(), "the prefix is shown armed")
+        await pilot.press("ctrl+backslash", "a")
+        await until(pilot, lambda: bytes(backend.written).endswith(b"\x1ca"), "prefix sent once")
+        assert bytes(backend.written) == b"\x1b\x1b\x1d\x03:\x1ca" and not app.released
+
+        await pilot.press("ctrl+backslash", "escape")
+        await until(pilot, lambda: app.released, "prefix escape leaves")
+        assert app.released_keys == [None] and not view.has_focus
+        view.focus()
+        await pilot.press("ctrl+backslash", "x")
+        await until(pilot, lambda: len(app.released) == 2, "prefix x leaves")
+        assert app.released_keys == [None, "x"]
+        assert bytes(backend.written) == b"\x1b\x1b\x1d\x03:\x1ca"  # nothing else was sent
+
+
+async def test_the_prefix_is_configurable() -> None:
+    from kdebug_tui.config import Settings
+
+    backend = FakeBackend()
+    app = TermApp(backend)
+    app.settings = Settings(keymap={"terminal.prefix": "ctrl+g"})  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 28)) as pilot:
+        view = app.query_one(TerminalView)
+        await until(pilot, lambda: backend.started, "backend start")
+        assert view.prefix_key == "ctrl+g"
+        await pilot.press("ctrl+backslash", "ctrl+g", "z")
+        await until(pilot, lambda: app.released, "ctrl+g z leaves")
+        assert app.released_keys == ["z"] and bytes(backend.written) == b"\x1c"
 
 
 async def test_sends_text_and_bytes_in_order_with_keys() -> None:
@@ -516,8 +522,13 @@ class BindingApp(TermApp):
     def action_reattach(self) -> None:
         self.reattach_requests += 1
 
+    def on_terminal_view_release_focus(self, message: TerminalView.ReleaseFocus) -> None:
+        super().on_terminal_view_release_focus(message)
+        if message.key:  # what SessionPane does: the key acts where the focus went
+            self.post_message(events.Key(message.key, message.character))
 
-async def test_keys_reach_the_app_after_the_session_ended() -> None:
+
+async def test_keys_after_the_session_ended_are_swallowed_and_the_prefix_still_works() -> None:
     backend = FakeBackend([b"bye\r\n"])
     app = BindingApp(backend)
     async with app.run_test(size=(80, 28)) as pilot:
@@ -528,9 +539,13 @@ async def test_keys_reach_the_app_after_the_session_ended() -> None:
         assert app.reattach_requests == 0
         backend.finish(0)
         await until(pilot, lambda: app.exits, "exit")
-        await pilot.press("r")  # after the end it reaches the app's bindings
-        await until(pilot, lambda: app.reattach_requests == 1, "binding after the end")
-        assert view.has_focus
+        await pilot.press("l", "s", "x", "r", "enter")  # typed on: no binding may fire
+        await until(pilot, lambda: view.swallowed == 5, "keys swallowed")
+        assert app.reattach_requests == 0 and view.has_focus
+        assert "not sent" in view.title_text() and "r reattach" in view.title_text()
+        assert bytes(backend.written) == b"r"
+        await pilot.press("ctrl+backslash", "r")  # the prefix: the key reaches the app
+        await until(pilot, lambda: app.reattach_requests == 1, "prefix r after the end")
 
 
 @pty_only

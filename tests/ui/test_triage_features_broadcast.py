@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kdebug_tui.ui.common.confirm import ConfirmScreen
 from kdebug_tui.ui.sessions import flows
 from kdebug_tui.ui.sessions.actions import show_sessions
 from kdebug_tui.ui.sessions.broadcast import MARK
@@ -40,10 +41,19 @@ async def test_typing_in_one_member_reaches_every_member_only(
             await wait_for_shell(pilot, pane)
         screen = sessions(app)
         first, second, third = panes
-        for pane in (first, second):  # b on a pane whose terminal released the focus
-            pane.focus()
-            await pilot.pause()
-            await pilot.press("b")
+        first.focus()  # b on a pane whose terminal released the focus
+        await pilot.pause()
+        await pilot.press("b")  # one pane: nothing is typed twice yet, no question
+        assert screen.broadcast.members == [first]
+        second.focus()
+        await pilot.pause()
+        await pilot.press("b")  # a second pane: asked, naming both
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        question: Any = app.screen
+        assert screen.broadcast.members == [first]  # nothing on before the answer
+        assert sum("multi/sidecar" in line for line in question.lines) == 2
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(screen.broadcast.members) == 2, "broadcast on")
         assert screen.broadcast.members == [first, second]
         for pane in (first, second):
             assert MARK in str(pane.border_title) and pane.has_class("-broadcast")

@@ -2,7 +2,8 @@
 synchronize-panes), e.g. the same `tcpdump` or `ss -tanp` in every replica at once.
 
 Membership is per pane of the sessions screen (key `b` on a pane whose terminal released
-the focus, `B` all panes, `ctrl+b` off; also in the command palette). The focused member's
+the focus, `B` all panes, `ctrl+b` off; also in the command palette). Whenever that would
+type into more than one pane, extras.py asks first, naming the panes. The focused member's
 TerminalView encodes a key once (xterm encoding, its own modes) and hands the bytes to its
 `input_tap`; we send the same bytes to the other members' terminals with `send_bytes`.
 Mouse reports and terminal query answers are never broadcast. Every member shows
@@ -12,6 +13,8 @@ Mouse reports and terminal query answers are never broadcast. Every member shows
 from __future__ import annotations
 
 from typing import Any
+
+from rich.text import Text
 
 MARK = "⇶ broadcast"
 CLASS = "-broadcast"
@@ -92,8 +95,9 @@ class Broadcast:
 
     def _mark(self, pane: Any, on: bool) -> None:
         pane.set_class(on, CLASS)
-        title = str(pane.border_title or "").removeprefix(MARK + " · ")
-        pane.border_title = f"{MARK} · {title}" if on else title
+        # Text, never str: the title is cluster text and a str would be parsed as markup.
+        title = Text.assemble(pane.border_title or "").plain.removeprefix(MARK + " · ")
+        pane.border_title = Text(f"{MARK} · {title}" if on else title)
         view = getattr(pane, "terminal", None)
         if view is not None:
             view.input_tap = self._tap_for(view) if on else None

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+
+def pane_name(pane: Any) -> str:
+    return f"{pane.target.pod}/{pane.target.container}"
+
+
+def pane_title(pane: Any) -> str:
+    target = pane.target
+    return f"{target.pod}/{target.container} ({target.namespace}, {target.context})"
+
+
 BROADCAST_CSS = f"""
 SessionPane.{BROADCAST_CLASS} {{ border: round $warning; }}
 SessionPane.{BROADCAST_CLASS}.-selected {{ border: double $warning; }}
@@ -48,17 +58,45 @@ class SessionExtrasMixin(_Base):
         pane = self._pane_or_warn()
         if pane is None:
             return
-        joined = self.broadcast.toggle(pane)
-        count = len(self.broadcast.members)
-        what = "joins" if joined else "leaves"
-        self.notify(f"{pane.target.pod}/{pane.target.container} {what} the broadcast ({count}).")
+        if self.broadcast.is_member(pane) or not self.broadcast.members:
+            joined = self.broadcast.toggle(pane)  # leaving, or one pane: nothing typed twice
+            what = "joins" if joined else "leaves"
+            count = len(self.broadcast.members)
+            self.notify(f"{pane_name(pane)} {what} the broadcast ({count}).")
+            return
+        self._confirm_broadcast([*self.broadcast.members, pane])
 
     def action_broadcast_all(self) -> None:
-        if not self.panes:
-            self.notify("No session panes to broadcast to.", severity="warning")
+        if len(self.panes) < 2:
+            self.notify("Broadcast needs at least two session panes.", severity="warning")
             return
-        self.broadcast.all(self.panes)
-        self.notify(f"Typing in any pane now goes to all {len(self.panes)} panes.")
+        self._confirm_broadcast(list(self.panes))
+
+    def _confirm_broadcast(self, panes: list[Any]) -> None:
+        """Typing into several shells at once is asked for every time, by whatever key or
+        palette command started it, with the panes it will type into named."""
+        from kdebug_tui.ui.common.confirm import ConfirmScreen
+
+        lines = [f"What you type in any of these {len(panes)} panes goes to all of them:"]
+        lines += [f"  • {pane_title(pane)}" for pane in panes]
+        lines.append("Each receiving pane is marked ⇶ broadcast; ctrl+b turns it off.")
+
+        def answered(ok: bool | None) -> None:
+            live = [pane for pane in panes if pane.is_attached]
+            if not ok or len(live) < 2:
+                return
+            self.broadcast.all(live)
+            self.notify(f"Typing in any of {len(live)} panes now goes to all of them.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Broadcast to {len(panes)} panes?",
+                lines,
+                yes_label="Broadcast",
+                no_label="Cancel",
+            ),
+            answered,
+        )
 
     def action_broadcast_off(self) -> None:
         if self.broadcast.members:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -241,10 +242,14 @@ class SessionPane(Vertical, can_focus=True):
         if self.terminal is None or not self.terminal.has_focus:
             self.focus()
 
-    def on_terminal_view_release_focus(self, event: Message) -> None:
-        """ctrl+] in the terminal: the frame takes the focus so the pane keys work."""
+    def on_terminal_view_release_focus(self, event: TerminalView.ReleaseFocus) -> None:
+        """Prefix then a key in the terminal: the frame takes the focus and that key acts
+        there, as typed on the frame (a pane key, or an app key such as `:` or `q`)."""
         event.stop()
         self.focus()
+        if event.key:
+            # Queued after the focus change (both go through the app's queue, in order).
+            self.app.post_message(events.Key(event.key, event.character))
 
     def on_terminal_view_exited(self, event: Message) -> None:
         event.stop()

@@ -1,8 +1,9 @@
 """The sessions screen: debug and attach sessions in split terminal panes.
 
 Keys act on the selected pane when no terminal has the focus (a focused terminal gets every
-key; ctrl+] gives the focus back to its pane's frame): `|` split beside and `-` below (a new
-shell in the same container), `x` close, arrows and tab move between panes, `z` zoom,
+key; the prefix key, ctrl+\\ by default, then a key runs that key here): `|` split beside and
+`-` below (a new shell in the same container), `x` close, arrows and tab move between panes,
+`z` zoom,
 `r` reattach after a drop, `enter` type into the pane's terminal, `c` cancel a wait,
 `l` show logs, `D` review debug pods for deletion, `escape` back to the pod list.
 Triage (extras.py): `b` broadcast this pane's input (`B` all panes, `ctrl+b` off),
@@ -46,7 +47,7 @@ _EMPTY = (
 # `? help` and `esc pods` first: at the end they were cut off even at 140 columns, and at
 # 80 nothing after "r" shows, so a user had no hint of where the rest of the keys are.
 _KEYS = (
-    " ? help  esc pods  |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+] release"
+    " ? help  esc pods  |/- split  x close  ←↑↓→/tab move  z zoom  enter type  ctrl+\\ prefix"
     "  r reattach  c cancel  l logs  b broadcast  S stop  E export  f files  D debug pods"
 )
 
@@ -194,8 +195,10 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         from kdebug_tui.ui.sessions import flows
 
         pane = event.pane
-        if self.focused is None or not self.focused.is_attached or self.focused is pane.terminal:
-            pane.focus()
+        # A terminal that had the keyboard keeps it once dead: what is typed on is swallowed
+        # there with a hint, never left to the frame's one-key bindings (x close, l logs).
+        if self.focused is None or not self.focused.is_attached:
+            (pane.terminal or pane).focus()
         if pane.target.kind not in ("exec", "logs"):
             self.run_flow(pane, lambda: flows.ended_flow(self.app, pane), "how it ended")
         if event.exit is None or event.exit.reason == "exited":  # not after a mere drop

@@ -1,8 +1,11 @@
 """Input for the terminal widget: keys, paste, scrollback and the mouse.
 
-Keys are encoded as xterm sends them (term/keys.py); the release chord posts ReleaseFocus
-instead of reaching the program; shift+pgup/pgdn page through the scrollback and typing
-jumps back to the bottom.
+Keys are encoded as xterm sends them (term/keys.py), every one of them: the only key the
+program never sees at once is the prefix (prefix.py). Prefix then a key posts ReleaseFocus
+carrying that key, which the pane's frame then handles; the prefix twice sends it through.
+shift+pgup/pgdn page through the scrollback and typing jumps back to the bottom. Once the
+stream has ended nothing typed can go anywhere: keys are swallowed (with a hint on the title
+line) rather than left to bubble up to one-key bindings such as `x` close or `l` logs.
 
 When the program enabled mouse tracking, presses, releases, motion and the wheel are sent
 to it (SGR 1006 format when it asked for that); holding shift bypasses tracking, as in
@@ -14,8 +17,7 @@ alternate screen where there is no scrollback, sends cursor keys as most termina
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from time import monotonic
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.strip import Strip
@@ -32,8 +34,6 @@ else:
     _Base = object
 
 WHEEL_LINES = 3
-# The chord the terminal never swallows (like telnet's ^]); Escape twice also releases.
-RELEASE_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+]"})
 SCROLL_PAGE_KEYS = {"shift+pageup": -1, "shift+pagedown": 1}
 
 
@@ -50,8 +50,9 @@ class InputMixin(_Base):
     _last_scrollback: int
     _row_cache: dict[int, Strip]
     _exit: BackendExit | None
-    _last_escape: float
-    ESCAPE_CHORD_SECONDS: ClassVar[float]
+    prefix_key: str
+    prefix_armed: bool = False
+    swallowed: int = 0  # keys typed into this terminal after its stream ended
     # Called with what the user typed or pasted (already encoded and sent here): broadcast
     # input (ui/sessions/broadcast.py) sends the same bytes to other panes. Never mouse or replies.
     input_tap: Callable[[bytes], None] | None = None
@@ -59,7 +60,7 @@ class InputMixin(_Base):
     if TYPE_CHECKING:
 
         def send_bytes(self, data: bytes) -> None: ...
-        def _release_focus(self) -> None: ...
+        def _release_focus(self, key: str | None = None, character: str | None = None) -> None: ...
 
     # --- helpers -------------------------------------------------------------------------
     def _cell_at(self, event: events.MouseEvent) -> tuple[int, int] | None:
@@ -218,33 +219,48 @@ class InputMixin(_Base):
     # --- keys ----------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
         key = event.key
-        if self._exit is not None and key not in RELEASE_KEYS and key != "escape":
-            return  # nothing to type into: let the pane's and the app's bindings have it
         event.stop()
         event.prevent_default()
-        if key in RELEASE_KEYS:
-            self._release_focus()
+        if self.prefix_armed:
+            self.prefix_armed = False
+            self.refresh(self._title_region())
+            if key == self.prefix_key:  # twice: the program gets it
+                self._type_key(key, event.character)
+            else:
+                self._release_focus(None if key == "escape" else key, event.character)
             return
-        if key == "escape":
-            now = monotonic()
-            if now - self._last_escape <= self.ESCAPE_CHORD_SECONDS:
-                self._release_focus()
-                return
-            self._last_escape = now
-        else:
-            self._last_escape = -1.0
+        if key == self.prefix_key:
+            self.prefix_armed = True
+            self.refresh(self._title_region())
+            return
         if key in SCROLL_PAGE_KEYS and not self._emulator.in_alternate_screen:
             self.scroll_lines(SCROLL_PAGE_KEYS[key] * max(1, self._term_size[1] - 1))
             return
-        data = encode_key(key, event.character, app_cursor=bool(self._mode("app_cursor")))
+        self._type_key(key, event.character)
+
+    def _type_key(self, key: str, character: str | None) -> None:
+        if self._exit is not None:  # nothing to type into: say so, never pass it on
+            self.swallowed += 1
+            self.refresh(self._title_region())
+            return
+        data = encode_key(key, character, app_cursor=bool(self._mode("app_cursor")))
         if data:
             self.selection = None
             self.scroll_to_bottom()
             self._typed(data)
 
+    def _title_region(self) -> Any:
+        from textual.geometry import Region
+
+        return Region(0, 0, max(1, self.size.width), 1)
+
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
+        if self._exit is not None:
+            self.swallowed += 1
+            self.refresh(self._title_region())
+            return
         self.scroll_to_bottom()
         self._typed(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
 
@@ -260,4 +276,4 @@ class InputMixin(_Base):
         return getattr(self._emulator, name, False)
 
 
-__all__ = ["RELEASE_KEYS", "InputMixin"]
+__all__ = ["InputMixin"]

@@ -11,8 +11,9 @@ dropped and rows not yet queued for the next paint are queued, so that paint sho
 everything fed until then. (A frame timer of our own on top of Textual's made output wait
 for up to two frame intervals.)
 
-Keys go to the program encoded as xterm does, except the release chord (ctrl+] or Escape
-twice within 300 ms), which posts `ReleaseFocus` so a program can never trap the user.
+Keys go to the program encoded as xterm does, every one of them, Escape included (vi users
+press it all the time). The prefix key (prefix.py) then another key posts `ReleaseFocus` with
+that key, so a program can never trap the user and no app key fires by accident.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from kdebug_tui.term.recorder import CastRecorder
 from kdebug_tui.ui.sessions.terminal.frames import FramesMixin
 from kdebug_tui.ui.sessions.terminal.input import InputMixin
 from kdebug_tui.ui.sessions.terminal.io import TerminalLink
+from kdebug_tui.ui.sessions.terminal.prefix import DEFAULT_PREFIX, key_label, prefix_key
 from kdebug_tui.ui.sessions.terminal.render import (
     Selection,
     cursor_style,
@@ -54,7 +56,9 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
     """A terminal pane: title line on top, the emulator's screen below."""
 
     ALLOW_SELECT = False  # the widget selects terminal cells itself
-    ESCAPE_CHORD_SECONDS: ClassVar[float] = 0.3
+    # Read by the app: while this widget has the focus no binding, priority ones included,
+    # may take a key from it (KdebugApp._check_bindings).
+    holds_keyboard: ClassVar[bool] = True
     RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -95,9 +99,12 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
 
     @dataclass
     class ReleaseFocus(Message):
-        """The user pressed the release chord: the app should move focus out."""
+        """Prefix then `key`: the keyboard leaves the terminal and `key` (None for escape)
+        acts where the focus goes."""
 
         view: TerminalView
+        key: str | None = None
+        character: str | None = None
 
     @dataclass
     class TitleChanged(Message):
@@ -137,7 +144,7 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         self._queued_at = 0.0
         self._raw_title = ""
         self._resize_timer: Timer | None = None
-        self._last_escape = -1.0
+        self.prefix_key = DEFAULT_PREFIX
         self._offset = 0  # rows scrolled back; 0 = following the live screen
         self._last_scrollback = 0
         self._last_cursor: tuple[int, int, bool, str] = (0, 0, True, "block")
@@ -218,6 +225,7 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         self._backend = backend
         self._link = self._make_link(backend)
         self._exit = None
+        self.swallowed = 0
         self._program_title = ""
         self._offset = 0
         self.remove_class("-exited")
@@ -227,6 +235,7 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
 
     # --- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.prefix_key = prefix_key(self.app)
         self.call_after_refresh(self._start_if_sized)
 
     async def on_unmount(self) -> None:
@@ -356,12 +365,18 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         left = self.label
         if self._program_title:
             left = f"{left} \u2014 {self._program_title}" if left else self._program_title
-        if self._exit is not None:
+        prefix = key_label(self.prefix_key)
+        if self.prefix_armed:
+            right = f"{prefix}: now a pane key (esc: just leave; {prefix}: send it)"
+        elif self._exit is not None and self.swallowed:
+            lost = self._exit.describe()
+            right = f"not sent: {lost} \u00b7 {prefix} r reattach, {prefix} x close"
+        elif self._exit is not None:
             right = self._exit.describe()
         elif self._offset:
             right = f"[scrolled back {self._offset} lines]"
         elif self.has_focus:
-            right = "ctrl+] release"
+            right = f"{prefix} prefix"
         else:
             right = ""
         style = self.get_component_rich_style("terminal-view--title")
@@ -372,12 +387,12 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         self.refresh()
 
     def on_blur(self) -> None:
+        self.prefix_armed = False  # a prefix never waits in a terminal without the keyboard
         self._row_cache.pop(self._emulator.cursor[1], None)
         self.refresh()
 
-    def _release_focus(self) -> None:
-        self._last_escape = -1.0
-        self.post_message(self.ReleaseFocus(self))
+    def _release_focus(self, key: str | None = None, character: str | None = None) -> None:
+        self.post_message(self.ReleaseFocus(self, key, character))
 
 
 __all__ = ["TerminalView"]
