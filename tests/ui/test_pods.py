@@ -142,8 +142,14 @@ async def test_namespace_switch_and_all_namespaces(sandbox: Any, kubeconfig: Pat
         await pilot.press("n")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PickerScreen", "the picker")
         await pilot.press(*"shop", "enter")
+
+        def shop_pods() -> set[str]:  # the demo's bare pods and its workloads' pods
+            return {p["metadata"]["name"] for p in sandbox.cluster.list("pods", "shop")}
+
         await wait_for(
-            pilot, lambda: set(pod_names(app)) == {"cart-7d9f", "redis-0"}, "the shop pods"
+            pilot,
+            lambda: set(pod_names(app)) == shop_pods() >= {"cart-7d9f", "redis-0", "db-0"},
+            "the shop pods and no other",
         )
         assert app.services.namespace == "shop"
         await pilot.press("A")
