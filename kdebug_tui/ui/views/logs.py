@@ -1,4 +1,6 @@
-"""`l`: a container's log, followed live; previous instance, container and wrap toggles.
+"""`l`: a container's log, followed live; previous instance, container and wrap toggles;
+`o` slicing as kubectl logs (since, tail, timestamps, all containers prefixed), `t`/`a`
+toggles, `S` save to a file, `/` search with n/N.
 
 The stream's bytes are decoded incrementally (a UTF-8 character split across chunks stays
 whole), cleaned of control sequences and written as plain Text (never markup). The buffer is
@@ -13,14 +15,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
+from textual.widgets import Footer, Input, RichLog, Static
 
+from kdebug_tui.kube.pod_logs import LogOptions
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, marked, plain
+from kdebug_tui.ui.common.text_search import TextSearch
 
 MAX_LINES = 10_000
 
@@ -34,11 +38,20 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         Binding("c", "pick_container", "Container"),
         Binding("w", "toggle_wrap", "Wrap"),
         Binding("f", "toggle_follow", "Follow"),
+        Binding("o", "options", "Since/tail"),
+        Binding("t", "toggle_timestamps", "Timestamps", show=False),
+        Binding("a", "toggle_all", "All containers", show=False),
+        Binding("S", "save", "Save"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next", show=False),
+        Binding("N", "previous_match", "Previous", show=False),
     ]
 
     DEFAULT_CSS = """
     LogsScreen #logs-title { height: 1; background: $panel; padding: 0 1; }
     LogsScreen RichLog { height: 1fr; }
+    LogsScreen #logs-search { display: none; }
+    LogsScreen.-searching #logs-search { display: block; }
     """
 
     def __init__(
@@ -54,10 +67,13 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         self.wrap = False
         self.lines: deque[str] = deque(maxlen=MAX_LINES)
         self.ended: str | None = None
+        self.options = LogOptions()  # follow and previous live in their own fields
+        self.search = TextSearch()
 
     def compose(self) -> ComposeResult:
         yield Static(id="logs-title")
         yield RichLog(max_lines=MAX_LINES, wrap=False, markup=False, highlight=False, id="log")
+        yield Input(placeholder="search (enter: find, n/N: next/previous)", id="logs-search")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -71,12 +87,18 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
                 ("previous", self.previous),
                 ("following", self.follow),
                 ("wrap", self.wrap),
+                ("timestamps", self.options.timestamps),
+                (f"tail {self.options.tail_lines}", self.options.tail_lines is not None),
+                (f"since {self.options.since_seconds}s", bool(self.options.since_seconds)),
             )
             if on
         ]
-        text = f"logs {self.namespace}/{self.pod} · {self.container}"
+        which = "all containers" if self.options.all_containers else self.container
+        text = f"logs {self.namespace}/{self.pod} · {which}"
         if flags:
             text += "  [" + ", ".join(flags) + "]"
+        if self.search.needle:
+            text += "  " + self.search.status()
         self.query_one("#logs-title", Static).update(plain(text, "bold"))
 
     def _restart(self) -> None:
@@ -96,9 +118,7 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         partial = ""
         reason = "end of log" if not self.follow else "the container stopped or the stream closed"
         try:
-            stream = self.app.services.stream_logs(
-                self.namespace, self.pod, self.container, follow=self.follow, previous=self.previous
-            )
+            stream = await self._open_stream()
             async for chunk in stream:
                 text = partial + decoder.decode(chunk)
                 *complete, partial = text.split("\n")
@@ -115,6 +135,106 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         self.ended = clean(reason, 300)
         self.query_one(RichLog).write(Text(f"[stream ended: {self.ended}]", style="dim italic"))
 
+    def _current_options(self) -> LogOptions:
+        from dataclasses import replace
+
+        return replace(self.options, follow=self.follow, previous=self.previous)
+
+    async def _pod_for_stream(self) -> dict[str, Any]:
+        """The whole pod when every container is shown (its container list), else its name."""
+        if self.options.all_containers:
+            pod: dict[str, Any] = await self.app.services.get_pod(self.namespace, self.pod)
+            return pod
+        return {"metadata": {"name": self.pod, "namespace": self.namespace}}
+
+    async def _open_stream(self) -> Any:
+        from kdebug_tui.kube.pod_logs import pod_log_stream
+
+        pod = await self._pod_for_stream()
+        session = self.app.services.session
+        return pod_log_stream(session, self.namespace, pod, self.container, self._current_options())
+
+    # ---- slicing, saving, searching ------------------------------------------------------
+
+    @work(group="logs-options", exclusive=True, exit_on_error=False)
+    async def action_options(self) -> None:
+        from kdebug_tui.ui.views.log_options import LogOptionsForm
+
+        chosen = await self.app.push_screen_wait(LogOptionsForm(self.options))
+        if chosen is not None and chosen != self.options:
+            self.options = chosen
+            self._restart()
+
+    def action_toggle_timestamps(self) -> None:
+        from dataclasses import replace
+
+        self.options = replace(self.options, timestamps=not self.options.timestamps)
+        self._restart()
+
+    def action_toggle_all(self) -> None:
+        from dataclasses import replace
+
+        self.options = replace(self.options, all_containers=not self.options.all_containers)
+        self._restart()
+
+    @work(group="logs-save", exclusive=True, exit_on_error=False, description="save the log")
+    async def action_save(self) -> None:
+        from kdebug_tui.kube.pod_logs import save_logs
+        from kdebug_tui.ui.views.log_options import SaveLogForm, default_log_path
+
+        path = await self.app.push_screen_wait(
+            SaveLogForm(default_log_path(self.namespace, self.pod, self.container))
+        )
+        if path is None:
+            return
+        pod = await self._pod_for_stream()
+        written = await save_logs(
+            self.app.services.session,
+            self.namespace,
+            pod,
+            self.container,
+            path,
+            self._current_options(),
+        )
+        self.saved_to = path
+        self.app.notify(f"Saved {written} bytes to {path}", timeout=5)
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        field = self.query_one("#logs-search", Input)
+        field.value = self.search.needle
+        field.focus()
+
+    @on(Input.Submitted, "#logs-search")
+    def _searched(self, event: Input.Submitted) -> None:
+        log = self.query_one(RichLog)
+        self.remove_class("-searching")
+        log.focus()
+        self._go(self.search.search(list(self.lines), event.value, start=int(log.scroll_y)))
+
+    def action_next_match(self) -> None:
+        self._go(self.search.next())
+
+    def action_previous_match(self) -> None:
+        self._go(self.search.previous())
+
+    def _go(self, line: int | None) -> None:
+        """Repaint with the matches marked and bring the current one into view (the line
+        index is the row while wrap is off; with wrap on it is where the line starts at most)."""
+        self._repaint()
+        if line is not None:
+            self.query_one(RichLog).scroll_to(y=max(0, line - 3), animate=False)
+
+    def _repaint(self) -> None:
+        log = self.query_one(RichLog)
+        log.auto_scroll = not self.search.needle
+        log.clear()
+        for i, line in enumerate(self.lines):
+            log.write(self.search.highlight(i, line) if self.search.needle else marked(line))
+        if self.ended is not None:
+            log.write(Text(f"[stream ended: {self.ended}]", style="dim italic"))
+        self._title()
+
     def action_toggle_previous(self) -> None:
         self.previous = not self.previous
         self._restart()
@@ -125,14 +245,8 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
 
     def action_toggle_wrap(self) -> None:
         self.wrap = not self.wrap
-        log = self.query_one(RichLog)
-        log.wrap = self.wrap
-        log.clear()
-        for line in self.lines:
-            log.write(marked(line))
-        if self.ended is not None:
-            log.write(Text(f"[stream ended: {self.ended}]", style="dim italic"))
-        self._title()
+        self.query_one(RichLog).wrap = self.wrap
+        self._repaint()
 
     @work(group="logs-pick", exclusive=True, exit_on_error=False)
     async def action_pick_container(self) -> None:
