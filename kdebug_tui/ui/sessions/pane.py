@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Button, Log, Static
 
 from kdebug_tui.ui.common.safe_text import clean
+from kdebug_tui.ui.sessions.terminal.prefix import key_label, prefix_key
 from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
 if TYPE_CHECKING:
@@ -217,13 +218,15 @@ class SessionPane(Vertical, can_focus=True):
         self.last_exit = exit
         text = exit.describe() if exit is not None else "the stream ended"
         self.set_actions(["reattach", "logs", "close"])
+        prefix = key_label(prefix_key(self.app))
+        keys = f"{prefix} r: reattach, {prefix} x: close (typing here is not sent)"
         if exit is not None and exit.reason == "exited":
             self.state = "ended"
-            self.set_status(f"session ended ({text}); r: reattach, x: close")
+            self.set_status(f"session ended ({text}); {keys}")
         else:
             self.state = "dropped"
             self.add_class("-dropped")
-            self.set_status(f"connection lost ({text}); r: reattach, x: close", style="red")
+            self.set_status(f"connection lost ({text}); {keys}", style="red")
 
     # --- events --------------------------------------------------------------------------
 
@@ -258,6 +261,13 @@ class SessionPane(Vertical, can_focus=True):
         exit_ = getattr(event, "exit", None)
         self.mark_dropped(exit_)
         self.post_message(self.Ended(self, exit_))
+
+    def holds_content(self) -> bool:
+        """Something the user could want to read again: a terminal that showed output, or
+        logs."""
+        if self.query("#pane-logs"):
+            return True
+        return self.terminal is not None and not self.terminal_is_blank()
 
     def terminal_is_blank(self) -> bool:
         """Nothing but the exit line was ever shown (the program ended before output)."""

@@ -222,9 +222,33 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
             open_shell_beside(self.app, pane, beside=beside)
 
     async def action_close_pane(self) -> None:
+        """Close the selected pane; one that holds a screen or logs is asked about first
+        (its screen and scrollback cannot be brought back)."""
+        from kdebug_tui.ui.common.confirm import ConfirmScreen
+
         pane = self._pane_or_warn()
         if pane is None:
             return
+        if pane.holds_content():
+            target = pane.target
+            lines = [
+                f"{target.pod}/{target.container} ({target.namespace}, {target.context}):",
+                "its screen and scrollback go"
+                + (", and its shell ends." if pane.state == "terminal" else "."),
+            ]
+
+            async def answered(ok: bool | None) -> None:
+                if ok and pane.is_attached:
+                    await self._close(pane)
+
+            self.app.push_screen(
+                ConfirmScreen("Close this pane?", lines, yes_label="Close", no_label="Keep"),
+                answered,
+            )
+            return
+        await self._close(pane)
+
+    async def _close(self, pane: SessionPane) -> None:
         self.workers.cancel_group(self, f"flow-{pane.id}")
         self._offer_delete(pane)
         self.broadcast.forget(pane)

@@ -54,6 +54,7 @@ class TerminalLink:
         self._arrived = asyncio.Event()
         self._room = asyncio.Event()
         self._safe_run = 0  # bytes at the end of the stream the emulator could skim
+        self.received = 0  # bytes read from the backend (the view's stall check reads it)
 
     def post(self, item: bytes | tuple[int, int]) -> None:
         """Queue input bytes, or a (columns, lines) resize, for the backend."""
@@ -110,6 +111,7 @@ class TerminalLink:
                 data = await backend.read()
                 if not data:
                     return
+                self.received += len(data)
                 self._safe_run = safe_run(data, self._safe_run)
                 recorder = self._recorder()
                 if recorder is not None:

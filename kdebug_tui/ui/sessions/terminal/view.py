@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from time import monotonic
 from typing import ClassVar
 
 from textual import events
@@ -60,6 +61,9 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
     # may take a key from it (KdebugApp._check_bindings).
     holds_keyboard: ClassVar[bool] = True
     RESIZE_SETTLE_SECONDS: ClassVar[float] = 0.05
+    # Typed keys echo within milliseconds on a live tty: no byte back this long after one
+    # means the stream is stalled (a dead peer can take TCP a minute or more to notice).
+    STALL_SECONDS: ClassVar[float] = 3.0
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "terminal-view--title",
@@ -151,6 +155,10 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         self._program_title = ""
         self.selection: Selection | None = None
         self.frames = 0  # frames that refreshed something (the benchmark reads it)
+        # (when input was sent, bytes received until then) while no answer has come yet
+        self._awaiting: tuple[float, int] | None = None
+        self._stall_timer: Timer | None = None
+        self.stalled_for = 0  # whole seconds without an answer, once past STALL_SECONDS
 
     # --- public API ----------------------------------------------------------------------
     @property
@@ -194,6 +202,32 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         if self._recorder is not None:
             self._recorder.input(data)
         self._link.post(data)
+        if self._awaiting is None or self._awaiting[1] != self._link.received:
+            self._awaiting = (monotonic(), self._link.received)  # the first unanswered input
+        if self._stall_timer is None and self.is_mounted:
+            self._stall_timer = self.set_timer(self.STALL_SECONDS, self._check_stall)
+
+    def _check_stall(self) -> None:
+        """Say so on the title line while typed input has had no answer for STALL_SECONDS;
+        the keys stay queued in order and are sent once, whenever the stream moves again."""
+        self._stall_timer = None
+        awaiting = self._awaiting
+        if awaiting is None or self._exit is not None:
+            self._set_stalled(0)
+            return
+        since, received = awaiting
+        if self._link.received != received:  # answered
+            self._awaiting = None
+            self._set_stalled(0)
+            return
+        waited = monotonic() - since
+        self._set_stalled(int(waited) if waited >= self.STALL_SECONDS else 0)
+        self._stall_timer = self.set_timer(1.0 if self.stalled_for else 0.5, self._check_stall)
+
+    def _set_stalled(self, seconds: int) -> None:
+        if seconds != self.stalled_for:
+            self.stalled_for = seconds
+            self.refresh(self._title_region())
 
     def _make_link(self, backend: TerminalBackend) -> TerminalLink:
         return TerminalLink(
@@ -226,6 +260,8 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
         self._link = self._make_link(backend)
         self._exit = None
         self.swallowed = 0
+        self._awaiting = None
+        self._set_stalled(0)
         self._program_title = ""
         self._offset = 0
         self.remove_class("-exited")
@@ -373,6 +409,8 @@ class TerminalView(FramesMixin, InputMixin, Widget, can_focus=True):
             right = f"not sent: {lost} \u00b7 {prefix} r reattach, {prefix} x close"
         elif self._exit is not None:
             right = self._exit.describe()
+        elif self.stalled_for:
+            right = f"stalled: no answer for {self.stalled_for} s (typing is kept)"
         elif self._offset:
             right = f"[scrolled back {self._offset} lines]"
         elif self.has_focus:
