@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,7 +82,7 @@ class AllContextsTriageScreen(Screen[None]):
             row = item.row
             cells = [item.context, row.namespace, row.pod, row.name, row.target or "-"]
             cells += [row.state, row.age]
-            table.add_row(*(clean(str(c), 80) for c in cells))
+            table.add_row(*(Text(clean(str(c), 80)) for c in cells))  # a str cell is markup
         self._show_state()
 
     def _show_state(self) -> None:
