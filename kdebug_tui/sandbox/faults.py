@@ -38,6 +38,7 @@ class Faults:
         self._delays: list[_Delay] = []
         self._drops: list[int] = []
         self._stdin_cuts = 0
+        self._stdout_cuts: list[int] = []
         self._on_expire = on_expire
         self._on_stall = on_stall
         self.watches_stalled = False
@@ -72,6 +73,11 @@ class Faults:
         (containerd's 32 KiB truncation, see stdin_cut.py)."""
         self._stdin_cuts += times
 
+    def truncate_exec_stdout(self, nbytes: int, *, times: int = 1) -> None:
+        """The next `times` execs lose their output past `nbytes` and still end in Success
+        (kubernetes issue 124571)."""
+        self._stdout_cuts.extend([nbytes] * times)
+
     def expire_watches(self) -> None:
         self._on_expire()
 
@@ -84,6 +90,7 @@ class Faults:
         self._delays.clear()
         self._drops.clear()
         self._stdin_cuts = 0
+        self._stdout_cuts.clear()
         self.watches_stalled = False
         self._on_stall(False)
 
@@ -124,6 +131,9 @@ class Faults:
 
     def take_drop(self) -> int | None:
         return self._drops.pop(0) if self._drops else None
+
+    def take_stdout_cut(self) -> int | None:
+        return self._stdout_cuts.pop(0) if self._stdout_cuts else None
 
     def take_stdin_cut(self) -> bool:
         if self._stdin_cuts <= 0:

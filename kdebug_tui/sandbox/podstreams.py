@@ -69,7 +69,10 @@ async def serve_stream(
             "Upgrade request required",
             reason="BadRequest",
         )
-    hooks = streams.StreamHooks(drop_after_bytes=sb.faults.take_drop())
+    hooks = streams.StreamHooks(
+        drop_after_bytes=sb.faults.take_drop(),
+        truncate_after_bytes=sb.faults.take_stdout_cut() if kind == "exec" else None,
+    )
     runtime = sb.runtime
 
     cut_stdin = kind == "exec" and options.stdin and sb.faults.take_stdin_cut()

@@ -101,6 +101,9 @@ class StreamHooks:
     socket abruptly (no status, no close frame) once that much output has been sent."""
 
     drop_after_bytes: int | None = None
+    # kubectl exec can lose the end of stdout without any error (kubernetes issue 124571):
+    # output past this many bytes is discarded and the exit status still says Success
+    truncate_after_bytes: int | None = None
 
 
 async def serve_stream(
@@ -203,6 +206,11 @@ class _Session:
                 if not (self.options.tty and self.options.stdout):
                     continue
                 channel = STDOUT
+            cut = self.hooks.truncate_after_bytes
+            if cut is not None and self.sent + len(data) > cut:
+                data = data[: max(0, cut - self.sent)]
+                if not data:
+                    continue  # silently lost: the stream goes on to its normal status
             if limit is not None and self.sent + len(data) >= limit:
                 data = data[: max(0, limit - self.sent)]
                 if data:

@@ -121,3 +121,34 @@ async def test_a_cut_upload_is_retried_once_then_reported(
     assert info.value.reason == "ChecksumMismatch"
     assert "after one retry" in info.value.message
     assert len((tree / "cut.bin").read_bytes()) == 3 * BLOCK
+
+
+async def test_a_silently_truncated_download_is_retried_once_then_reported(
+    shared_sandbox: Any, files: tuple[TargetFiles, str], tree: Path, tmp_path: Path
+) -> None:
+    """kubectl exec can lose the end of stdout with a Success status (kubernetes issue
+    124571): only the sha256 comparison notices; one retry, then a clear report."""
+    target, _debugger = files
+    data = os.urandom(SIZE)
+    (tree / "down.bin").write_bytes(data)
+    (tree / "down.bin").chmod(0o644)
+    # each exec takes one: resolve and stat print little (unaffected), then cat is cut
+    shared_sandbox.faults.truncate_exec_stdout(100_000, times=3)
+    try:
+        digest = await target.download(f"{tree}/down.bin", tmp_path / "down.bin")
+        assert shared_sandbox.faults.take_stdout_cut() is None  # the cat was cut: retried
+    finally:
+        shared_sandbox.faults.clear()
+    assert (tmp_path / "down.bin").read_bytes() == data
+    assert digest == hashlib.sha256(data).hexdigest()
+
+    shared_sandbox.faults.truncate_exec_stdout(100_000, times=7)  # both attempts' cats
+    try:
+        with pytest.raises(KubeError) as info:
+            await target.download(f"{tree}/down.bin", tmp_path / "cut.bin")
+    finally:
+        shared_sandbox.faults.clear()
+    assert info.value.reason == "ChecksumMismatch"
+    assert f"100000 of {SIZE} bytes received" in info.value.message
+    assert "after one retry" in info.value.message
+    assert not (tmp_path / "cut.bin").exists() and not (tmp_path / "cut.bin.part").exists()
