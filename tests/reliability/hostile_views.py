@@ -35,7 +35,7 @@ class HostileViewsApp(KdebugApp):
         from kdebug_tui.kube.resources import KINDS
         from kdebug_tui.ui.resources.kinds import VIEWS
         from kdebug_tui.ui.resources.screen import ResourcesScreen
-        from kdebug_tui.ui.resources.text_view import DescribeObjectScreen, yaml_screen
+        from kdebug_tui.ui.resources.text_view import DescribeObjectScreen
         from kdebug_tui.ui.triage.screen import TriageScreen
         from kdebug_tui.ui.views.describe import DescribeScreen
         from kdebug_tui.ui.views.logs import LogsScreen
@@ -52,7 +52,6 @@ class HostileViewsApp(KdebugApp):
             ResourcesScreen(VIEWS["pods"], namespace="default"),  # the generic lists
             ResourcesScreen(VIEWS["events"]),
             DescribeObjectScreen(KINDS["pods"], "default", "hostile"),
-            yaml_screen(KINDS["pods"], pod),
         ):
             await self.push_screen(screen)
             await asyncio.sleep(1.0)  # let it load and paint in the real terminal

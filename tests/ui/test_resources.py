@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from kdebug_tui.kube.resources import KINDS
 from kdebug_tui.ui.resources.screen import ResourcesScreen
 from kdebug_tui.ui.resources.text_view import TextScreen
+from kdebug_tui.ui.views.yaml_view import YamlScreen
 from tests.ui.app_support import SIZE, make_app, wait_for
 
 
@@ -137,10 +138,14 @@ async def test_nodes_metrics_describe_search_yaml_and_pods_on_the_node(
         # y: the node as YAML
         await pilot.press("y")
         await wait_for(
-            pilot, lambda: isinstance(app.screen, TextScreen) and app.screen.text, "YAML"
+            pilot, lambda: isinstance(app.screen, YamlScreen) and app.screen.text, "YAML"
         )
-        yaml_text = app.screen.text
-        assert "kind: Node" in yaml_text and f"name: {node}" in yaml_text
+        yaml = app.screen
+        assert "kind: Node" in yaml.text and f"name: {node}" in yaml.text
+        await pilot.press("slash", *"allocatable", "enter")
+        await wait_for(pilot, lambda: yaml.search.matches, "allocatable in the YAML")
+        assert yaml.view.current == yaml.search.current
+        assert "allocatable" in yaml.view.lines[yaml.view.current or 0]
         await pilot.press("escape")
         # enter: the pods on this node (all namespaces: NAMESPACE column)
         await pilot.press("enter")

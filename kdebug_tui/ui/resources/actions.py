@@ -41,11 +41,12 @@ class ResourceActions:
             self.app.push_screen(DescribeObjectScreen(self.view.kind, namespace or None, name))
 
     def action_yaml(self) -> None:
-        from kdebug_tui.ui.resources.text_view import yaml_screen
+        """The object as the list last saw it (whole: the watch keeps whole objects)."""
+        from kdebug_tui.ui.views.yaml_view import YamlScreen
 
         obj = self._need()
         if obj is not None:
-            self.app.push_screen(yaml_screen(self.view.kind, obj))
+            self.app.push_screen(YamlScreen(obj))
 
     def action_enter(self) -> None:
         """Down to the pods of a workload, Service or node; on an event, its object's events."""

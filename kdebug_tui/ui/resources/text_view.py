@@ -1,7 +1,7 @@
-"""Describe and YAML of any listed kind, as plain text with `/` search and n/N.
+"""Describe of any listed kind, as plain text with `/` search and n/N.
 
-Describe is kube/describe.describe (kubectl describe, line for line); YAML is the object
-the list holds, written like the pod YAML view. Both are shown literally (no markup).
+The text is kube/describe.describe (kubectl describe, line for line), shown literally (no
+markup). YAML goes to the pod YAML view (ui/views/yaml_view.py), which takes any object.
 """
 
 from __future__ import annotations
@@ -133,27 +133,3 @@ class DescribeObjectScreen(TextScreen):
         return await describe(
             services.session, self.kind, self.namespace, self.object_name, now=self.app.clock()
         )
-
-
-def yaml_screen(kind: Any, obj: dict[str, Any]) -> TextScreen:
-    """`y`: the object as the list last saw it, fetched again on `r`."""
-    from kdebug_tui.kube.owners import get_object
-    from kdebug_tui.kube.podfields import d, s
-    from kdebug_tui.ui.views.yaml_view import pod_yaml
-
-    meta = d(obj.get("metadata"))
-    namespace, name = s(meta.get("namespace")) or None, s(meta.get("name"))
-    where = f"{namespace}/{name}" if namespace else name
-    first = [obj]
-
-    async def load() -> str:
-        if first:
-            current = first.pop()
-        else:
-            current = await get_object(screen.app.services.session, kind, namespace, name)
-            current.setdefault("kind", kind.kind)
-            current.setdefault("apiVersion", kind.api_version)
-        return pod_yaml(current)
-
-    screen = TextScreen(f"{kind.kind.lower()} {where} · YAML", load)
-    return screen

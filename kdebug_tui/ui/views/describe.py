@@ -9,15 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, marked, plain
+from kdebug_tui.ui.common.text_search import TextSearch
 
 
 def _kv(lines: list[str], key: str, value: Any, indent: int = 0) -> None:
@@ -152,11 +153,16 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("r", "reload", "Reload"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next", show=False),
+        Binding("N", "previous_match", "Previous", show=False),
     ]
 
     DEFAULT_CSS = """
     DescribeScreen #describe-title { height: 1; background: $panel; padding: 0 1; }
     DescribeScreen #describe-scroll { height: 1fr; padding: 0 1; }
+    DescribeScreen #describe-search { display: none; }
+    DescribeScreen.-searching #describe-search { display: block; }
     """
 
     def __init__(self, namespace: str, name: str) -> None:
@@ -164,6 +170,7 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
         self.namespace = namespace
         self.pod_name = name
         self.text = ""
+        self.search = TextSearch()
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -171,6 +178,7 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
         )
         with VerticalScroll(id="describe-scroll"):
             yield Static("loading…", id="describe")
+        yield Input(placeholder="search (enter: find, n/N: next/previous)", id="describe-search")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -193,4 +201,43 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
             body.update(text)
             return
         self.text = describe_pod(pod, events, self.app.clock())
-        body.update(marked(self.text))
+        if self.search.needle:
+            self.search.search(self.text.split("\n"), self.search.needle)
+        self._paint()
+
+    def _paint(self) -> None:
+        """The text with its invisible-character markers, or with the search's matches."""
+        body = self.query_one("#describe", Static)
+        if not self.search.needle:
+            body.update(marked(self.text))
+            return
+        body.update(self.search.render(self.text.split("\n")))
+        self.query_one("#describe-title", Static).update(
+            plain(f"describe pod {self.namespace}/{self.pod_name}  {self.search.status()}", "bold")
+        )
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        field = self.query_one("#describe-search", Input)
+        field.value = self.search.needle
+        field.focus()
+
+    @on(Input.Submitted, "#describe-search")
+    def _searched(self, event: Input.Submitted) -> None:
+        scroll = self.query_one("#describe-scroll", VerticalScroll)
+        self.remove_class("-searching")
+        scroll.focus()
+        lines = self.text.split("\n")
+        self._go(self.search.search(lines, event.value, start=int(scroll.scroll_y)))
+
+    def action_next_match(self) -> None:
+        self._go(self.search.next())
+
+    def action_previous_match(self) -> None:
+        self._go(self.search.previous())
+
+    def _go(self, line: int | None) -> None:
+        self._paint()
+        if line is not None:
+            scroll = self.query_one("#describe-scroll", VerticalScroll)
+            scroll.scroll_to(y=max(0, line - 3), animate=False)

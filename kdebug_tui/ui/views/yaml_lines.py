@@ -23,6 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 GUTTER_STYLE = Style(dim=True)
+MATCH_STYLE = Style(color="black", bgcolor="yellow")  # the number of a line `/` found
+CURRENT_STYLE = Style(reverse=True)  # the match n/N is on
 KEY_STYLE = Style(color="cyan", bold=True)
 DASH_STYLE = Style(color="yellow")
 STRING_STYLE = Style(color="green")
@@ -87,6 +89,15 @@ class YamlLines(ScrollView, can_focus=True):
         self.lines: list[str] = []
         self._gutter = 0
         self._styled: OrderedDict[int, list[tuple[int, int, Style | None]]] = OrderedDict()
+        self.matches: frozenset[int] = frozenset()  # lines a `/` search found
+        self.current: int | None = None  # the match n/N is on
+
+    def show_matches(self, matches: frozenset[int], current: int | None) -> None:
+        """Mark the search's lines (their number) and the current one (the whole row)."""
+        self.matches, self.current = matches, current
+        if current is not None:
+            self.scroll_to(y=max(0, current - 3), animate=False)
+        self.refresh()
 
     def set_lines(self, lines: list[str]) -> None:
         """Replace the document (cheap: nothing is styled until painted)."""
@@ -122,7 +133,10 @@ class YamlLines(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self.lines):
             return Strip.blank(width, base)
-        number = Segment(f"{index + 1:>{self._gutter}} ", base + GUTTER_STYLE)
+        if index == self.current:
+            base = base + CURRENT_STYLE
+        gutter = MATCH_STYLE if index in self.matches else GUTTER_STYLE
+        number = Segment(f"{index + 1:>{self._gutter}} ", base + gutter)
         line = self.lines[index]
         # Columns are characters: a wide character takes two cells, the crop below keeps
         # the row at the viewport's width either way.

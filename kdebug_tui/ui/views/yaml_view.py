@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.text_search import TextSearch
 from kdebug_tui.ui.views.yaml_lines import YamlLines
 from kdebug_tui.ui.views.yaml_text import to_yaml
 
@@ -66,12 +68,17 @@ class YamlScreen(Screen[None]):
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("m", "toggle_managed", "managedFields"),
         Binding("G", "last_line", "Last line", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next", show=False),
+        Binding("N", "previous_match", "Previous", show=False),
     ]
 
     DEFAULT_CSS = """
     YamlScreen #yaml-title { height: 1; background: $panel; padding: 0 1; }
     YamlScreen #yaml-status { height: 1; padding: 0 1; color: $text-muted; display: none; }
-    YamlScreen.-busy #yaml-status { display: block; }
+    YamlScreen.-busy #yaml-status, YamlScreen.-found #yaml-status { display: block; }
+    YamlScreen #yaml-search { display: none; }
+    YamlScreen.-searching #yaml-search { display: block; }
     """
 
     def __init__(self, pod: dict[str, Any]) -> None:
@@ -81,14 +88,16 @@ class YamlScreen(Screen[None]):
         self.text = ""
         self.ready = asyncio.Event()  # set each time a rendering is on screen
         self._large = is_large(pod)
+        self.search = TextSearch()
 
     def compose(self) -> ComposeResult:
         meta = self.pod.get("metadata") or {}
-        yield Static(
-            plain(f"pod {meta.get('namespace')}/{meta.get('name')} · YAML", "bold"), id="yaml-title"
-        )
+        kind = str(self.pod.get("kind") or "pod").lower()
+        where = f"{meta['namespace']}/" if meta.get("namespace") else ""
+        yield Static(plain(f"{kind} {where}{meta.get('name')} · YAML", "bold"), id="yaml-title")
         yield Static("", id="yaml-status", markup=False)
         yield YamlLines(id="yaml")
+        yield Input(placeholder="search (enter: find, n/N: next/previous)", id="yaml-search")
         yield Footer()
 
     @property
@@ -132,6 +141,32 @@ class YamlScreen(Screen[None]):
         self.view.set_lines(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"))
         self.remove_class("-busy")
         self.ready.set()
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        field = self.query_one("#yaml-search", Input)
+        field.value = self.search.needle
+        field.focus()
+
+    @on(Input.Submitted, "#yaml-search")
+    def _searched(self, event: Input.Submitted) -> None:
+        self.remove_class("-searching")
+        self.view.focus()
+        self.search.search(self.view.lines, event.value, start=int(self.view.scroll_y))
+        self._show_matches()
+
+    def action_next_match(self) -> None:
+        self.search.next()
+        self._show_matches()
+
+    def action_previous_match(self) -> None:
+        self.search.previous()
+        self._show_matches()
+
+    def _show_matches(self) -> None:
+        self.view.show_matches(frozenset(self.search.matches), self.search.current)
+        self.set_class(bool(self.search.needle), "-found")
+        self.query_one("#yaml-status", Static).update(self.search.status())
 
     def action_last_line(self) -> None:
         self.view.scroll_end(animate=False)
