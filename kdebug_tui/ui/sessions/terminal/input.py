@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from kdebug_tui.term.backend import BackendExit
 from kdebug_tui.term.keys import encode_key, encode_mouse, encode_paste
+from kdebug_tui.ui.sessions.terminal.paste import paste
 from kdebug_tui.ui.sessions.terminal.render import Selection, TerminalModel, row_text
 
 if TYPE_CHECKING:
@@ -262,7 +263,9 @@ class InputMixin(_Base):
             self.refresh(self._title_region())
             return
         self.scroll_to_bottom()
-        self._typed(encode_paste(event.text, bracketed=bool(self._mode("bracketed_paste"))))
+        bracketed = bool(self._mode("bracketed_paste"))
+        data = encode_paste(event.text, bracketed=bracketed)
+        paste(self, self._typed, data, event.text, bracketed)  # (large: asks, then slices)
 
     def _typed(self, data: bytes) -> None:
         self.send_bytes(data)
