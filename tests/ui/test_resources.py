@@ -157,6 +157,20 @@ async def test_nodes_metrics_describe_search_yaml_and_pods_on_the_node(
             assert pods.rows.objects[key]["spec"]["nodeName"] == node
 
 
+async def test_d_on_a_node_opens_the_node_debug_form(sandbox: Any, kubeconfig: Path) -> None:
+    from kdebug_tui.ui.debug.form import DebugFormScreen
+
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "nodes")
+        node = screen.visible_names()[0]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DebugFormScreen), "the form")
+        form = app.screen
+        assert isinstance(form, DebugFormScreen)
+        assert form.mode == "node" and form.node == node
+
+
 async def test_events_cluster_wide_warnings_first_and_filtered_by_object(
     sandbox: Any, kubeconfig: Path
 ) -> None:

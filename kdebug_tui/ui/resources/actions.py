@@ -65,10 +65,10 @@ class ResourceActions:
 
     @work(group="resources-enter", exclusive=True, exit_on_error=False, description="list pods")
     async def _open_pods(self, obj: dict[str, Any]) -> None:
-        from kdebug_tui.kube.owners import pod_query
+        from kdebug_tui.ui.resources.data import pod_query
         from kdebug_tui.ui.resources.kinds import VIEWS
 
-        query = await pod_query(self.app.services.session, self.view.kind, obj)
+        query = await pod_query(self.app.services, self.view.kind, obj)
         namespace, name = ident(obj)
         where = f"{namespace}/{name}" if namespace else name
         title = f"Pods of {self.view.kind.kind.lower()} {where}"

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.resources import data
 from kdebug_tui.ui.resources.actions import ResourceActions
 from kdebug_tui.ui.resources.kinds import ResourceView
 from kdebug_tui.ui.resources.model import ResourceRows
@@ -125,24 +126,17 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
 
     @work(group="resources-watch", exclusive=True, exit_on_error=False, description="watch")
     async def _watch(self) -> None:
-        from kdebug_tui.kube.watch import WatchOptions, watch_objects
-
         services = self.app.services
         await services.connected.wait()
-        session = services.session
         if self.view.metrics:
             self._metrics()
         query = self.rows.query
-        options = WatchOptions(
-            label_selector=query.label_selector if query else None,
-            field_selector=query.field_selector if query else None,
-        )
         if query is not None and query.empty:
             self._set_state("live", "nothing selects pods here")
             self.live.set()
             return
         namespace = query.namespace if query is not None else self.namespace
-        async for update in watch_objects(session, self.view.kind, namespace, options):
+        async for update in data.watch(services, self.view, namespace, query):
             if update.kind == "STATE":
                 self._set_state(update.state.state, update.state.message)
                 continue
@@ -155,30 +149,23 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
                 await self._resolve_owners()
 
     async def _resolve_owners(self) -> None:
-        from kdebug_tui.kube.owners import pod_query
-
         self.rows.unknown_owner = False
         if self.above is None:
             return
         kind, obj = self.above
-        self.rows.query = await pod_query(self.app.services.session, kind, obj)
+        self.rows.query = await data.pod_query(self.app.services, kind, obj)
         self._schedule_repaint()
 
     @work(group="resources-metrics", exclusive=True, exit_on_error=False, description="metrics")
     async def _metrics(self) -> None:
         """Usage every METRICS_SECONDS while metrics.k8s.io answers; without it, no columns."""
-        from kdebug_tui.kube import metrics
-
-        session = self.app.services.session
-        if not await metrics.metrics_available(session):
+        services = self.app.services
+        if not await data.metrics_available(services):
             return
         while True:
+            namespace = self.rows.query.namespace if self.rows.query else self.namespace
             try:
-                if self.view.resource == "nodes":
-                    usage: dict[Any, Any] = await metrics.node_usage(session)
-                else:
-                    namespace = self.rows.query.namespace if self.rows.query else self.namespace
-                    usage = await metrics.pod_usage(session, namespace)
+                usage = await data.usage(services, self.view, namespace)
             except Exception:  # metrics going away mid-run: keep the last, try again
                 usage = self.rows.usage or {}
             self.rows.usage = usage
