@@ -13,9 +13,9 @@ on the same pod (by uid) whatever moves around it.
 
 Filtering: the table holds every pod, in sort order, with its search text precomputed
 (lower-cased name, namespace, status, node); a filter only picks which of them are shown.
-Narrowing a filter (the new text contains the old) to fewer than 2,000 matches tests only
-the pods that matched before; otherwise one `needle in text` pass over the texts in display
-order picks the rows (itertools.compress), never a sort and never a re-render of a pod.
+Narrowing a filter (the new text contains the old) tests only the pods shown before, in
+their order; a new or wider text is one `needle in text` pass over every pod's text in
+display order (itertools.compress): never a sort and never a re-render of a pod.
 
 Here: the rows, their order and sort. The filter is `table_filter.py`; the cursor, its
 keys' actions and painting are `table_view.py`.

@@ -60,7 +60,13 @@ class TableFilterMixin(_Base):
         else:
             needle = getattr(matches, "needle", None) if not getattr(matches, "regex", 1) else None
             at: list[int] | None = None
-            if narrowing and self._matching is not None and len(self._matching) < 2000:
+            if needle and narrowing and self._matching is not None:
+                # Narrowing plain text: only the rows shown now can match, in their order.
+                hay = self._hay
+                mask = [needle in hay[u] for u in self._order]
+                self._order = list(itertools.compress(self._order, mask))
+                self._order_keys = list(itertools.compress(self._order_keys, mask))
+            elif narrowing and self._matching is not None and len(self._matching) < 2000:
                 # Narrowing: only the rows that matched before can match now.
                 rows, hay, keys = self._rows, self._hay, self._sort_keys
                 keep = {u for u in self._matching if matches(rows[u][0], hay[u])}
