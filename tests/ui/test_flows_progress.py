@@ -52,6 +52,8 @@ async def test_container_that_exits_at_once_shows_exit_code_and_logs(
         await wait_until(pilot, lambda: pane.state == "logs", lambda: dump(pane))
         await wait_until(pilot, lambda: "goodbye" in pane.screen_text(), "the logs")
         assert "exit code 3" in pane.screen_text()
+        assert pane.screen_text().count("its logs:") == 1, pane.screen_text()
+        assert "\ngoodbye" in pane.screen_text()  # its own line, under the header
 
 
 async def test_attach_to_finished_and_to_tty_less_containers(

@@ -225,8 +225,8 @@ async def logs_flow(app: Any, pane: SessionPane, header: str | None) -> None:
                 f"{last.get('reason') or 'Terminated'}, exit code {last.get('exitCode')}; "
                 "its logs:"
             )
-    await pane.show_logs(header)
-    pane.set_status(header)
+    await pane.show_logs(header)  # the header heads the logs; the status says it once, without
+    pane.set_status(header.removesuffix("; its logs:"))  # "its logs:" a second time
     try:
         async for chunk in stream_logs(
             app.services.session,

@@ -197,7 +197,8 @@ class SessionPane(Vertical, can_focus=True):
         log = Log(id="pane-logs", max_lines=20_000, highlight=False)
         log.can_focus = False
         await self.mount(log, after=self.query_one("#pane-status"))
-        log.write_line(clean(header, 500))
+        log.write(clean(header, 500) + "\n")  # write_line leaves no open line: the logs' first
+        # chunk would run on after the header on the same line
         self.state = state
         return log
 
