@@ -29,6 +29,20 @@ from kdebug_tui.ui.common.safe_text import clean
 
 PROBE_FALLBACK_IMAGE = "busybox:1.36"
 SWITCH_IDS = ("same-user", "share-mounts", "share-env", "stoppable")
+LABELS = {
+    "same-user": "same user as target",
+    "share-mounts": "share volumes",
+    "share-env": "share env",
+    "stoppable": "stoppable",
+}
+# What each adds to what kubectl would send (the preview's notes say it for the request).
+ADDS = {
+    "same-user": "adds securityContext.runAsUser/runAsGroup: the target's uid and gid",
+    "share-mounts": "adds the target's volumeMounts (not subPath ones, for an ephemeral one)",
+    "share-env": "adds the target's env and envFrom (secret references stay references)",
+    "stoppable": "wraps the command you set in sh, which records its pid for Stop (S); "
+    "without a command the image's entrypoint runs and it is not stoppable",
+}
 # switch id -> DebugChoices field
 CHOICE_OF = {
     "same-user": "same_user",
@@ -59,13 +73,10 @@ class TriageOptions:
         with Vertical(id="triage-options", classes="mode-section"):
             yield Label("Beyond kubectl debug (remembered)", classes="section-label")
             with Horizontal(classes="checks"):
-                yield Checkbox(
-                    "same user as target", chosen.same_user, id="same-user", compact=True
-                )
-                yield Checkbox("share volumes", chosen.share_volumes, id="share-mounts",
-                               compact=True)  # fmt: skip
-                yield Checkbox("share env", chosen.share_env, id="share-env", compact=True)
-                yield Checkbox("stoppable", chosen.stoppable, id="stoppable", compact=True)
+                for key, label in LABELS.items():
+                    box = Checkbox(label, getattr(chosen, CHOICE_OF[key]), id=key, compact=True)
+                    box.tooltip = ADDS[key]
+                    yield box
             yield Static("", id="identity-note", classes="hint", markup=False)
             button = Button("Probe the target's uid…", id="probe-identity", compact=True)
             button.display = False
