@@ -243,6 +243,7 @@ ALLOWED_FEATURE_IMPORTS = {
         "sessions.actions",  # after a submit: open the session's pane
         "sessions.flows",  # start waiting for the container while the screen is built
         "sessions.flow_backends",  # GcHold: keep a copy pod from being garbage-collected
+        "sessions.typeahead",  # keys typed after ctrl+s queue for the new session's shell
     },
     "launch": {
         "debug.prefill",  # kubectl's flags, as the form's prefill
@@ -256,6 +257,7 @@ ALLOWED_FEATURE_IMPORTS = {
         "sessions.actions",
         "triage.screen",  # t: debuggers in view
         "triage.contexts",  # T: debuggers in every context
+        "resources.shell",  # s: a shell in an app container
         "views.logs",
         "views.describe",
         "views.yaml_view",

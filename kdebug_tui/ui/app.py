@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -131,6 +131,14 @@ class KdebugApp(App[None]):
         ns = message.ns or "all namespaces"
         prefix = "SANDBOX · " if self.services.is_sandbox else ""
         self.sub_title = f"{prefix}{message.context} · {ns}"
+
+    async def on_event(self, event: events.Event) -> None:
+        # From a debug submit until the new shell is live, keys queue for it in order
+        # (ui/sessions/typeahead.py) instead of landing wherever the focus is that instant.
+        ahead = getattr(self, "_kdebug_typeahead", None)
+        if ahead is not None and isinstance(event, events.Key) and ahead.take(event):
+            return
+        await super().on_event(event)
 
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         """No binding, not even a priority one (ctrl+q), takes a key from a terminal that has

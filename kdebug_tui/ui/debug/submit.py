@@ -24,6 +24,7 @@ from kdebug_tui.kube.inject import PartialInjectError
 from kdebug_tui.ui.common.confirm import ConfirmScreen
 from kdebug_tui.ui.common.safe_text import clean
 from kdebug_tui.ui.debug import fields as F
+from kdebug_tui.ui.sessions import typeahead
 from kdebug_tui.ui.sessions.flow_backends import GcHold
 
 # Pre-flight codes our own privilege list already explains (no need to say them twice).
@@ -79,12 +80,14 @@ class DebugSubmitMixin(_Base):
             if getattr(f, "confirm", False) and f.code not in COVERED_BY_FORM
         ]
         if len(lines) == 0:
+            typeahead.begin(self.app)  # keys typed from now on go to the new session
             self._submit(request, built, GcHold())
             return
         lines.append("Only continue if this is what the incident needs.")
 
         def answered(ok: bool | None) -> None:
             if ok:
+                typeahead.begin(self.app)
                 self._submit(request, built, GcHold())
 
         self.app.push_screen(
@@ -128,6 +131,7 @@ class DebugSubmitMixin(_Base):
             result = exc.pod
         except Exception as exc:
             hold.release()
+            typeahead.send_failed(self.app)  # keys typed meanwhile act on this form
             self._show_submit_error(to_kube_error(exc), request)
             return
         finally:

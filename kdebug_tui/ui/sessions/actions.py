@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kdebug_tui.ui.common.confirm import ConfirmScreen
-from kdebug_tui.ui.sessions import flows
+from kdebug_tui.ui.sessions import flows, typeahead
 from kdebug_tui.ui.sessions.cleanup import OwnedPod, confirmation_lines, find_orphans
 from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
 from kdebug_tui.ui.sessions.pane_actions import context_of, delete_owned, ui_task
@@ -115,6 +115,7 @@ async def after_inject(
         node=built.node_name,
     )
     pane = await screen.open_pane(target)
+    typeahead.claim(app, pane)  # keys typed since the submit are this pane's
     from kdebug_tui.ui.sessions.recording import remember_debug  # for the incident record
 
     remember_debug(app, pane, request, built, pod_before or getattr(form, "pod", None))

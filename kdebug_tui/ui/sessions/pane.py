@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Button, Log, Static
 
 from kdebug_tui.ui.common.safe_text import clean
+from kdebug_tui.ui.sessions import typeahead
 from kdebug_tui.ui.sessions.terminal.prefix import key_label, prefix_key
 from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
@@ -180,6 +181,7 @@ class SessionPane(Vertical, can_focus=True):
             self.border_subtitle = "what you type is recorded in the container's logs"
         if self.has_focus:  # the pane the user is looking at: type straight into it
             self.terminal.focus()
+        typeahead.pane_ready(self)  # keys typed since the submit, in order
 
     def focus_terminal(self) -> bool:
         if self.terminal is not None and self.state == "terminal":
@@ -200,6 +202,7 @@ class SessionPane(Vertical, can_focus=True):
         log.write(clean(header, 500) + "\n")  # write_line leaves no open line: the logs' first
         # chunk would run on after the header on the same line
         self.state = state
+        typeahead.pane_failed(self, "the session shows logs, not a shell")
         return log
 
     def append_log_text(self, text: str) -> None:
@@ -208,6 +211,7 @@ class SessionPane(Vertical, can_focus=True):
             views.first(Log).write(clean(text, None, multiline=True))
 
     def mark_failed(self, message: str) -> None:
+        typeahead.pane_failed(self, "the session has no shell")
         self.state = "failed"
         self.add_class("-failed")
         self.set_status(message, style="bold red")
