@@ -93,7 +93,7 @@ async def test_the_all_contexts_view_shows_each_cluster_and_the_failing_one(
         screen: Any = app.screen
         await wait_for(pilot, lambda: screen.finished == 2, "both contexts")
         table = screen.query_one("DataTable")
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert ["alpha", "default", "already-debugged", OLD_DEBUGGER["name"]] in [
             r[:4] for r in rows
         ]
