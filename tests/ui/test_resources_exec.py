@@ -130,3 +130,25 @@ async def test_pod_usage_columns_with_percent_of_requests_and_limits(
         cells = _row(pods, name)
         assert cells[-6].endswith("m") and cells[-5].endswith("Mi")
         assert all(c.endswith("%") for c in cells[-4:])  # frontend sets requests and limits
+
+
+async def test_s_on_the_pods_screen_opens_a_shell_and_readonly_hides_it(
+    sandbox: Any, kubeconfig: Path
+) -> None:
+    from tests.ui.app_support import pods_screen, row_by_name
+
+    await demo_apps_settled(sandbox)
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: row_by_name(app, "db-0") is not None, "db-0")
+        await wait_for(pilot, lambda: row_by_name(app, "db-0").status == "Running", "running")
+        pods_screen(app).table.select_uid(row_by_name(app, "db-0").uid)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionsScreen), "the sessions")
+        pane = app.screen.query("SessionPane").last()
+        assert pane.target.pod == "db-0" and pane.target.kind == "exec"
+        await wait_for(pilot, lambda: pane.state == "terminal", "the shell")
+    readonly = make_app(kubeconfig, namespace="shop", readonly=True)
+    async with readonly.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: row_by_name(readonly, "db-0") is not None, "db-0")
+        assert readonly.screen.check_action("shell", ()) is False

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual import work
 
-MUTATING = {"debug", "delete", "debug_node", "attach"}
+MUTATING = {"debug", "delete", "debug_node", "attach", "shell"}
 
 
 class PodActions:
@@ -138,6 +138,18 @@ class PodActions:
             return
         namespace, name = self._ident(pod)
         open_attach(self.app, namespace, name, attachable[-1].name)
+
+    def action_shell(self) -> None:
+        """`s`: a shell in the chosen (or first) app container, in a sessions pane; a
+        container without a shell gets the offer of a debug container instead."""
+        from kdebug_tui.ui.resources.shell import open_shell
+
+        pod = self._need_pod()
+        if pod is None:
+            return
+        chosen = self.selected_container()
+        container = chosen.name if chosen is not None and chosen.kind == "regular" else None
+        open_shell(self.app, pod, container)
 
     @work(group="pick", exclusive=True, exit_on_error=False, description="pick a node to debug")
     async def action_debug_node(self) -> None:

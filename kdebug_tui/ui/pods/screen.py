@@ -97,7 +97,13 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
             tooltip="Attach to a running interactive container",
             id="pods.attach",
         ),
-        Binding("s", "open", "Containers/attach", show=False, id="pods.open"),
+        Binding(
+            "s",
+            "shell",
+            "Shell",
+            tooltip="A shell in the container (exec: bash, else sh)",
+            id="pods.shell",
+        ),
         Binding("l", "logs", "Logs", tooltip="Logs of the container", id="pods.logs"),
         Binding("y", "yaml", "YAML", tooltip="Pod YAML", id="pods.yaml"),
         Binding(
@@ -354,7 +360,7 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
             self.action_logs()
 
     def action_open(self) -> None:
-        """enter/s: from the pod list, go to its containers; on a container, attach or logs."""
+        """enter: from the pod list, go to its containers; on a container, attach or logs."""
         if self.focused is self.containers:
             self._container_selected()
         elif self.containers.row_count:

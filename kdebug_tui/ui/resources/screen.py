@@ -116,7 +116,8 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
             "port_forward": "port_forward",
         }.get(action)
         if needs is not None:
-            return needs in self.view.actions
+            readonly = needs == "shell" and self.app.services.readonly  # exec takes stdin
+            return needs in self.view.actions and not readonly
         if action == "debug":
             ok = bool({"debug", "debug_node"} & self.view.actions)
             return ok and not self.app.services.readonly
