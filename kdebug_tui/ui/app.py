@@ -301,6 +301,10 @@ class KdebugApp(App[None]):
                 partial(self._run_from_palette, active.node, binding.action),
             )
         yield SystemCommand("Show the last error in full", "key: ctrl+e", self.action_last_error)
+        from kdebug_tui.ui.resources.prompt import open_resources, palette_entries
+
+        for title, word in palette_entries():
+            yield SystemCommand(title, f":{word}", partial(open_resources, self, word))
         yield from super().get_system_commands(screen)
 
     def _run_from_palette(self, node: Any, action: str) -> None:

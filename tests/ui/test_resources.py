@@ -199,6 +199,17 @@ async def test_events_cluster_wide_warnings_first_and_filtered_by_object(
         await wait_for(pilot, lambda: len(screen._shown) == len(types), "the filter cleared")
 
 
+async def test_the_palette_lists_each_kind(sandbox: Any, kubeconfig: Path) -> None:
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.services.connected.is_set(), "the connection")
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"List Deployments", "List Nodes", "List Events", "List Services"} <= set(titles)
+        titles["List StatefulSets"].callback()
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourcesScreen), "the list")
+        assert _screen(app).view.resource == "statefulsets"
+
+
 def test_every_listed_kind_has_kubectl_headers() -> None:
     from kdebug_tui.ui.resources.kinds import VIEWS, view_for
 

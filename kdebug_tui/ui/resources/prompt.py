@@ -52,6 +52,16 @@ class ResourcePrompt(ModalScreen[str | None]):
         self.dismiss(text)
 
 
+def palette_entries() -> list[tuple[str, str]]:
+    """("List Deployments", "deploy") for each kind: the command palette reaches them too."""
+    from kdebug_tui.ui.resources.kinds import VIEWS
+
+    return [
+        (f"List {view.title}", view.kind.short_names[0] if view.kind.short_names else view.resource)
+        for view in VIEWS.values()
+    ]
+
+
 def open_resources(app: Any, text: str) -> bool:
     """Push the list of the kind named `text`; False (and a notification) if unknown."""
     from kdebug_tui.ui.resources.screen import ResourcesScreen
