@@ -63,9 +63,18 @@ def plugin_main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     except _UsageError as exc:
-        print(exc, file=sys.stderr)
-        return 2 if "usage:" in str(exc) else 1
+        # As kubectl prints a flag error, with its exit code (1).
+        first = str(exc).splitlines()[0].removeprefix("kubectl kdebug: ")
+        first = first.replace("unrecognized arguments:", "unknown flag:")
+        print(f"Error: {first}\nSee 'kubectl kdebug --help' for usage.", file=sys.stderr)
+        return 1
     except ConfigError as exc:
         print(f"kubectl kdebug: settings: {exc}", file=sys.stderr)
         return 1
+    from kdebug_tui.ui.launch.precheck import precheck
+
+    refused = precheck(options)  # a missing or forbidden target: no screen, as kubectl
+    if refused is not None:
+        print(refused[0], file=sys.stderr)
+        return refused[1]
     return _run(options, settings)
