@@ -127,3 +127,21 @@ def _row(pod: dict[str, Any]) -> Any:
     from kdebug_tui.kube.render import pod_row
 
     return pod_row(pod, 0.0)
+
+
+async def test_triage_yaml_shows_the_whole_pod_too(sandbox: Any, kubeconfig: Path) -> None:
+    from kdebug_tui.ui.triage.screen import TriageScreen
+    from kdebug_tui.ui.views.yaml_view import YamlScreen
+
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "already-debugged" in pod_names(app), "the demo pods")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen), "triage")
+        triage: Any = app.screen
+        await wait_for(pilot, lambda: triage.selected is not None, "a debugger row")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, YamlScreen), "the YAML view")
+        pod = app.screen.pod
+        assert PROJECTED not in (pod["metadata"].get("annotations") or {})
+        assert pod["spec"]["restartPolicy"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import work
+
 
 class TriageActions:
     """The triage screen's actions on its selected row (an EphemeralRow)."""
@@ -48,13 +50,23 @@ class TriageActions:
             ]
             self.app.push_screen(LogsScreen(row.namespace, row.pod, row.name, containers=names))
 
+    @work(group="full-pod", exclusive=True, exit_on_error=False, description="fetch the pod")
+    async def _with_full_pod(self, pod: dict[str, Any], then: Any) -> None:
+        """The store holds projections (kube/projection.py): get the whole pod first."""
+        from kdebug_tui.kube.projection import is_projection
+
+        if is_projection(pod):
+            meta = pod.get("metadata") or {}
+            pod = await self.app.services.get_pod(meta.get("namespace"), meta.get("name"))
+        then(pod)
+
     def action_yaml(self) -> None:
         from kdebug_tui.ui.views.yaml_view import YamlScreen
 
         row = self.selected
         pod = self.app.services.store.get(row.pod_uid) if row is not None else None
         if pod is not None:
-            self.app.push_screen(YamlScreen(pod))
+            self._with_full_pod(pod, lambda full: self.app.push_screen(YamlScreen(full)))
 
     def action_describe(self) -> None:
         from kdebug_tui.ui.views.describe import DescribeScreen
@@ -74,7 +86,12 @@ class TriageActions:
             self.app.notify("The debug form is not available yet.", severity="warning")
             return
         target = row.target or None
-        self.app.push_screen(DebugFormScreen(pod=pod, container=target, mode="ephemeral"))
+        self._with_full_pod(
+            pod,
+            lambda full: self.app.push_screen(
+                DebugFormScreen(pod=full, container=target, mode="ephemeral")
+            ),
+        )
 
     def action_stop_debugger(self) -> None:
         """S: one of our running debuggers, if stoppable (ui/sessions/stop.py checks)."""
