@@ -70,6 +70,19 @@ async def test_deployments_by_prompt_match_kubectl_and_enter_lists_their_pods(
             lambda: _row(screen, "frontend")[:4] == kubectl_rows["frontend"],
             "frontend's cells as kubectl prints them",
         )
+        # live: scaled through the API, the row follows the watch
+        await app.services.session.request_json(
+            "PATCH",
+            KINDS["deployments"].path("shop", "frontend"),
+            body={"spec": {"replicas": 3}},
+            content_type="application/merge-patch+json",
+            resource="deployments",
+            namespace="shop",
+        )
+        await wait_for(
+            pilot, lambda: _row(screen, "frontend")[1] in ("2/3", "3/3"), "READY out of 3"
+        )
+        await wait_for(pilot, lambda: _row(screen, "frontend")[1] == "3/3", "3/3", 30)
         # enter: the Deployment's pods, found through its ReplicaSet
         await pilot.press("enter")
         await wait_for(
@@ -78,7 +91,7 @@ async def test_deployments_by_prompt_match_kubectl_and_enter_lists_their_pods(
             "the pods of frontend",
         )
         pods = _screen(app)
-        await wait_for(pilot, lambda: len(pods.visible_names()) == 2, "two frontend pods")
+        await wait_for(pilot, lambda: len(pods.visible_names()) == 3, "three frontend pods")
         assert all(name.startswith("frontend-") for name in pods.visible_names())
         assert "frontend" in pods.title_text
         await pilot.press("escape")

@@ -44,16 +44,19 @@ class ResourceRows:
         self.filter = ""
         self.usage: dict[Any, Any] | None = None  # None: no metrics (columns hidden)
         self.unknown_owner = False  # a pod the query does not place: re-resolve it
+        self.dirty: set[str] = set()  # keys whose object changed since the screen last read
 
     def apply(self, update: Any) -> bool:
         """Fold one WatchUpdate in; True when the rows changed."""
         if update.kind == "RELISTED":
             self.objects = {key_of(o): o for o in update.pods}
+            self.dirty.update(self.objects)
             self._check_owners(update.pods)
             return True
         if update.kind == "PAGE":
             for obj in update.pods:
                 self.objects[key_of(obj)] = obj
+                self.dirty.add(key_of(obj))
             self._check_owners(update.pods)
             return True
         if update.pod is None:
@@ -63,6 +66,7 @@ class ResourceRows:
             return self.objects.pop(key, None) is not None
         if update.kind in ("ADDED", "MODIFIED"):
             self.objects[key] = update.pod
+            self.dirty.add(key)
             self._check_owners([update.pod])
             return True
         return False

@@ -78,6 +78,7 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
         self._cells: dict[str, list[str]] = {}
         self._heads: list[str] = []
         self._repaint_timer: Timer | None = None
+        self._full = True
 
     def _default_title(self) -> str:
         where = self.namespace or "all namespaces"
@@ -106,7 +107,7 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
         self.table.focus()
         self._repaint()
         self._watch()
-        self.set_interval(AGE_REFRESH_SECONDS, self._repaint)
+        self.set_interval(AGE_REFRESH_SECONDS, self._repaint_all)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys of other kinds are hidden: `s` is for pods, `d` for pods and nodes."""
@@ -170,7 +171,7 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
             except Exception:  # metrics going away mid-run: keep the last, try again
                 usage = self.rows.usage or {}
             self.rows.usage = usage
-            self._schedule_repaint()
+            self._schedule_repaint(full=True)
             await asyncio.sleep(METRICS_SECONDS)
 
     def _set_state(self, state: str, message: str) -> None:
@@ -180,12 +181,21 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
 
     # ---- painting -----------------------------------------------------------------------
 
-    def _schedule_repaint(self) -> None:
+    def _schedule_repaint(self, *, full: bool = False) -> None:
+        self._full = self._full or full
         if self._repaint_timer is None:
             self._repaint_timer = self.set_timer(REPAINT_DELAY, self._repaint)
 
+    def _repaint_all(self) -> None:
+        """Every row's cells again (ages move on; usage changed)."""
+        self._full = True
+        self._repaint()
+
     def _repaint(self) -> None:
+        """Rows whose objects changed get their cells again, the others keep theirs."""
         self._repaint_timer = None
+        full, self._full = self._full, False
+        dirty, self.rows.dirty = self.rows.dirty, set()
         table = self.table
         now = self.app.clock()
         heads = self.rows.headers(self.all_namespaces)
@@ -195,8 +205,11 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
                 table.add_column(head, key=str(i))
             self._heads, self._shown, self._cells = heads, [], {}
         keys = self.rows.visible(now)
+        cached = self._cells
         cells = {
-            k: [clean(c, CELL_LIMIT) for c in self.rows.cells(k, now, self.all_namespaces)]
+            k: cached[k]
+            if not full and k in cached and k not in dirty
+            else [clean(c, CELL_LIMIT) for c in self.rows.cells(k, now, self.all_namespaces)]
             for k in keys
         }
         if keys != self._shown:
