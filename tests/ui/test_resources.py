@@ -244,3 +244,37 @@ def test_every_listed_kind_has_kubectl_headers() -> None:
     assert view_for("configmaps") is None
     assert set(VIEWS) >= {"deployments", "nodes", "events"}
     assert json.dumps(sorted(VIEWS))  # plain names only
+
+
+async def test_pods_of_a_deployment_follow_a_rollout(sandbox: Any, kubeconfig: Path) -> None:
+    """A new template makes a new ReplicaSet: its pods join the list (ownership re-resolved),
+    the old ones leave it."""
+    from tests.sandbox.workload_helpers import demo_apps_settled
+
+    await demo_apps_settled(sandbox)
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "deploy")
+        await wait_for(pilot, lambda: "frontend" in screen.visible_names(), "frontend")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not screen, "the pods of frontend")
+        pods = _screen(app)
+        await wait_for(pilot, lambda: len(pods.visible_names()) == 2, "two pods")
+        before = set(pods.visible_names())
+        old_hash = {name.split("-")[1] for name in before}
+        assert len(old_hash) == 1
+        await app.services.session.request_json(
+            "PATCH",
+            KINDS["deployments"].path("shop", "frontend"),
+            body={"spec": {"template": {"metadata": {"annotations": {"rollout": "2"}}}}},
+            content_type="application/merge-patch+json",
+            resource="deployments",
+            namespace="shop",
+        )
+
+        def rolled() -> bool:
+            names = pods.visible_names()
+            hashes = {name.split("-")[1] for name in names}
+            return len(names) == 2 and not hashes & old_hash
+
+        await wait_for(pilot, rolled, "the new ReplicaSet's pods only", 60)

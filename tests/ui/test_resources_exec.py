@@ -152,3 +152,25 @@ async def test_s_on_the_pods_screen_opens_a_shell_and_readonly_hides_it(
     async with readonly.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: row_by_name(readonly, "db-0") is not None, "db-0")
         assert readonly.screen.check_action("shell", ()) is False
+
+
+async def test_port_forward_to_a_pod_port(sandbox: Any, kubeconfig: Path) -> None:
+    await demo_apps_settled(sandbox)
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        pods = await _pods_of(pilot, app, "deploy", "frontend", 2)
+        pod = pods.visible_names()[0]
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, PortForwardForm), "the form")
+        assert app.screen.query_one("#pf-remote").value == "8080"  # the declared port
+        await pilot.press("enter")
+        registry = forwards_of(app)
+        await wait_for(pilot, lambda: registry.list(), "a running forward")
+        pf = registry.list()[0]
+        assert (pf.pod, pf.remote_port) == (pod, 8080)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{pf.local_port}/") as resp,
+        ):
+            assert resp.status < 500
+        assert pf.connections >= 1
