@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -59,9 +60,25 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+_NAMES = {
+    "escape": "esc",
+    "delete": "del",
+    "minus": "-",
+    "plus": "+",
+    "slash": "/",
+    "colon": ":",
+    "space": "space",
+}
+
+
 def format_key(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "colon": ":", "escape": "esc", "delete": "del"}
-    return names.get(key, key)
+    """The key as printed on the keyboard: `|` for vertical_line, `ctrl+/` for ctrl+slash."""
+    *mods, last = key.split("+") if key != "+" else ["+"]
+    shown = _NAMES.get(last)
+    if shown is None:
+        char = key_to_character(last)
+        shown = char if char is not None and len(char) == 1 and char.isprintable() else last
+    return "+".join([*mods, shown])
 
 
 def collect_entries(active: dict[str, object]) -> list[HelpEntry]:

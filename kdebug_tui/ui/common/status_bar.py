@@ -67,9 +67,11 @@ class ClusterHeader(_Subscriber):
             self.update(text)
             return
         ns = services.namespace or "all namespaces"
-        text.append("  context ", style="dim")
+        # "label: value" with two spaces between pairs: copied or read by a screen reader,
+        # the words must not run together (it read `contextsandbox-adminnamespace`)
+        text.append("  context: ", style="dim")
         text.append(clean(services.context, 60), style="bold cyan")
-        text.append("  namespace ", style="dim")
+        text.append("  namespace: ", style="dim")
         text.append(clean(ns, 60), style="bold cyan")
         if services.readonly:
             text.append("  READ-ONLY", style="bold magenta")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from kdebug_tui.ui.common.safe_text import clean, marked
@@ -23,6 +24,10 @@ class ContainerList(DataTable[Text]):
     DEFAULT_CSS = """
     ContainerList { height: auto; max-height: 12; }
     """
+    BINDINGS = [  # as in the pods table above it
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")

@@ -88,6 +88,14 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
             "o", "cycle_sort", "Sort", tooltip="Sort by name/status/restarts/age", id="pods.sort"
         ),
         Binding(
+            "O",
+            "reverse_sort",
+            "Reverse sort",
+            show=False,
+            tooltip="Reverse the sort order",
+            id="pods.sort_reverse",
+        ),
+        Binding(
             "d", "debug", "Debug", tooltip="Debug: start an ephemeral container", id="pods.debug"
         ),
         Binding(
@@ -303,7 +311,9 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         if counts["pending"]:
             parts.append(f"{counts['pending']} pending")
         sort = self.table.sort_by
-        parts.append(f"sort: {sort}")
+        parts.append(f"sort: {sort}" + (" (reversed)" if self.table.sort_reverse else ""))
+        if self._filter.error:  # stays said while the filter is invalid (a toast goes)
+            parts.append(f"filter {self._filter.error}")
         self.query_one(StatusBar).set_counts(" · ".join(parts))
         self.table.set_empty_text(self._empty_text(total))
 
@@ -411,6 +421,12 @@ class PodsScreen(ForwardWorkerErrors, PodActions, Screen[None]):
         self.table.set_sort(SORT_ORDER[(index + 1) % len(SORT_ORDER)])
         self._update_counts()
         self.notify(f"sorted by {self.table.sort_by}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.table.set_sort(self.table.sort_by, reverse=not self.table.sort_reverse)
+        self._update_counts()
+        order = "reversed" if self.table.sort_reverse else "normal"
+        self.notify(f"sorted by {self.table.sort_by}, {order} order", timeout=1.5)
 
     # ---- selection helpers used by PodActions ------------------------------------------------
 

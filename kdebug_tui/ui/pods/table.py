@@ -38,6 +38,32 @@ from kdebug_tui.ui.pods.table_filter import TableFilterMixin
 from kdebug_tui.ui.pods.table_view import TableViewMixin
 
 SORT_ORDER = ("name", "status", "restarts", "age")
+# Status sort: what needs a look first (CrashLoopBackOff, Error...), then degraded, starting,
+# healthy, finished. Alphabetical put Completed before CrashLoopBackOff.
+STATUS_RANK = {"error": 0, "warn": 1, "pending": 2, "ok": 3, "done": 4}
+
+
+class _Reversed:
+    """A sort key compared backwards: reversed order keeps bisect working on the keys."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.key < self.key)
+
+    def __gt__(self, other: _Reversed) -> bool:
+        return bool(other.key > self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
 ALL_COLUMNS = ("namespace", "name", "ready", "status", "restarts", "age", "node")
 
 
@@ -116,6 +142,7 @@ class PodTable(TableFilterMixin, TableViewMixin, ScrollView, can_focus=True):
         super().__init__(id=id)
         self.show_namespace = False
         self.sort_by = "name"
+        self.sort_reverse = False
         self.cursor_row = 0
         self._columns: tuple[str, ...] = ()
         self._texts: dict[str, tuple[str, ...]] = {}
@@ -222,10 +249,15 @@ class PodTable(TableFilterMixin, TableViewMixin, ScrollView, can_focus=True):
         return tuple(_cell(values[c]) for c in self._columns)
 
     def _sort_key(self, uid: str) -> Any:
+        key = self._plain_sort_key(uid)
+        return _Reversed(key) if self.sort_reverse else key
+
+    def _plain_sort_key(self, uid: str) -> Any:
         row, created = self._rows[uid]
         by = self.sort_by
         if by == "status":
-            return (row.status, row.namespace, row.name, uid)
+            rank = STATUS_RANK.get(row.status_class, 5)
+            return (rank, row.status, row.namespace, row.name, uid)
         if by == "restarts":
             return (-_restarts_value(str(row.restarts)), row.namespace, row.name, uid)
         if by == "age":
@@ -369,9 +401,11 @@ class PodTable(TableFilterMixin, TableViewMixin, ScrollView, can_focus=True):
         self._index = None
         self.refresh()
 
-    def set_sort(self, sort_by: str) -> None:
+    def set_sort(self, sort_by: str, *, reverse: bool | None = None) -> None:
         selected = self.selected_uid
         self.sort_by = sort_by
+        if reverse is not None:
+            self.sort_reverse = reverse
         self._resort()
         self._after_change(selected)
 

@@ -51,6 +51,10 @@ class PaneGrid(Widget):
         self._zoomed: Widget | None = None
         self.regions: dict[Widget, Region] = {}
 
+    def render(self) -> str:
+        """Nothing of its own: a bare Widget paints its CSS id (`PaneGrid#panes`) when empty."""
+        return ""
+
     # --- queries -------------------------------------------------------------------------
 
     @property
