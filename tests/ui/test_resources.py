@@ -210,6 +210,19 @@ async def test_events_cluster_wide_warnings_first_and_filtered_by_object(
         )
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(screen._shown) == len(types), "the filter cleared")
+        await pilot.press("escape")  # back to the pods; the prompt takes a filter as well
+        await pilot.press("colon", *"ev svc/frontend", "enter")
+        await wait_for(
+            pilot,
+            lambda: app.screen is not screen and isinstance(app.screen, ResourcesScreen),
+            ":ev",
+        )
+        again = _screen(app)
+        await wait_for(pilot, lambda: again.rows.filter == "svc/frontend", "the filter")
+        await wait_for(pilot, lambda: again.live.is_set(), "the list")
+        assert all(
+            again.rows.objects[k]["involvedObject"]["kind"] == "Service" for k in again._shown
+        )
 
 
 async def test_the_palette_lists_each_kind(sandbox: Any, kubeconfig: Path) -> None:

@@ -1,4 +1,5 @@
 """The `:` resource prompt (k9s's command line): `:deploy`, `:no`, `:svc`, `:ev`, `:po`...
+A second word filters the list: `:ev deploy/frontend` (that object's events), `:po web`.
 
 Names are kubectl's: plural, singular, Kind and short names (kube/resources.lookup). An
 unknown name is said plainly in the prompt itself, which stays open to be corrected.
@@ -43,8 +44,9 @@ class ResourcePrompt(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip().lstrip(":")
-        if view_for(text) is None:
-            shown = text[:40] or "(nothing)"
+        word = text.split(maxsplit=1)[0] if text else ""
+        if view_for(word) is None:
+            shown = word[:40] or "(nothing)"
             self.query_one("#prompt-error", Static).update(
                 f"{shown}: not a kind this list shows. Try one of the kinds above."
             )
@@ -66,11 +68,15 @@ def open_resources(app: Any, text: str) -> bool:
     """Push the list of the kind named `text`; False (and a notification) if unknown."""
     from kdebug_tui.ui.resources.screen import ResourcesScreen
 
-    view = view_for(text)
+    word, _, rest = text.strip().partition(" ")
+    view = view_for(word)
     if view is None:
-        app.notify(f"Unknown resource: {text[:40]}", severity="warning", timeout=4)
+        app.notify(f"Unknown resource: {word[:40]}", severity="warning", timeout=4)
         return False
-    app.push_screen(ResourcesScreen(view, namespace=app.services.namespace))
+    screen = ResourcesScreen(view, namespace=app.services.namespace)
+    app.push_screen(screen)
+    if rest.strip():
+        screen.call_after_refresh(screen.set_filter, rest.strip())
     return True
 
 
