@@ -78,8 +78,11 @@ def test_events_warnings_first_newest_first_and_filter_by_object() -> None:
         "new-normal",
         "old-normal",
     ]
+    newer = _event("old-normal", "Warning", 1, "frontend")  # the same event, now a warning
+    rows.apply(WatchUpdate("MODIFIED", newer, LIVE))
+    assert rows.visible(NOW)[0] == "shop/old-normal"  # its place is computed again
     rows.filter = "deploy/frontend"
-    assert [k.split("/")[1] for k in rows.visible(NOW)] == ["new-warning", "old-normal"]
+    assert [k.split("/")[1] for k in rows.visible(NOW)] == ["old-normal", "new-warning"]
 
 
 def test_a_pod_of_an_unknown_owner_asks_for_re_resolution() -> None:

@@ -45,11 +45,13 @@ class ResourceRows:
         self.usage: dict[Any, Any] | None = None  # None: no metrics (columns hidden)
         self.unknown_owner = False  # a pod the query does not place: re-resolve it
         self.dirty: set[str] = set()  # keys whose object changed since the screen last read
+        self._orders: dict[str, tuple[bool, float]] = {}  # events: key -> sort key, until changed
 
     def apply(self, update: Any) -> bool:
         """Fold one WatchUpdate in; True when the rows changed."""
         if update.kind == "RELISTED":
             self.objects = {key_of(o): o for o in update.pods}
+            self._orders = {}
             self.dirty.update(self.objects)
             self._check_owners(update.pods)
             return True
@@ -57,16 +59,19 @@ class ResourceRows:
             for obj in update.pods:
                 self.objects[key_of(obj)] = obj
                 self.dirty.add(key_of(obj))
+                self._orders.pop(key_of(obj), None)
             self._check_owners(update.pods)
             return True
         if update.pod is None:
             return False
         key = key_of(update.pod)
         if update.kind == "DELETED":
+            self._orders.pop(key, None)
             return self.objects.pop(key, None) is not None
         if update.kind in ("ADDED", "MODIFIED"):
             self.objects[key] = update.pod
             self.dirty.add(key)
+            self._orders.pop(key, None)
             self._check_owners([update.pod])
             return True
         return False
@@ -88,11 +93,19 @@ class ResourceRows:
             if (self.query is None or self.query.matches(o)) and self._passes(k, o)
         ]
         if self.view.resource == "events":
-            order = {id(o): i for i, o in enumerate(kube_events.sort_events([o for _, o in objs]))}
-            objs.sort(key=lambda item: order[id(item[1])])
+            # kube/events.sort_events' order (warnings first, newest first), with each
+            # event's key computed once per version instead of once per repaint
+            objs.sort(key=lambda item: self._event_order(item[0], item[1]))
         else:
             objs.sort(key=lambda item: item[0])
         return [k for k, _ in objs]
+
+    def _event_order(self, key: str, obj: Obj) -> tuple[bool, float]:
+        order = self._orders.get(key)
+        if order is None:
+            order = (s(obj.get("type")) != "Warning", -kube_events.last_seen(obj))
+            self._orders[key] = order
+        return order
 
     def _passes(self, key: str, obj: Obj) -> bool:
         text = self.filter.strip()
