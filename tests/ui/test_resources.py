@@ -291,3 +291,43 @@ async def test_pods_of_a_deployment_follow_a_rollout(sandbox: Any, kubeconfig: P
             return len(names) == 2 and not hashes & old_hash
 
         await wait_for(pilot, rolled, "the new ReplicaSet's pods only", 60)
+
+
+async def test_describe_of_a_deployment_is_kubectl_describe(
+    sandbox: Any, kubeconfig: Path, kubectl_path: str
+) -> None:
+    """D shows what `kubectl describe` prints for the same object (both read again until
+    they agree: ages and counts move between two reads)."""
+    from tests.sandbox.workload_helpers import demo_apps_settled
+
+    await demo_apps_settled(sandbox)
+    app = make_app(kubeconfig, namespace="shop")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, app, "deploy")
+        await wait_for(pilot, lambda: "frontend" in screen.visible_names(), "frontend")
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextScreen), "describe")
+        text = app.screen
+        assert isinstance(text, TextScreen)
+        for _ in range(10):
+            await wait_for(pilot, lambda: text.text.startswith("Name:"), "the description")
+            proc = await asyncio.create_subprocess_exec(
+                kubectl_path,
+                "--kubeconfig",
+                str(kubeconfig),
+                "describe",
+                "deployment",
+                "frontend",
+                "-n",
+                "shop",
+                stdout=PIPE,
+                stderr=PIPE,
+            )
+            out, _ = await asyncio.wait_for(proc.communicate(), 60)
+            expected = out.decode().rstrip("\n")
+            if text.text.rstrip("\n") == expected:
+                break
+            text.text = ""
+            await pilot.press("r")
+        else:
+            assert text.text.rstrip("\n") == expected
