@@ -15,6 +15,7 @@ is `submit.py`, the sections' widgets `sections.py`, reading and prefilling them
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from typing import Any
 
@@ -50,6 +51,8 @@ from kdebug_tui.ui.debug.sections import (
     compose_node,
 )
 from kdebug_tui.ui.debug.submit import DebugSubmitMixin
+
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a namespace name (RFC 1123)
 
 
 class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
@@ -186,7 +189,8 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
                     copy_name=getattr(pre, "copy_to", None) or f"{self.pod_name or 'pod'}-debug",
                     containers=self.containers,
                 )
-                yield from compose_node(node=self.node)
+                namespace, why = self._node_namespace()
+                yield from compose_node(node=self.node, namespace=namespace, why=why)
                 yield from self.triage.compose(image)
             with Vertical(id="form-side"):
                 yield Static("Preview: exactly what will be sent", classes="section-label")
@@ -197,6 +201,8 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
                 with Horizontal(id="form-buttons"):
                     yield Button("Copy the Role", id="copy-role")  # shown on an RBAC refusal
                     yield Button("Use copy mode", id="switch-copy", variant="warning")
+                    # shown when only checks that can be wrong block the submit
+                    yield Button("Send anyway…", id="send-anyway", variant="error")
                     yield Button("Cancel", id="cancel")
                     yield Button("Submit", id="submit", variant="success", disabled=True)
         yield Footer()
@@ -210,6 +216,7 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
         self.set_class(self.readonly, "-readonly")
         self.query_one("#switch-copy").display = False
         self.query_one("#copy-role").display = False
+        self.query_one("#send-anyway").display = False
         self.call_after_refresh(self.filled.set)
         if self.readonly:
             return
@@ -232,10 +239,27 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
     def _value(self, selector: str) -> Any:
         return field_value(self, selector)
 
+    def _node_namespace(self) -> tuple[str, str]:
+        """Where a node debug pod goes by default, and why: kubectl debug node/... uses the
+        current namespace (-n, else the context's), never the last pod's namespace."""
+        services = self.services
+        shown = getattr(services, "namespace", None)
+        if shown:
+            return shown, f"the namespace shown ({shown}), as kubectl -n {shown} would"
+        try:
+            context = services.session.context_info.namespace or "default"
+        except Exception:
+            context = "default"
+        return context, f"the context's namespace ({context}), as kubectl uses without -n"
+
     def collect(self) -> DebugRequest:
         """The DebugRequest for what the form shows; FieldError names a bad field."""
         session = getattr(self.services, "session", None)
         namespace = self.namespace or getattr(session, "namespace", None) or "default"
+        if self.mode == "node":
+            namespace = self._value("#node-namespace") or self._node_namespace()[0]
+            if not DNS_LABEL.fullmatch(namespace):
+                raise F.FieldError("node-namespace", f"{namespace!r} is not a namespace name")
         return self.triage.apply(
             read_request(
                 self, namespace=namespace, pod_name=self.pod_name, session_id=self.session_id
@@ -304,6 +328,8 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
             self.action_submit()
         elif event.button.id == "cancel":
             self.action_cancel()
+        elif event.button.id == "send-anyway":
+            self.action_send_anyway()
         elif event.button.id == "probe-identity":
             self.triage.ask_probe()
         elif event.button.id == "copy-role":

@@ -114,6 +114,8 @@ class PreviewMixin(_Base):
             lines.append(F.SPEC_NOTE)
         if request.stdin:
             lines.append(F.LOGS_NOTE)
+        if request.mode == "node":
+            lines.insert(0, f"• The node debug pod goes to namespace {request.namespace}.")
         self.query_one("#notes", Static).update(Text(clean("\n".join(lines), 2000, multiline=True)))
 
     def _render_findings(self) -> None:
@@ -132,13 +134,14 @@ class PreviewMixin(_Base):
         self._update_submit()
 
     def _update_submit(self) -> None:
-        blocked = (
-            self.readonly
-            or self.submitting
-            or self.built is None
-            or any(str(f.level) == "error" for f in self.findings)
+        from kdebug_tui.ui.debug.submit import blocking_checks, can_override
+
+        checks = blocking_checks(self.findings)
+        unable = self.readonly or self.submitting or self.built is None
+        self.query_one("#submit", Button).disabled = unable or bool(checks)
+        self.query_one("#send-anyway", Button).display = (
+            not unable and bool(checks) and can_override(checks)
         )
-        self.query_one("#submit", Button).disabled = blocked
 
     def _start_preflight(self) -> None:
         self._preflight_timer = None

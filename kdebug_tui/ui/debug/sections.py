@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
@@ -141,8 +142,14 @@ def compose_copy(*, copy_name: str, containers: Iterable[str]) -> ComposeResult:
             yield Checkbox("keep startup", False, id="keep-startup", compact=True)
 
 
-def compose_node(*, node: str | None) -> ComposeResult:
+def compose_node(*, node: str | None, namespace: str = "default", why: str = "") -> ComposeResult:
+    """The node, and the namespace the node debug pod goes to (kubectl: the current one)."""
     with Vertical(id="node-options", classes="mode-section"):
+        yield field_row(
+            "Pod namespace",
+            Input(namespace, id="node-namespace", placeholder="namespace of the debug pod"),
+        )
+        yield Static(Text(why, style="dim"), id="node-namespace-why")
         options = [(node, node)] if node else []
         yield field_row(
             "Node",

@@ -29,6 +29,35 @@ from kdebug_tui.ui.sessions.flow_backends import GcHold
 
 # Pre-flight codes our own privilege list already explains (no need to say them twice).
 COVERED_BY_FORM = ("privileged", "node-access")
+# Checks that guess what the API server or kubelet will do, and can guess wrong (a Pod
+# Security exemption, an authorizer webhook, an admission webhook the check cannot see):
+# the user may send anyway once told which check disagrees. The others are facts about the
+# request or the pod (a static pod's kubelet never runs it, a name already taken...).
+OVERRIDABLE = frozenset(
+    {
+        "pod-security",
+        "rbac",
+        "run-as-non-root",
+        "node-not-ready",
+        "target-not-running",
+        "pod-unscheduled",
+    }
+)
+
+
+def blocking_checks(findings: list[Any]) -> list[Any]:
+    """The pre-flight findings that keep Submit from sending (level error)."""
+    return [f for f in findings if str(getattr(f, "level", "")) == "error"]
+
+
+def can_override(checks: list[Any]) -> bool:
+    return bool(checks) and all(str(getattr(f, "code", "")) in OVERRIDABLE for f in checks)
+
+
+def check_lines(checks: list[Any]) -> list[str]:
+    return [f"• {clean(f.code, 40)}: {clean(f.message, 300)}" for f in checks]
+
+
 SLOW_SEND_SECONDS = 3  # after this long, "Sending…" says how long it has been waiting
 
 if TYPE_CHECKING:
@@ -62,10 +91,53 @@ class DebugSubmitMixin(_Base):
         if self._preview_timer is not None:  # inputs changed: send what they say now
             self._preview_timer.stop()
             self._rebuild()
+        checks = blocking_checks(self.findings)
+        if checks and self.built is not None and not self.submitting:
+            self._say_blocked(checks)  # never silently ignored (issue 12 item 6)
+            return
         if self.query_one("#submit", Button).disabled or self.built is None:
             return
+        self._confirm_and_send()
+
+    def _say_blocked(self, checks: list[Any]) -> None:
+        text = Text("Not sent: pre-flight says it would fail.\n", style="bold red")
+        text.append(clean("\n".join(check_lines(checks)), 2000, multiline=True))
+        if can_override(checks):
+            text.append("\nIf the check is wrong, use 'Send anyway…'.", style="dim")
+        else:
+            fixed = [f.code for f in checks if f.code not in OVERRIDABLE]
+            text.append(f"\n{', '.join(fixed)} cannot be overridden: fix the request.", "dim")
+        self.query_one("#submit-error", Static).update(text)
+
+    def action_send_anyway(self) -> None:
+        """Send despite failing checks, after a confirmation that names each of them."""
+        checks = blocking_checks(self.findings)
+        if self.readonly or self.built is None or self.submitting or not can_override(checks):
+            return
+        lines = [
+            *check_lines(checks),
+            "These checks can be wrong (a Pod Security exemption, an admission or "
+            "authorization webhook they cannot see). The API server decides; its answer "
+            "shows here if it refuses.",
+        ]
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self._confirm_and_send()
+
+        names = ", ".join(sorted({str(f.code) for f in checks}))
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Send despite the failing check: {names}?", lines, yes_label="Send anyway"
+            ),
+            answered,
+        )
+
+    def _confirm_and_send(self) -> None:
+        """Confirm privileged choices (if any), then send what the preview shows."""
         built, request = self.built, self.request
-        assert request is not None
+        if built is None or request is None:
+            return
         privileges = F.privileged_choices(
             mode=request.mode,
             profile=request.profile,
