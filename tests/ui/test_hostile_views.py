@@ -77,6 +77,14 @@ CASES = {
     "FilesScreen": "hostile file names, the download and upload prompts",
     "ConfirmScreen": "quit with a shell open names the pane",
     "ErrorScreen": "ctrl+e shows the last error in full",
+    "LogOptionsForm": "over the hostile pod's log",
+    "SaveLogForm": "the file name proposed for the hostile pod's log",
+    "ResourcePrompt": "a kind typed as markup is said back literally",
+    "ResourcesScreen": "the hostile event's message in the cluster-wide events list",
+    "DescribeObjectScreen": "the hostile pod described by kube/describe (annotations, env)",
+    "NoShellScreen": "s on a container without a shell",
+    "PortForwardForm": "port-forward to the hostile pod",
+    "ForwardsScreen": "the forward to the hostile pod listed",
 }
 
 
@@ -207,6 +215,67 @@ class Visit:
         assert not bad, f"{where}: control characters on screen: {bad!r}"
 
 
+async def _prompt(app: Any, pilot: Any, text: str) -> None:
+    """`:` then `text` (set, not typed: markup brackets are not key names)."""
+    await pilot.press("colon")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "ResourcePrompt", "the prompt")
+    app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+
+
+async def visit_resources(app: Any, pilot: Any, visit: Visit) -> None:
+    """The resource lists (ui/resources) and their dialogs; ends on the pods screen."""
+    from textual.widgets import DataTable
+
+    def select(name: str) -> None:
+        screen = app.screen
+        screen.query_one(DataTable).move_cursor(row=screen.visible_names().index(name))
+
+    await _prompt(app, pilot, BOLD)
+    await visit.check("resource prompt", BOLD)
+    await pilot.press("escape")
+
+    await _prompt(app, pilot, "ev po/hostile")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "ResourcesScreen", ":ev")
+    events = app.screen
+    await wait_until(pilot, lambda: "hostile" in str(events.rows.objects), "the events")
+    await visit.check("events list", CLICK)
+    app.pop_screen()
+
+    await _prompt(app, pilot, "po")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "ResourcesScreen", ":po")
+    pods = app.screen
+    await wait_until(
+        pilot, lambda: {"hostile", "web-distroless"} <= set(pods.visible_names()), "pods"
+    )
+    select("hostile")
+    await pilot.press("D")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "DescribeObjectScreen", "D")
+    await wait_until(pilot, lambda: app.screen.text.startswith("Name:"), "the description")
+    await visit.check("describe (kube/describe)", CLICK, BOLD)
+    await pilot.press("escape")
+
+    select("web-distroless")
+    await pilot.press("s")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "NoShellScreen", "no shell")
+    await visit.check("no shell", "has no shell")
+    await pilot.press("escape")
+
+    select("hostile")
+    await pilot.press("F")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "PortForwardForm", "F")
+    await visit.check("port-forward form", "default/hostile")
+    app.screen.query_one("#pf-remote", Input).value = "8080"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen is pods, "the forward started")
+    await pilot.press("f")
+    await wait_until(pilot, lambda: type(app.screen).__name__ == "ForwardsScreen", "f")
+    await visit.check("port-forwards", "default/hostile:8080")
+    await pilot.press("x")
+    await pilot.press("escape")
+    app.pop_screen()
+
+
 async def test_every_screen_shows_hostile_text_literally(
     sandbox: Any, tmp_path: Path, tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -246,7 +315,17 @@ async def test_every_screen_shows_hostile_text_literally(
         assert isinstance(logs, LogsScreen)
         await wait_until(pilot, lambda: logs.lines, "the log line")
         await visit.check("logs", CLICK, BOLD)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LogOptionsForm", "o")
+        await visit.check("log options")
         await pilot.press("escape")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SaveLogForm", "S")
+        await visit.check("save the log", "default_hostile_app_")
+        await pilot.press("escape")
+        await pilot.press("escape")
+
+        await visit_resources(app, pilot, visit)
 
         await pilot.press("T")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "AllContextsTriageScreen", "T")

@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from kdebug_tui.kube.resources import KINDS
 from kdebug_tui.ui.resources.screen import ResourcesScreen
-from kdebug_tui.ui.resources.text_view import TextScreen
+from kdebug_tui.ui.resources.text_view import DescribeObjectScreen
 from kdebug_tui.ui.views.yaml_view import YamlScreen
 from tests.ui.app_support import SIZE, make_app, wait_for
 
@@ -132,9 +132,9 @@ async def test_nodes_metrics_describe_search_yaml_and_pods_on_the_node(
         assert cells[heads.index("%MEM")].endswith("%")
         # D: kubectl describe, searchable
         await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, TextScreen), "describe")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeObjectScreen), "describe")
         text = app.screen
-        assert isinstance(text, TextScreen)
+        assert isinstance(text, DescribeObjectScreen)
         await wait_for(pilot, lambda: text.text.startswith("Name:"), "the description")
         assert node in text.lines[0]
         await pilot.press("slash", *"capacity", "enter")
@@ -306,9 +306,9 @@ async def test_describe_of_a_deployment_is_kubectl_describe(
         screen = await _open(pilot, app, "deploy")
         await wait_for(pilot, lambda: "frontend" in screen.visible_names(), "frontend")
         await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, TextScreen), "describe")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeObjectScreen), "describe")
         text = app.screen
-        assert isinstance(text, TextScreen)
+        assert isinstance(text, DescribeObjectScreen)
         for _ in range(10):
             await wait_for(pilot, lambda: text.text.startswith("Name:"), "the description")
             proc = await asyncio.create_subprocess_exec(

@@ -6,7 +6,6 @@ markup). YAML goes to the pod YAML view (ui/views/yaml_view.py), which takes any
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
@@ -22,8 +21,9 @@ from kdebug_tui.ui.common.safe_text import clean, plain
 from kdebug_tui.ui.common.text_search import TextSearch
 
 
-class TextScreen(ForwardWorkerErrors, Screen[None]):
-    """Read-only text, loaded by `load` in a worker; `/` search, n/N, r reload."""
+class DescribeObjectScreen(ForwardWorkerErrors, Screen[None]):
+    """`D` on any listed kind: `kubectl describe` as the kube layer writes it, read-only;
+    `/` search, n/N, r reload."""
 
     app: Any
 
@@ -36,18 +36,21 @@ class TextScreen(ForwardWorkerErrors, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    TextScreen #text-title { height: 1; background: $panel; padding: 0 1; }
-    TextScreen #text-status { height: 1; padding: 0 1; color: $text-muted; }
-    TextScreen #text-scroll { height: 1fr; padding: 0 1; }
-    TextScreen #text-body { width: auto; }
-    TextScreen #text-search { display: none; }
-    TextScreen.-searching #text-search { display: block; }
+    DescribeObjectScreen #text-title { height: 1; background: $panel; padding: 0 1; }
+    DescribeObjectScreen #text-status { height: 1; padding: 0 1; color: $text-muted; }
+    DescribeObjectScreen #text-scroll { height: 1fr; padding: 0 1; }
+    DescribeObjectScreen #text-body { width: auto; }
+    DescribeObjectScreen #text-search { display: none; }
+    DescribeObjectScreen.-searching #text-search { display: block; }
     """
 
-    def __init__(self, title: str, load: Callable[[], Awaitable[str]]) -> None:
+    def __init__(self, kind: Any, namespace: str | None, name: str) -> None:
         super().__init__()
-        self.title_text = title
-        self.load = load
+        where = f"{namespace}/{name}" if namespace else name
+        self.title_text = f"describe {kind.kind.lower()} {where}"
+        self.kind = kind
+        self.namespace = namespace
+        self.object_name = name
         self.text = ""
         self.lines: list[str] = []
         self.search = TextSearch()
@@ -67,7 +70,7 @@ class TextScreen(ForwardWorkerErrors, Screen[None]):
     @work(group="text-load", exclusive=True, exit_on_error=False, description="load the text")
     async def action_reload(self) -> None:
         try:
-            text = await self.load()
+            text = await self._describe()
         except Exception as exc:
             from kdebug_tui.ui.common.errors import describe_error
 
@@ -114,17 +117,6 @@ class TextScreen(ForwardWorkerErrors, Screen[None]):
             self.query_one("#text-scroll").focus()
             return
         self.app.pop_screen()
-
-
-class DescribeObjectScreen(TextScreen):
-    """`D` on any listed kind: `kubectl describe` as the kube layer writes it."""
-
-    def __init__(self, kind: Any, namespace: str | None, name: str) -> None:
-        where = f"{namespace}/{name}" if namespace else name
-        super().__init__(f"describe {kind.kind.lower()} {where}", self._describe)
-        self.kind = kind
-        self.namespace = namespace
-        self.object_name = name
 
     async def _describe(self) -> str:
         from kdebug_tui.kube.describe import describe
