@@ -10,6 +10,7 @@ Contents (every file goes through `Bundle.add`, which redacts it, see redaction.
   pod-after.yaml      the pod afterwards (with the debugger's status)
   events.yaml         the pod's events
   session.cast        the terminal recording (asciinema v2), if there was one
+  session-N.cast      the recordings of the other panes on the same debugger (a second shell)
   MANIFEST.sha256     sha256 of every file above
 
 Headless (no textual): the UI calls `export_bundle` in a worker thread or task.
@@ -45,6 +46,7 @@ sent.yaml         the API call(s) sent to the cluster
 pod-before.yaml   the pod before, pod-after.yaml the pod after
 events.yaml       the pod's events
 session.cast      the terminal session (play with `asciinema play session.cast`)
+session-N.cast    other shells on the same debugger, if any
 MANIFEST.sha256   checksums (sha256sum -c MANIFEST.sha256)
 Secret-looking values are replaced by [REDACTED]; secret references are kept.
 """
@@ -60,6 +62,7 @@ def export_bundle(
     pod_after: Mapping[str, Any] | None = None,
     events: Iterable[Mapping[str, Any]] = (),
     cast_path: str | os.PathLike[str] | None = None,
+    more_casts: Iterable[str | os.PathLike[str]] = (),
     timestamps: Mapping[str, float | str | dt.datetime] | None = None,
     redact: bool = True,
     extra_secrets: Iterable[str] = (),
@@ -81,6 +84,7 @@ def export_bundle(
         "events.yaml": event_list,
     }
     cast_lines = _read_cast(cast_path)
+    others = [lines for lines in (_read_cast(p) for p in more_casts) if lines]
     summary = _summary(request, built, pod_before, pod_after, event_list, timestamps, outcome)
     if cast_path is not None and not cast_lines:
         summary += f"\nrecording: {cast_path} could not be read; not included\n"
@@ -91,10 +95,13 @@ def export_bundle(
             redactor.learn(value)
         if cast_lines:
             redactor.learn_cast(cast_lines)
+        for lines in others:
+            redactor.learn_cast(lines)
         redactor.learn_text(summary)
         parts = {name: redactor.structure(value) for name, value in parts.items()}
         if cast_lines:
             cast_lines = redactor.cast(cast_lines)
+        others = [redactor.cast(lines) for lines in others]
 
     bundle = Bundle(redactor if redact else None)
     bundle.add("README.txt", README)
@@ -105,6 +112,8 @@ def export_bundle(
             bundle.add(name, _dump(value))
     if cast_lines:
         bundle.add("session.cast", "\n".join(cast_lines) + "\n", cast=True)
+    for number, lines in enumerate(others, start=2):
+        bundle.add(f"session-{number}.cast", "\n".join(lines) + "\n", cast=True)
     bundle.add(
         "MANIFEST.sha256",
         "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in bundle.items()),

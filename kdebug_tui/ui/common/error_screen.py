@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from kdebug_tui.ui.common.safe_text import SafeText, clean, plain, plain_block
 
@@ -30,6 +30,9 @@ class ErrorScreen(ModalScreen[None]):
         border: round $primary; background: $boost;
     }
     ErrorScreen #error-footer { color: $text-muted; margin-top: 1; }
+    ErrorScreen #error-copy { margin-top: 1; }
+    ErrorScreen.-info > #error-box { border: thick $success; }
+    ErrorScreen.-info #error-title { color: $success; }
     """
 
     BINDINGS = [
@@ -39,9 +42,19 @@ class ErrorScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, title: str, message: str, hint: str | None = None, snippet: str | None = None
+        self,
+        title: str,
+        message: str,
+        hint: str | None = None,
+        snippet: str | None = None,
+        copy_label: str | None = None,
+        tone: str = "error",
     ) -> None:
+        """`snippet`: text to copy (c, or the Copy button), which `copy_label` names;
+        `tone` "info" for a message that is not an error (an incident record's path)."""
         super().__init__()
+        self.copy_label = copy_label or "the RBAC fix"
+        self.set_class(tone == "info", "-info")
         self.error_title = title
         self.error_message = message
         self.error_hint = hint
@@ -60,8 +73,9 @@ class ErrorScreen(ModalScreen[None]):
                     yield Static(plain_block(self.snippet), id="error-snippet-text")
             footer = "esc: close · f: full text"
             if self.snippet:
-                footer += " · c: copy the RBAC fix to the clipboard"
-            yield Static(footer, id="error-footer")
+                footer += f" · c: copy {self.copy_label} to the clipboard"
+                yield Button(f"Copy {self.copy_label}", id="error-copy")
+            yield Static(footer, id="error-footer", markup=False)
 
     def action_full(self) -> None:
         self.query_one("#error-message", SafeText).action_toggle_full()
@@ -69,10 +83,18 @@ class ErrorScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self.snippet) if action == "copy_snippet" else True
 
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "error-copy":
+            event.stop()
+            self.action_copy_snippet()
+
     def action_copy_snippet(self) -> None:
         if self.snippet:
             self.app.copy_to_clipboard(self.snippet)
-            self.app.notify("Copied: paste it for whoever administers the cluster.", timeout=3)
+            if self.copy_label == "the RBAC fix":
+                self.app.notify("Copied: paste it for whoever administers the cluster.", timeout=3)
+            else:
+                self.app.notify(f"Copied {self.copy_label}.", timeout=3, markup=False)
 
     def action_dismiss_error(self) -> None:
         self.dismiss(None)

@@ -217,8 +217,10 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         except Exception as exc:
             self.transfer.fail(describe_problem(exc))
             self.show_error(describe_problem(exc))
+            self._note(f"download of {remote} to {local} failed: {describe_problem(exc)}")
             return
         self.transfer.finish(f"downloaded {remote} to {local}", digest)
+        self._note(f"downloaded {remote} to {local} (sha256 {digest})")
 
     @work(group="files-transfer", exclusive=True, exit_on_error=False)
     async def upload(self, local: str, remote: str) -> None:
@@ -234,9 +236,18 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         except Exception as exc:
             self.transfer.fail(describe_problem(exc))
             self.show_error(describe_problem(exc))
+            self._note(f"upload of {local} to {remote} failed: {describe_problem(exc)}")
             return
         self.transfer.finish(f"uploaded {local} to {remote}", digest)
+        self._note(f"uploaded {local} to {remote} (sha256 {digest})")
         await self._load(self.cwd, select=posixpath.basename(remote))
+
+    def _note(self, text: str) -> None:
+        """A transfer goes into the debugger's incident timeline (sessions/timeline.py)."""
+        from kdebug_tui.ui.common import timeline
+
+        context = str(getattr(self.app.services.session, "context", ""))
+        timeline.note(self.app, (context, self.namespace, self.pod, self.debugger), text)
 
     # --- keys ----------------------------------------------------------------------------
 

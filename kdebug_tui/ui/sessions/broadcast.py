@@ -94,9 +94,16 @@ class Broadcast:
     # --- showing it ----------------------------------------------------------------------
 
     def _mark(self, pane: Any, on: bool) -> None:
+        from kdebug_tui.ui.common import timeline
+
+        if pane.has_class(CLASS) != on:
+            timeline.note_pane(self.screen.app, pane, "broadcast " + ("on" if on else "off"))
         pane.set_class(on, CLASS)
         # Text, never str: the title is cluster text and a str would be parsed as markup.
-        title = Text.assemble(pane.border_title or "").plain.removeprefix(MARK + " · ")
+        # Its plain text from the stored Content: the `border_title` getter returns markup
+        # (escaped), whose backslashes would become part of the title.
+        content = getattr(pane, "_border_title", None)
+        title = (content.plain if content is not None else "").removeprefix(MARK + " · ")
         pane.border_title = Text(f"{MARK} · {title}" if on else title)
         view = getattr(pane, "terminal", None)
         if view is not None:

@@ -50,7 +50,10 @@ def open_shell_beside(app: Any, pane: SessionPane, *, beside: bool) -> None:
 
 
 def reattach(app: Any, pane: SessionPane) -> None:
+    from kdebug_tui.ui.common import timeline
+
     screen = _screen(app)
+    timeline.note_pane(app, pane, f"reattach ({pane.target.kind})")
     if pane.target.kind == "logs":
         screen.run_flow(pane, lambda: flows.logs_flow(app, pane, None), "logs")
         return

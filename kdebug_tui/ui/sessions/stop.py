@@ -65,13 +65,18 @@ def confirm_stop(app: Any, namespace: str, pod_name: str, container: str) -> Non
 
 async def _stop(app: Any, namespace: str, pod_name: str, container: str) -> None:
     from kdebug_tui.kube.stopping import stop_debugger, stop_note
+    from kdebug_tui.ui.common import timeline
 
+    key = (str(app.services.session.context), namespace, pod_name, container)
     app.notify(f"Stopping {container}…", markup=False, timeout=3)
+    timeline.note(app, key, "stop requested")
     try:
         outcome = await stop_debugger(app.services.session, namespace, pod_name, container)
     except Exception as exc:
+        timeline.note(app, key, f"stop failed: {exc}")
         app.notify_error(exc, title=f"Could not stop {container}")
         return
+    timeline.note(app, key, f"stopped: {outcome.message}")
     app.notify(
         f"{outcome.message}.\n{stop_note(pod_name, container)}",
         title=f"{container} stopped",
