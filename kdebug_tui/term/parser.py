@@ -86,6 +86,13 @@ _PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
 _PARAMS = re.compile(r"[0-9;:]*")
 _STRING_END = re.compile(r"[\x07\x18\x1a\x1b\x9c]")
+# SOS, PM and APC strings also end (unfinished, payload dropped) at CR or LF, which is then
+# executed: no program sends a line end inside one, but Ctrl-C makes the kernel flush the
+# pty's output, which can cut a coloured flood right after an ESC, and the echoed "^C" then
+# reads as ESC ^ (PM). xterm would swallow the prompt and everything after it up to the next
+# ESC; a user pressing Ctrl-C must see their prompt. (OSC and DCS keep the strict rule.)
+_LINE_STRING_END = re.compile(r"[\x07\x0a\x0d\x18\x1a\x1b\x9c]")
+_LINE_ENDED = frozenset(("sos", "pm", "apc"))
 _STRING_KIND = {
     "]": "osc", "\x9d": "osc", "P": "dcs", "\x90": "dcs",
     "X": "sos", "\x98": "sos", "^": "pm", "\x9e": "pm", "_": "apc", "\x9f": "apc",
@@ -453,7 +460,8 @@ class Parser:
     def _string(self, text: str, pos: int) -> int:
         """Consume string payload from `pos`; return where normal parsing resumes."""
         n = len(text)
-        m = _STRING_END.search(text, pos)
+        ends = _LINE_STRING_END if self.string_kind in _LINE_ENDED else _STRING_END
+        m = ends.search(text, pos)
         if m is None:
             self._keep(text[pos:])
             return n
@@ -468,6 +476,9 @@ class Parser:
                 return m.end() + 1
             self._end_string(False)
             return m.start()
+        if ch in "\r\n":
+            self._end_string(False)
+            return m.start()  # (the line end is executed)
         self._end_string(ch in "\x07\x9c")
         return m.end()
 
