@@ -14,7 +14,9 @@ import pytest
 
 from kdebug_tui.term import Emulator
 
-FLOOD = b"\x1b[32mINFO\x1b[0m request \x1b[1;34mGET\x1b[0m /api/v1/x \x1b[33m200\x1b[0m in 12 ms\r\n"
+FLOOD = (
+    b"\x1b[32mINFO\x1b[0m request \x1b[1;34mGET\x1b[0m /api/v1/x \x1b[33m200\x1b[0m in 12 ms\r\n"
+)
 # What arrived: the flood cut after an ESC, the echoed ^C and the typed line, then busybox
 # sh's new prompt, the echo of the line, its output, the prompt and its cursor query.
 CUT = FLOOD * 30 + FLOOD[:44] + b"\x1b"
