@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape as escape_markup
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
@@ -310,7 +311,9 @@ class DebugFormScreen(PreviewMixin, DebugSubmitMixin, Screen[None]):
             nodes = await self.services.list_nodes()
         except Exception as exc:
             select = self.query_one("#node", Select)
-            select.prompt = f"cannot list nodes: {clean(to_kube_error(exc).title, 60)}"
+            # A Select's prompt is parsed as markup (it becomes a Static): escape the title.
+            title = escape_markup(clean(to_kube_error(exc).title, 60))
+            select.prompt = f"cannot list nodes: {title}"
             return
         select = self.query_one("#node", Select)
         current = select.value
