@@ -158,6 +158,7 @@ class PodTable(TableFilterMixin, TableViewMixin, ScrollView, can_focus=True):
         # when stale): a plain-text filter is one pass of `in` over it, no call per row.
         self._joined: str | None = None
         self._hays: list[str] = []
+        self._shown_hays: list[str] = []  # texts of the shown rows, in their order
         self._filter: Any = None  # matches(row, hay) -> bool; None: show all
         self._matching: set[str] | None = None  # uids the filter matched (None: all)
         self._index: dict[str, int] | None = {}

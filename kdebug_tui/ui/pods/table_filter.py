@@ -26,6 +26,7 @@ class TableFilterMixin(_Base):
     _rows: dict[str, tuple[Any, float]]
     _hay: dict[str, str]
     _hays: list[str]
+    _shown_hays: list[str]
     _joined: str | None
     _sort_keys: dict[str, Any]
     _order: list[str]
@@ -54,6 +55,7 @@ class TableFilterMixin(_Base):
         selected = self.selected_uid
         self._filter = matches
         if matches is None:
+            self._shown_hays = []
             self._matching = None
             self._order = list(self._all)
             self._order_keys = list(self._all_keys)
@@ -62,25 +64,34 @@ class TableFilterMixin(_Base):
             at: list[int] | None = None
             if needle and narrowing and self._matching is not None:
                 # Narrowing plain text: only the rows shown now can match, in their order.
-                hay = self._hay
-                mask = [needle in hay[u] for u in self._order]
+                # Their texts in that order are kept from the last filter while no row has
+                # changed since (`_joined` still set); else they are looked up.
+                shown = self._shown_hays
+                current = self._joined is not None and len(shown) == len(self._order)
+                if not current:
+                    shown = [self._hay[u] for u in self._order]
+                mask = [needle in text for text in shown]
                 self._order = list(itertools.compress(self._order, mask))
                 self._order_keys = list(itertools.compress(self._order_keys, mask))
+                self._shown_hays = list(itertools.compress(shown, mask)) if current else []
             elif narrowing and self._matching is not None and len(self._matching) < 2000:
                 # Narrowing: only the rows that matched before can match now.
                 rows, hay, keys = self._rows, self._hay, self._sort_keys
                 keep = {u for u in self._matching if matches(rows[u][0], hay[u])}
+                self._shown_hays = []
                 self._order = sorted(keep, key=keys.__getitem__)
                 self._order_keys = [keys[u] for u in self._order]
             elif needle:
                 mask = self._mask(needle)
                 self._order = list(itertools.compress(self._all, mask))
                 self._order_keys = list(itertools.compress(self._all_keys, mask))
+                self._shown_hays = list(itertools.compress(self._hays, mask))
             else:
                 rows, hay = self._rows, self._hay
                 pool = self._matching if narrowing and self._matching is not None else self._all
                 keep = {u for u in pool if matches(rows[u][0], hay[u])}
                 at = [i for i, u in enumerate(self._all) if u in keep]
+                self._shown_hays = []
             if at is not None:
                 self._order = [self._all[i] for i in at]
                 self._order_keys = [self._all_keys[i] for i in at]
