@@ -42,6 +42,7 @@ BOOL_FLAGS = {
     "tty": False,
     "readonly": False,
     "demo": False,
+    "stay": False,  # ours: stay in the app when the shell exits (kubectl debug returns)
 }
 SHORT_BOOLS = {"i": "stdin", "t": "tty", "q": "quiet"}
 TRUE_WORDS = {"true", "t", "1", "yes"}
@@ -71,6 +72,7 @@ class PluginPrefill(DebugPrefill):
     custom_text: str | None = None
     quiet: bool = False
     attach: bool = False
+    stay: bool = False  # -it: keep the app open after the shell exits
 
     def set_image_map(self) -> dict[str, str]:
         pairs = (item.split("=", 1) for item in self.set_image)
@@ -266,6 +268,7 @@ def parse_plugin_args(argv: Sequence[str]) -> LaunchOptions:
         custom_text=custom_text,
         quiet=flag("quiet"),
         attach=flag("attach"),
+        stay=flag("stay"),
     )
     return LaunchOptions(
         demo=flag("demo"),

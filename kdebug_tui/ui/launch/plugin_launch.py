@@ -104,7 +104,10 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
         error = to_kube_error(exc)
         await open_form(app, prefill, pod, problem="", error=(error, request))
         return
-    await after_inject(app, request, built, result)
+    pane = await after_inject(app, request, built, result)
+    # -it as kubectl debug: when the shell exits, so does the plugin, with its exit code and
+    # its last screen left in the user's terminal (--stay keeps the app open).
+    pane.exit_app_with_shell = bool(prefill.stdin and prefill.tty and not prefill.stay)
     warnings = list(built.warnings) + [
         str(f.message) for f in findings if str(f.level) == "warning" and not f.confirm
     ]

@@ -104,6 +104,8 @@ class SessionPane(Vertical, can_focus=True):
         # Work started for this pane before it existed (the wait and connect after inject):
         # anything with an async close(), closed when the pane goes away.
         self.owned: list[Any] = []
+        # `kubectl kdebug -it`: the app ends with this pane's shell (exit code, last screen)
+        self.exit_app_with_shell = False
         self.border_title = Text(clean(target.title, 120))  # Text: never parsed as markup
 
     def compose(self) -> ComposeResult:
@@ -273,6 +275,21 @@ class SessionPane(Vertical, can_focus=True):
         if self.query("#pane-logs"):
             return True
         return self.terminal is not None and not self.terminal_is_blank()
+
+    def last_screen(self) -> str:
+        """The terminal's rows down to the last one with text, for the user's scrollback
+        after the app has gone (as kubectl debug leaves the session's output there)."""
+        if self.terminal is None:
+            return ""
+        from kdebug_tui.ui.sessions.recording import NOTICE_PREFIX  # our line, not output
+
+        rows = [line.rstrip() for line in self.terminal.emulator.display]
+        rows = [row for row in rows if not row.startswith(NOTICE_PREFIX)]
+        while rows and not rows[-1]:
+            rows.pop()
+        while rows and not rows[0]:
+            rows.pop(0)
+        return "\n".join(rows)
 
     def terminal_is_blank(self) -> bool:
         """Nothing but the exit line was ever shown (the program ended before output)."""

@@ -19,6 +19,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -195,6 +196,11 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         from kdebug_tui.ui.sessions import flows
 
         pane = event.pane
+        exit_ = event.exit
+        if pane.exit_app_with_shell and exit_ is not None and exit_.reason == "exited":
+            last = pane.last_screen()  # a Text: container output is never read as markup
+            self.app.exit(return_code=exit_.code or 0, message=Text(last) if last else None)
+            return
         # A terminal that had the keyboard keeps it once dead: what is typed on is swallowed
         # there with a hint, never left to the frame's one-key bindings (x close, l logs).
         if self.focused is None or not self.focused.is_attached:
