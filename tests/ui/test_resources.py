@@ -209,7 +209,16 @@ async def test_events_cluster_wide_warnings_first_and_filtered_by_object(
             "only frontend's events",
         )
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(screen._shown) == len(types), "the filter cleared")
+        await wait_for(
+            pilot,
+            lambda: not screen.rows.filter and len(screen._shown) == len(screen.rows.objects),
+            "the filter cleared (every event shown; more may have come meanwhile)",
+        )
+        # the table's rows are in the list's order (rows re-added after the filter sorted in)
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(screen._shown)
+        for i, key in enumerate(screen._shown):
+            assert table.get_row_at(i) == table.get_row(key)
         await pilot.press("escape")  # back to the pods; the prompt takes a filter as well
         await pilot.press("colon", *"ev svc/frontend", "enter")
         await wait_for(

@@ -76,6 +76,7 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
         self.live = asyncio.Event()  # set once the first list is in
         self._shown: list[str] = []
         self._cells: dict[str, list[str]] = {}
+        self._first: dict[str, Text] = {}  # each row's first cell, as given to the table
         self._heads: list[str] = []
         self._repaint_timer: Timer | None = None
         self._full = True
@@ -203,7 +204,7 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
             table.clear(columns=True)
             for i, head in enumerate(heads):
                 table.add_column(head, key=str(i))
-            self._heads, self._shown, self._cells = heads, [], {}
+            self._heads, self._shown, self._cells, self._first = heads, [], {}, {}
         keys = self.rows.visible(now)
         cached = self._cells
         cells = {
@@ -212,20 +213,40 @@ class ResourcesScreen(ForwardWorkerErrors, ResourceActions, Screen[None]):
             else [clean(c, CELL_LIMIT) for c in self.rows.cells(k, now, self.all_namespaces)]
             for k in keys
         }
-        if keys != self._shown:
-            current = self.selected_key()
-            table.clear()
-            for key in keys:
-                table.add_row(*(Text(c) for c in cells[key]), key=key)
-            if current in keys:
-                table.move_cursor(row=keys.index(current), animate=False)
-        else:
-            for key in keys:
-                old = self._cells.get(key)
-                for i, cell in enumerate(cells[key]):
-                    if old is None or i >= len(old) or old[i] != cell:
-                        table.update_cell(key, str(i), Text(cell))
+        current = self.selected_key()
+        self._reconcile(keys, cells)
         self._shown, self._cells = keys, cells
+        if current in cells and table.cursor_row != keys.index(current):
+            table.move_cursor(row=keys.index(current), animate=False)
+
+    def _reconcile(self, keys: list[str], cells: dict[str, list[str]]) -> None:
+        """Gone rows removed, new ones added, changed cells rewritten, then one sort if the
+        order moved (events: a new one goes on top), never a rebuild of every row."""
+        table = self.table
+        wanted = set(cells)
+        for key in set(self._shown) - wanted:
+            table.remove_row(key)
+            self._first.pop(key, None)
+        order = [k for k in self._shown if k in wanted]
+        for key in keys:
+            row = cells[key]
+            if key not in self._first:
+                texts = [Text(c) for c in row]
+                table.add_row(*texts, key=key)
+                self._first[key] = texts[0]
+                order.append(key)
+                continue
+            old = self._cells.get(key)
+            for i, cell in enumerate(row):
+                if old is None or i >= len(old) or old[i] != cell:
+                    text = Text(cell)
+                    table.update_cell(key, str(i), text)
+                    if i == 0:
+                        self._first[key] = text
+        if order != keys:
+            # the first cell of each row is our own Text object: its id names the row
+            position = {id(self._first[k]): i for i, k in enumerate(keys)}
+            table.sort(key=lambda values: position[id(values[0])])
 
     def selected_key(self) -> str | None:
         table = self.table
