@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import yaml
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 import kdebug_tui.ui
 from tests.kube.triage_helpers import start_debugger
@@ -341,6 +341,17 @@ async def test_every_screen_shows_hostile_text_literally(
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
         await visit.check("help")
         await pilot.press("escape")
+
+        # The command palette (Textual's screen): its hits, typed into.
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "palette")
+        await pilot.press("l", "o", "g")
+        await wait_until(
+            pilot, lambda: app.screen.query_one(OptionList).option_count > 0, "the palette's hits"
+        )
+        assert app.is_running and not guard.hits, guard.hits
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ != "CommandPalette", "closed")
 
         # The debug form: an admission webhook's denial with the text, then a real session.
         sandbox.faults.fail(
