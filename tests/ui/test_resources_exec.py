@@ -174,3 +174,4 @@ async def test_port_forward_to_a_pod_port(sandbox: Any, kubeconfig: Path) -> Non
         ):
             assert resp.status < 500
         assert pf.connections >= 1
+        assert f"port-forward {pf.label} stops" in app.before_quit()  # quitting asks first

@@ -35,6 +35,9 @@ def forwards_of(app: Any) -> Any:
         hooks = getattr(app, "cleanup_hooks", None)
         if hooks is not None:
             hooks.append(forwards.stop_all)
+        warnings = getattr(app, "quit_warnings", None)
+        if warnings is not None:
+            warnings.append(lambda: [f"port-forward {pf.label} stops" for pf in forwards.list()])
     return forwards
 
 
