@@ -136,8 +136,11 @@ async def test_sort_cycles_and_keeps_cursor(sandbox: Any, kubeconfig: Path) -> N
         table.select_uid(uid)
         await pilot.press("o")
         assert table.sort_by == "status"
-        statuses = [table.row_of(u).status for u in table.uids()]
-        assert statuses == sorted(statuses)
+        from kdebug_tui.ui.pods.table import STATUS_RANK
+
+        rows = [table.row_of(u) for u in table.uids()]
+        keys = [(STATUS_RANK[r.status_class], r.status) for r in rows]
+        assert keys == sorted(keys)  # failing first, then by status (issue 12 item 9)
         assert table.selected_uid == uid
         await pilot.press("o")
         assert table.sort_by == "restarts"
