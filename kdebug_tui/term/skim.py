@@ -160,6 +160,21 @@ def safe_run(data: bytes, run: int) -> int:
     return run + len(data) if last < 0 else len(data) - last - 1
 
 
+# An escape sequence (or UTF-8 C1 control) cut off at the end of a chunk: the next chunk
+# decides whether it is safe. Found within the last CSI-length bytes only.
+_PARTIAL = re.compile(rb"(?:\x1b(?:\[[0-9;:]{0,128}|\()?|\xc2)\Z")
+
+
+def partial_end(data: bytes | bytearray | memoryview) -> int:
+    """Where an escape sequence cut off at the end of `data` starts (``len(data)`` if none).
+
+    A reader tracking :func:`safe_run` chunk by chunk holds those bytes back and scans them
+    with the next chunk: otherwise every chunk boundary inside an SGR sequence (a third of a
+    coloured flood's bytes are SGR) would look unsafe and restart the run."""
+    m = _PARTIAL.search(data, max(0, len(data) - 132))
+    return len(data) if m is None else m.start()
+
+
 def can_skim(screen: TermScreen) -> bool:
     """Whether the screen is in the plain state :func:`skim` assumes."""
     if screen.in_alt or screen.charset != 0 or screen.g0_charset is not cs.LAT1_MAP:
@@ -171,4 +186,4 @@ def can_skim(screen: TermScreen) -> bool:
     return mo.DECAWM in mode and mo.IRM not in mode and mo.LNM not in mode
 
 
-__all__ = ["SKIM_MIN", "can_skim", "safe_run", "skim"]
+__all__ = ["SKIM_MIN", "can_skim", "partial_end", "safe_run", "skim"]

@@ -22,7 +22,7 @@ from typing import ClassVar
 from kdebug_tui.term import Emulator
 from kdebug_tui.term.backend import BackendExit, TerminalBackend
 from kdebug_tui.term.recorder import CastRecorder
-from kdebug_tui.term.skim import SKIM_MIN, safe_run
+from kdebug_tui.term.skim import SKIM_MIN, partial_end, safe_run
 from kdebug_tui.ui.sessions.terminal.style import safe_title
 
 
@@ -54,6 +54,7 @@ class TerminalLink:
         self._arrived = asyncio.Event()
         self._room = asyncio.Event()
         self._safe_run = 0  # bytes at the end of the stream the emulator could skim
+        self._cut_escape = b""  # an escape cut off at the end of the last read (not scanned)
         self.received = 0  # bytes read from the backend (the view's stall check reads it)
 
     def post(self, item: bytes | tuple[int, int]) -> None:
@@ -112,7 +113,7 @@ class TerminalLink:
                 if not data:
                     return
                 self.received += len(data)
-                self._safe_run = safe_run(data, self._safe_run)
+                self._track_safe_run(data)
                 recorder = self._recorder()
                 if recorder is not None:
                     recorder.output(data)
@@ -120,6 +121,16 @@ class TerminalLink:
                 self._arrived.set()
         finally:
             self._arrived.set()
+
+    def _track_safe_run(self, data: bytes) -> None:
+        scan = self._cut_escape + data if self._cut_escape else data
+        cut = partial_end(scan)
+        if cut == len(scan):
+            self._cut_escape = b""
+            self._safe_run = safe_run(scan, self._safe_run)
+        else:
+            self._cut_escape = bytes(scan[cut:])
+            self._safe_run = safe_run(scan[:cut], self._safe_run)
 
     async def feed(self, data: bytes | bytearray) -> None:
         emu = self.emulator
