@@ -17,7 +17,7 @@ from pyte.screens import Char
 from .parser import INERT_C0_BYTES, OTHER_CHAR, Parser
 from .screen import TermScreen
 from .scrollback import row_from_cells
-from .skim import SKIM_MIN, can_skim, skim
+from .skim import SKIM_MIN, can_skim, skim, skim_lines
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,10 @@ class Emulator:
         head = bytes(view[: 64 * 1024])
         first = head.find(b"\r\n")
         if first < 0 or not can_skim(screen):
+            return 0
+        # Too few lines to push anything out of reach: a try would only scan megabytes (tens
+        # of ms while a Ctrl-C waits). Counting line ends is much cheaper than that scan.
+        if view.nbytes < SKIM_MIN or bytes(view).count(b"\n") <= skim_lines(screen):
             return 0
         self.feed(head[: first + 2])
         if parser.pending or parser.string_kind is not None or self._decoder.getstate()[0]:

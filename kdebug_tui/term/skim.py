@@ -90,6 +90,11 @@ def _advances(chunk: bytes, columns: int, other: re.Pattern[str]) -> int | None:
     return total
 
 
+def skim_lines(screen: TermScreen) -> int:
+    """Line ends a stretch must be followed by before :func:`skim` can skip it."""
+    return screen.scrollback.limit + 2 * screen.lines + 1
+
+
 def skim(screen: TermScreen, data: bytes | memoryview, start: int, other: re.Pattern[str]) -> int:
     """Skip a stretch of `data` from `start` (a line start, screen and parser in a plain
     state); return where normal feeding must resume, or `start` when nothing was skipped.
@@ -101,7 +106,7 @@ def skim(screen: TermScreen, data: bytes | memoryview, start: int, other: re.Pat
     end = _safe_end(raw, start)
     lines = screen.lines
     limit = screen.scrollback.limit
-    needed = limit + 2 * lines + 1
+    needed = skim_lines(screen)
     pos = end
     for _ in range(needed + 1):  # the line end that starts the kept tail
         pos = raw.rfind(b"\n", start, pos)
@@ -186,4 +191,4 @@ def can_skim(screen: TermScreen) -> bool:
     return mo.DECAWM in mode and mo.IRM not in mode and mo.LNM not in mode
 
 
-__all__ = ["SKIM_MIN", "can_skim", "partial_end", "safe_run", "skim"]
+__all__ = ["SKIM_MIN", "can_skim", "partial_end", "safe_run", "skim", "skim_lines"]
