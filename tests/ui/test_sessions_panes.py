@@ -56,7 +56,7 @@ async def test_four_panes_each_with_its_own_terminal_and_keys_between_them() -> 
         assert len(screen.panes) == 4
         for pane, prompt in ((a, "one$"), (b, "two$"), (c, "three$"), (d, "four$")):
             await wait_for(pilot, lambda p=pane, t=prompt: shown(p, t), prompt)
-        assert a.border_title == "sandbox-admin/default/web/one"
+        assert a.border_title == "web/one · default · sandbox-admin"  # pod/container first
 
         # Type into a, prefix then right: the keyboard leaves a and moves to b; type into b.
         a.focus()

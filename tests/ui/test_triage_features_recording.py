@@ -56,7 +56,10 @@ async def test_pane_output_is_recorded_under_the_state_dir(
         await wait_for_shell(pilot, second)
         second.focus()
         await pilot.pause()
-        await pilot.press("B")
+        await pilot.press("B")  # several panes: asked first, then on
+        await wait_until(pilot, lambda: app.screen is not screen, "the broadcast question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(screen.broadcast.members) == 2, "broadcast on")
         assert screen.broadcast.members == [pane, second]
         assert all(MARK in str(p.border_title) for p in (pane, second))
         await wait_until(pilot, lambda: record_for(app, second).cast_path, "second recording")

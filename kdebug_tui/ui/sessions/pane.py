@@ -56,8 +56,10 @@ class PaneTarget:
 
     @property
     def title(self) -> str:
+        """pod/container first: a narrow pane still says which shell it is (the context,
+        the same for most panes, comes last and is in the app's header too)."""
         suffix = {"exec": " (shell)", "logs": " (logs)"}.get(self.kind, "")
-        return f"{self.context}/{self.namespace}/{self.pod}/{self.container}{suffix}"
+        return f"{self.pod}/{self.container}{suffix} · {self.namespace} · {self.context}"
 
 
 class SessionPane(Vertical, can_focus=True):
