@@ -99,3 +99,30 @@ async def test_a_stall_is_shown_within_seconds_and_keys_go_once_in_order(
         backend.emit(b"date\r\nid\r\n$ ")  # the stream moves again
         await wait_until(pilot, lambda: "stalled" not in view.title_text(), "the hint gone")
         assert bytes(backend.written) == b"date\rid\r"  # each key once, in order
+
+
+async def test_scrollback_pages_with_the_keyboard_on_the_frame_zoomed_or_not() -> None:
+    """Issue 12 item 3: shift+pgup/pgdn on a released pane page through its scrollback."""
+    from tests.ui.test_sessions_panes import SessionsHost, target
+
+    app = SessionsHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        lines = b"".join(b"line-%d\r\n" % n for n in range(200))
+        backend = FakeBackend([lines + b"$ "])
+        pane = await screen.open_pane(target("scroll"))
+        await pane.show_terminal(backend)
+        view = pane.terminal
+        assert view is not None
+        await wait_until(pilot, lambda: "line-199" in pane.screen_text(), "the output")
+        pane.focus()
+        await pilot.pause()
+        await pilot.press("shift+pageup")
+        await wait_until(pilot, lambda: view.scrollback_offset > 0, "scrolled back")
+        assert "line-199" not in "\n".join(view.screen_lines())
+        await pilot.press("z", "shift+pageup")  # zoomed too
+        await wait_until(pilot, lambda: screen.grid.zoomed is pane, "zoomed")
+        offset = view.scrollback_offset
+        await pilot.press("shift+pagedown", "shift+pagedown", "shift+pagedown")
+        await wait_until(pilot, lambda: view.scrollback_offset < offset, "scrolled forward")

@@ -93,6 +93,10 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         Binding("tab", "cycle(1)", "Next pane", show=False),
         Binding("shift+tab", "cycle(-1)", "Previous pane", show=False),
         Binding("escape", "back", "Pods"),
+        # Scrollback with the keyboard on the frame (released, zoomed or not), as in the
+        # terminal itself.
+        Binding("shift+pageup,pageup", "scroll_back(-1)", "Scroll back", show=False),
+        Binding("shift+pagedown,pagedown", "scroll_back(1)", "Scroll forward", show=False),
     ]
 
     def __init__(self) -> None:
@@ -262,6 +266,12 @@ class SessionsScreen(SessionExtrasMixin, Screen[None]):
         self.set_class(bool(self.panes), "-has-panes")
         if self.selected is not None:
             self.selected.focus()
+
+    def action_scroll_back(self, direction: int) -> None:
+        pane = self.selected
+        view = pane.terminal if pane is not None else None
+        if view is not None:
+            view.scroll_lines(direction * max(1, view.size.height - 2))
 
     def action_zoom(self) -> None:
         self.grid.toggle_zoom()
