@@ -52,9 +52,20 @@ def _is_reset(params: str) -> bool:
     return head.strip("0") == ""
 
 
+# Every byte _BAD_BYTE does not match: deleting them (C speed, ~10x a regex scan of a
+# multi-MB backlog) leaves nothing when the backlog holds no such control at all.
+_NOT_BAD_BYTE = bytes(b for b in range(256) if not _BAD_BYTE.match(bytes([b])))
+
+
+def _bad_byte_patterns(raw: bytes | bytearray | memoryview) -> tuple[re.Pattern[bytes], ...]:
+    if isinstance(raw, memoryview) or raw.translate(None, _NOT_BAD_BYTE):
+        return (_BAD_BYTE, _BAD_C1, _BAD_ESC)
+    return (_BAD_C1, _BAD_ESC)
+
+
 def _safe_end(raw: bytes, start: int) -> int:
     end = len(raw)
-    for pattern in (_BAD_BYTE, _BAD_C1, _BAD_ESC):
+    for pattern in _bad_byte_patterns(raw):
         m = pattern.search(raw, start, end)
         if m is not None:
             end = m.start()
@@ -159,7 +170,7 @@ def safe_run(data: bytes, run: int) -> int:
     `run` before it: a reader can hold back a big backlog only when :func:`skim` will be
     able to skip it (otherwise holding it would only add to the delay)."""
     last = -1
-    for pattern in (_BAD_BYTE, _BAD_C1, _BAD_ESC):
+    for pattern in _bad_byte_patterns(data):
         for m in pattern.finditer(data, last + 1):
             last = max(last, m.end() - 1)
     return run + len(data) if last < 0 else len(data) - last - 1
