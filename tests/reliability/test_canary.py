@@ -174,7 +174,8 @@ async def test_the_token_appears_in_no_log_recording_screenshot_or_message(
                     raise RuntimeError(f"handler failed for {session.server}")
 
                 app.action_last_error = broken  # type: ignore[method-assign]
-                await pilot.press("ctrl+e")
+                # The shell has the keyboard: the prefix hands the next key to the app.
+                await pilot.press("ctrl+backslash", "ctrl+e")
                 await pilot.pause()
         except RuntimeError as exc:
             crashed = exc

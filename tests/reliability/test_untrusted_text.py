@@ -144,6 +144,6 @@ async def test_pane_border_title_and_status_are_not_markup() -> None:
         await pilot.pause()
         title = Text.from_markup(pane.border_title or "").plain
         subtitle = Text.from_markup(pane.border_subtitle or "").plain
-        assert title.startswith("[prod]/default/web/app"), title
+        assert title.startswith("web/app · default · [prod]"), title
         assert subtitle.startswith("exited: ]0;pwned[bold red]x[/]"), subtitle
         assert not [c for c in FORBIDDEN if c in title + subtitle]
