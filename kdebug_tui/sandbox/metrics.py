@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from kdebug_tui.sandbox.cluster import Change
 from kdebug_tui.sandbox.errors import ApiError, not_found
 from kdebug_tui.sandbox.namespaces import descendants
 from kdebug_tui.sandbox.request import RequestInfo
@@ -73,6 +74,12 @@ class Sampler:
     def __init__(self) -> None:
         self._last: dict[tuple[str, str], tuple[int, float, float]] = {}
 
+    def forget(self, uid: str) -> None:
+        """Drop a deleted pod's samples: uids are never reused, and kept they would grow
+        with every pod ever read."""
+        for key in [key for key in self._last if key[0] == uid]:
+            del self._last[key]
+
     def usage(self, key: tuple[str, str], pids: list[int]) -> tuple[int, int] | None:
         """(nanocores, bytes) of a process tree, None when none of its processes is left."""
         samples = [s for s in (process_sample(pid) for pid in pids) if s is not None]
@@ -99,6 +106,12 @@ def _sampler(sb: ApiState) -> Sampler:
     if sampler is None:
         sampler = Sampler()
         sb._metrics_sampler = sampler  # type: ignore[attr-defined]
+
+        def on_change(change: Change) -> None:
+            if change.resource == "pods" and change.type == "DELETED":
+                sampler.forget(change.new["metadata"].get("uid", ""))
+
+        sb.cluster.listeners.append(on_change)
     return sampler
 
 

@@ -3,11 +3,11 @@
 A first page fixes the list's resourceVersion; every later page continues from a token that
 carries that version and the key after the last one returned, so a client paging through
 150,000 pods sees one consistent list even while pods churn. We keep the ordered objects
-of recent lists (references, not copies) to serve that snapshot; a token whose list is no
-longer held is served from the current store (what a list would show anyway, minus the
-consistency), and a token older than the compaction window, or issued before the store's
-versions were expired, gets 410 Expired with a token for the inconsistent remainder, as etcd
-compaction makes the real server answer.
+of recent lists that handed out a token (references, not copies) to serve that snapshot; a
+token whose list is no longer held is served from the current store (what a list would show
+anyway, minus the consistency), and a token older than the compaction window, or issued
+before the store's versions were expired, gets 410 Expired with a token for the inconsistent
+remainder, as etcd compaction makes the real server answer.
 """
 
 from __future__ import annotations
@@ -95,34 +95,66 @@ class Page:
 
 
 class Pager:
-    """Recent list snapshots of one cluster, by (resource, namespace, resourceVersion)."""
+    """Recent list snapshots of one cluster, by (resource, namespace, resourceVersion).
+
+    Only a list that handed out a continue token is kept: nothing can ask for the rest of a
+    list that was served whole, and a kept list holds every object it listed (deleted ones
+    too). A kept list is dropped after the compaction window, when its tokens expire.
+    The cluster is held weakly: the module-wide registry below is keyed by it, and a value
+    that held its key strongly would keep every closed sandbox's store alive."""
 
     def __init__(self, cluster: Cluster, clock: Callable[[], float] = time.monotonic) -> None:
-        self.cluster = cluster
+        self._cluster = weakref.ref(cluster)
         self.clock = clock
         self.compaction_seconds = COMPACTION_SECONDS
         self._kept: OrderedDict[tuple[str, str | None, int], _Snapshot] = OrderedDict()
-        self._issued: OrderedDict[int, float] = OrderedDict()  # version -> when first listed
+        self._issued: OrderedDict[int, float] = OrderedDict()  # version -> first token
+        self._forgotten_upto = 0  # versions whose tokens were issued before the window
+
+    @property
+    def cluster(self) -> Cluster:
+        cluster = self._cluster()
+        if cluster is None:
+            raise RuntimeError("the cluster of this pager is gone")
+        return cluster
 
     def _snapshot(self, resource: str, namespace: str | None, rv: int) -> _Snapshot | None:
-        key = (resource, namespace, rv)
-        snap = self._kept.get(key)
-        if snap is None:
-            if rv != int(self.cluster.resource_version):
-                return None
-            objects = self.cluster.objects(resource)
-            keys = self.cluster.keys(resource, namespace)
-            snap = _Snapshot(keys, [objects[k] for k in keys], self.clock())
-            self._kept[key] = snap
-            while len(self._kept) > KEPT_LISTS:
-                self._kept.popitem(last=False)
+        """The kept list at `rv`, or the store as it is now if `rv` is its version."""
+        snap = self._kept.get((resource, namespace, rv))
+        if snap is not None:
+            self._kept.move_to_end((resource, namespace, rv))
+            return snap
+        cluster = self.cluster
+        if rv != int(cluster.resource_version):
+            return None
+        objects = cluster.objects(resource)
+        keys = cluster.keys(resource, namespace)
+        return _Snapshot(keys, [objects[k] for k in keys], self.clock())
+
+    def _keep(self, key: tuple[str, str | None, int], snap: _Snapshot) -> None:
+        """Hold a list whose token was handed out; and forget what the window let expire."""
+        now = self.clock()
+        self._kept[key] = snap
         self._kept.move_to_end(key)
-        return snap
+        self._issued.setdefault(key[2], now)
+        while len(self._kept) > KEPT_LISTS:
+            self._kept.popitem(last=False)
+        for old, kept in list(self._kept.items()):
+            if now - kept.made > self.compaction_seconds:
+                del self._kept[old]
+        # Versions are issued in increasing order: a forgotten prefix stays expired.
+        while self._issued:
+            rv, issued = next(iter(self._issued.items()))
+            if now - issued <= self.compaction_seconds and len(self._issued) <= 10_000:
+                break
+            self._issued.popitem(last=False)
+            self._forgotten_upto = max(self._forgotten_upto, rv)
 
     def _check(self, rv: int, start: str) -> None:
         issued = self._issued.get(rv)
         too_old = issued is not None and self.clock() - issued > self.compaction_seconds
-        if rv < self.cluster.expired_below or too_old:
+        forgotten = issued is None and rv <= self._forgotten_upto
+        if rv < self.cluster.expired_below or too_old or forgotten:
             raise ExpiredContinue(encode_token(-1, start))
 
     def page(
@@ -142,9 +174,6 @@ class Pager:
                 self._check(rv, start)
         else:
             rv = int(self.cluster.resource_version)
-            self._issued[rv] = self._issued.get(rv, self.clock())
-            while len(self._issued) > 10_000:
-                self._issued.popitem(last=False)
         snap = self._snapshot(resource, namespace, rv) if rv > 0 else None
         if snap is None:  # not held (or -1): what the store holds now
             rv_now = int(self.cluster.resource_version)
@@ -165,6 +194,7 @@ class Pager:
                 items.append(obj)
         if i >= total or limit <= 0:
             return Page(items, str(rv))
+        self._keep((resource, namespace, rv), snap)
         next_token = encode_token(rv, _key_text(snap.keys[i - 1]) + "\0")
         # The API server counts the rest only when no selector makes the count a guess.
         remaining = None if filtered else total - i

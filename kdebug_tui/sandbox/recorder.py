@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from kdebug_tui.sandbox.cluster import Cluster, now_iso
+from kdebug_tui.sandbox.cluster import Change, Cluster, now_iso
 
 Obj = dict[str, Any]
 
@@ -50,6 +50,19 @@ class EventRecorder:
         self.spam_filter = spam_filter or SpamFilter()
         self.dropped = 0  # events the spam filter dropped (tests read it)
         self._seen: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        # A deleted pod gets no more events (its uid is never reused): its buckets and
+        # counts would only grow with every pod the sandbox ever ran.
+        cluster.listeners.append(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.resource == "pods" and change.type == "DELETED":
+            self.forget(change.new["metadata"].get("uid", ""))
+
+    def forget(self, uid: str) -> None:
+        """Drop what is kept per pod (spam buckets, events to count into) for `uid`."""
+        self.spam_filter.forget(uid)
+        for key in [key for key in self._seen if key[0] == uid]:
+            del self._seen[key]
 
     def pod_event(
         self,
