@@ -2,8 +2,10 @@
 sessions against the sandbox, asserting that nothing leaks. Assertions are on leaks and
 success, never on time; the full 500/50 run is `python -m bench.soak`.
 
-Two sandbox leaks the soak found (containers of deleted pods kept by the runtime, closed
-sandboxes kept by aiohttp's handler cache) are fixed and guarded by the tests at the end.
+Sandbox leaks the soak found (containers of deleted pods kept by the runtime, closed
+sandboxes kept by aiohttp's handler cache, closed clusters kept by the list pager, lists
+kept that could never be continued, per-pod event and metrics state kept after deletion)
+are fixed and guarded by the tests at the end.
 """
 
 from __future__ import annotations
@@ -171,6 +173,84 @@ async def test_a_closed_sandbox_is_freed(tmp_path: Path) -> None:
     alive = ref() is not None
     release_middleware_cache(ref)  # leave nothing behind for the tests that follow
     assert not alive, "the closed Sandbox is still reachable"
+
+
+def _snapshots_held() -> int:
+    """Kept list snapshots (paging.py) in this process, the soak's own measure."""
+    from kdebug_tui.sandbox.paging import _Snapshot
+
+    return sum(1 for obj in gc.get_objects() if type(obj) is _Snapshot)
+
+
+async def test_only_a_list_that_can_be_continued_is_kept(
+    kube_sandbox: tuple[Any, KubeSession],
+) -> None:
+    """A list served whole cannot be continued: keeping its snapshot (with every object it
+    listed, deleted ones too) grew memory with each list. A token keeps one."""
+    _sb, session = kube_sandbox
+    held = _snapshots_held()
+    whole = await session.request_json("GET", "/api/v1/namespaces")
+    one_page = await session.request_json("GET", "/api/v1/namespaces", query={"limit": "500"})
+    assert len(whole["items"]) >= 2 and "continue" not in one_page["metadata"]
+    gc.collect()
+    assert _snapshots_held() == held
+    first = await session.request_json("GET", "/api/v1/namespaces", query={"limit": "1"})
+    token = first["metadata"]["continue"]
+    gc.collect()
+    assert _snapshots_held() == held + 1
+    rest = await session.request_json(
+        "GET", "/api/v1/namespaces", query={"limit": "500", "continue": token}
+    )
+    assert len(first["items"]) + len(rest["items"]) == len(whole["items"])
+
+
+async def test_a_closed_sandbox_frees_its_store_after_a_paged_list(tmp_path: Path) -> None:
+    """The pager registry is keyed weakly by the cluster; its pager held the cluster
+    strongly, so every closed sandbox's objects and watch history stayed in memory."""
+    sb = Sandbox(port=0, workdir=tmp_path / "sandbox", demo=False)
+    async with sb:
+        session = await KubeSession.open(kubeconfig=str(sb.write_kubeconfig(tmp_path / "kc")))
+        try:
+            page = await session.request_json("GET", "/api/v1/namespaces", query={"limit": "1"})
+            assert page["metadata"]["continue"]
+        finally:
+            await session.close()
+    sandbox_ref, cluster_ref = weakref.ref(sb), weakref.ref(sb.cluster)
+    del sb
+    gc.collect()
+    release_middleware_cache(sandbox_ref)  # judged by test_a_closed_sandbox_is_freed
+    gc.collect()
+    assert cluster_ref() is None, "the closed sandbox's Cluster is still reachable"
+
+
+async def test_a_deleted_pods_event_and_metrics_state_is_dropped(
+    kube_sandbox: tuple[Any, KubeSession],
+) -> None:
+    """Spam-filter buckets, event aggregation keys and CPU samples are kept per pod uid;
+    uids are never reused, so kept past deletion they grow with every pod ever run."""
+    sb, session = kube_sandbox
+    work = Workload(sb, session)
+    name = await work.create_pod("forget")
+    uid = sb.cluster.get_pod("default", name)["metadata"]["uid"]
+    metrics = await session.request_json(
+        "GET", f"/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/{name}"
+    )
+    assert metrics["containers"], metrics
+
+    def kept() -> list[str]:
+        found = []
+        if any(key[2] == uid for key in sb.recorder.spam_filter._buckets):
+            found.append("spam-filter bucket")
+        if any(key[0] == uid for key in sb.recorder._seen):
+            found.append("event aggregation key")
+        if any(key[0] == uid for key in sb._metrics_sampler._last):
+            found.append("CPU sample")
+        return found
+
+    assert kept() == ["spam-filter bucket", "event aggregation key", "CPU sample"]
+    check = await work.delete_pod(name)
+    assert check.leftovers == []
+    assert kept() == []
 
 
 # -- failures are counted, not raised ----------------------------------------------------
