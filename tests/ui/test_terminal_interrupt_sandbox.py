@@ -45,7 +45,10 @@ async def test_prompt_shows_after_ctrl_c_cut_the_output_after_an_esc(
     writer = asyncio.ensure_future(link.write_loop())
 
     try:
-        link.post(b"printf 'RE%sDY\\033' A; sleep 60\r")  # (the echoed line has no READY)
+        # One foreground child prints READY and an ESC, then blocks; (printf is a builtin of
+        # the interactive shell: a Ctrl-C between it and `sleep` would reach the shell itself).
+        # The echoed command line spells READY differently.
+        link.post(b"sh -c 'printf \"RE%sDY\\033\" A; exec sleep 60'\r")
         await _until(changed, emu, "READY")
         link.post(b"\x03")
         link.post(b"echo M$((1))ARK\r")
