@@ -18,6 +18,7 @@ from typing import Any
 
 from kdebug_tui.kube.errors import KubeError, to_kube_error
 from kdebug_tui.kube.podstate import container_spec, container_status, describe_state
+from kdebug_tui.ui.sessions import typeahead
 from kdebug_tui.ui.sessions.flow_backends import WAIT_TIMEOUT, EarlyStart, GcHold
 from kdebug_tui.ui.sessions.pane import PaneTarget, SessionPane
 
@@ -59,6 +60,7 @@ def show_progress_event(pane: SessionPane, progress: Any) -> None:
     hint = str(getattr(progress, "hint", "") or "")
     if hint:
         pane.show_progress(f"  hint: {hint}")
+        typeahead.pane_needs_user(pane)
 
 
 def early_start(app: Any, built: Any, gc_hold: GcHold | None = None) -> EarlyStart:

@@ -114,6 +114,14 @@ def pane_ready(pane: Any) -> None:
         current.deliver_to(pane.terminal)
 
 
+def pane_needs_user(pane: Any) -> None:
+    """The pane shows a problem to act on (a pull error, say): keys from now on are the
+    user's answer to it (`c` cancels), not typing for a shell that may never come."""
+    current = current_of(pane.app)
+    if current is not None and current.pane is pane and current.capturing:
+        current.stop_capturing()
+
+
 def pane_failed(pane: Any, why: str) -> None:
     current = current_of(pane.app)
     if current is not None and current.pane is pane:
