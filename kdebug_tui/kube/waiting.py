@@ -167,6 +167,8 @@ async def _watch_pod(
         while True:
             try:
                 chunk = await asyncio.wait_for(resp.content.readany(), inactivity)
+            except RuntimeError as exc:  # aiohttp: the connection closed under the read
+                raise aiohttp.ClientConnectionError(str(exc) or "connection closed") from exc
             except TimeoutError:
                 log.info("watch of pod %s silent for %.0f s: starting over", name, inactivity)
                 yield "ERROR", {"code": 0, "message": "watch inactive"}

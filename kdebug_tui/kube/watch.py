@@ -225,8 +225,14 @@ async def _lines(resp: aiohttp.ClientResponse, inactivity: float) -> AsyncGenera
     """Complete lines of a streaming response; TimeoutError after `inactivity` of silence."""
     buffer = b""
     while True:
-        async with asyncio.timeout(inactivity):
-            chunk = await resp.content.readany()
+        try:
+            async with asyncio.timeout(inactivity):
+                chunk = await resp.content.readany()
+        except RuntimeError as exc:
+            # aiohttp's reader turns a connection closed under it (the session shutting
+            # down, the server going away mid-read) into a bare RuntimeError: a dropped
+            # watch like any other, not a crash of the worker that owns it.
+            raise aiohttp.ClientConnectionError(str(exc) or "connection closed") from exc
         if not chunk:
             if buffer.strip():
                 yield buffer
