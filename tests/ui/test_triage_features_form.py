@@ -123,7 +123,13 @@ async def test_same_user_shared_env_and_mounts_stop_and_incident_record(
         await pilot.press("E")
         await wait_until(pilot, lambda: getattr(app, "last_incident_path", None), "the export")
         path = Path(app.last_incident_path)  # type: ignore[attr-defined]
-        assert str(path) in "\n".join(messages(app))
+        # The path is shown in a dialog (with a copy button), not in a passing toast.
+        from kdebug_tui.ui.common.error_screen import ErrorScreen
+
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorScreen), "the path dialog")
+        assert app.screen.error_message == str(path)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ErrorScreen), "closed")
         with tarfile.open(path) as tar:
             files = {
                 Path(m.name).name: tar.extractfile(m).read().decode()  # type: ignore[union-attr]
