@@ -61,10 +61,17 @@ def _age(obj: Obj, now: float) -> str:
     return since(_meta(obj).get("creationTimestamp"), now)
 
 
-def deployment_cells(obj: Obj, now: float) -> Cells:
+def _replicated(obj: Obj) -> tuple[Obj, Obj, int, str, str]:
+    """What the replicated kinds' printers share: spec, status, desired replicas (the API
+    server's default of 1 when spec.replicas is absent) and the template's container cells."""
     spec, status = d(obj.get("spec")), d(obj.get("status"))
     desired = n(spec.get("replicas")) if "replicas" in spec else 1
     names, images = container_cells(spec.get("template"))
+    return spec, status, desired, names, images
+
+
+def deployment_cells(obj: Obj, now: float) -> Cells:
+    spec, status, desired, names, images = _replicated(obj)
     return [
         s(_meta(obj).get("name")),
         f"{n(status.get('readyReplicas'))}/{desired}",
@@ -78,9 +85,7 @@ def deployment_cells(obj: Obj, now: float) -> Cells:
 
 
 def replicaset_cells(obj: Obj, now: float) -> Cells:
-    spec, status = d(obj.get("spec")), d(obj.get("status"))
-    desired = n(spec.get("replicas")) if "replicas" in spec else 1
-    names, images = container_cells(spec.get("template"))
+    spec, status, desired, names, images = _replicated(obj)
     return [
         s(_meta(obj).get("name")),
         desired,
@@ -94,9 +99,7 @@ def replicaset_cells(obj: Obj, now: float) -> Cells:
 
 
 def statefulset_cells(obj: Obj, now: float) -> Cells:
-    spec, status = d(obj.get("spec")), d(obj.get("status"))
-    desired = n(spec.get("replicas")) if "replicas" in spec else 1
-    names, images = container_cells(spec.get("template"))
+    _spec, status, desired, names, images = _replicated(obj)
     return [
         s(_meta(obj).get("name")),
         f"{n(status.get('readyReplicas'))}/{desired}",
