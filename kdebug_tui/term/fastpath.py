@@ -1,8 +1,9 @@
 """Bulk layout of plain text: whole lines at a time, jump-scrolling past what scrolls away.
 
 A flood of log lines must not go character by character through pyte (0.4 MB/s). For a run
-of single-width printable characters with CR, LF and TAB, the result of pyte's ``draw`` /
-``carriage_return`` / ``linefeed`` / ``tab`` only depends on where each line segment lands.
+of single-width printable characters with CR, LF, TAB and BS, the result of pyte's ``draw`` /
+``carriage_return`` / ``linefeed`` / ``tab`` / ``backspace`` only depends on where each line
+segment lands.
 :func:`write_block` computes those positions on "virtual" rows (row numbers that keep growing
 instead of scrolling), then applies the outcome once:
 
@@ -18,6 +19,8 @@ falls back to the per-event path, which gives the same screen (a property test c
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 
 from pyte import modes as mo
@@ -28,6 +31,9 @@ from .scrollback import AnyRow, plain_attrs, row_from_cells, scroll_row
 from .wide import row_len, split_rows
 
 Writes = dict[int, list[tuple[int, str]]]
+
+_MOVES = re.compile(r"[\t\x08]").search
+_PIECES = re.compile(r"[^\t\x08]+|[\t\x08]").findall
 
 
 def _put(line: dict[int, Char], x: int, text: str, getg: Callable[[str], Char]) -> None:
@@ -44,9 +50,7 @@ def block_ok(screen: TermScreen, block: str) -> bool:
     ):
         return False
     mode = screen.mode
-    if mo.IRM in mode or mo.LNM in mode or mo.DECAWM not in mode:
-        return False
-    return not ("\t" in block and screen.tabstops != set(range(8, screen.columns, 8)))
+    return not (mo.IRM in mode or mo.LNM in mode or mo.DECAWM not in mode)
 
 
 def _run(writes: Writes, piece: str, x: int, vy: int, columns: int) -> tuple[int, int]:
@@ -99,8 +103,14 @@ class Layout:
         return None
 
 
-def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
-    """Place every segment of `block` on virtual rows (rows keep counting past the bottom)."""
+def _layout(
+    block: str, x: int, vy: int, columns: int, lines: int, stops: list[int] | None = None
+) -> Layout:
+    """Place every segment of `block` on virtual rows (rows keep counting past the bottom).
+
+    `stops`: the sorted tab stops when they are not every 8 columns (binary output sets
+    stray ones with HTS: every tab then used to leave the fast path).
+    """
     out = Layout()
     writes = out.writes
     # The common case: CRLF-terminated lines (a tty with onlcr), where a chunk boundary may
@@ -109,7 +119,7 @@ def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
     trailing_cr = body[-1:] == "\r"
     if trailing_cr:
         body = body[:-1]
-    if "\t" not in body and body.count("\r") == body.count("\n") == body.count("\r\n"):
+    if _MOVES(body) is None and body.count("\r") == body.count("\n") == body.count("\r\n"):
         if len(body) != len(block) - trailing_cr:
             vy += 1
         parts = body.split("\r\n")
@@ -150,20 +160,28 @@ def _layout(block: str, x: int, vy: int, columns: int, lines: int) -> Layout:
                 x = 0
             if not part:
                 continue
-            tabbed = part.split("\t") if "\t" in part else (part,)
-            for ti, piece in enumerate(tabbed):
-                if ti:
-                    x = (x // 8 + 1) * 8
-                    if x >= columns:
-                        x = columns - 1
-                if piece:
+            if _MOVES(part) is None:
+                x, vy = _run(writes, part, x, vy, columns)
+                continue
+            for piece in _PIECES(part):
+                if piece == "\t":
+                    if stops is None:
+                        x = (x // 8 + 1) * 8
+                        if x >= columns:
+                            x = columns - 1
+                    else:  # (pyte's tab: the first stop right of x, else the last column)
+                        i = bisect.bisect_right(stops, x)
+                        x = stops[i] if i < len(stops) else columns - 1
+                elif piece == "\x08":  # (pyte's cursor_back: out of a pending wrap too)
+                    x = max(0, min(x, columns - 1) - 1)
+                else:
                     x, vy = _run(writes, piece, x, vy, columns)
     out.x, out.y = x, vy
     return out
 
 
 def write_block(screen: TermScreen, block: str) -> None:
-    """Apply a run of printable single-width text + CR/LF/TAB; caller checked :func:`block_ok`.
+    """Apply a run of printable text + CR/LF/TAB/BS; the caller checked :func:`block_ok`.
 
     Rows written in one piece onto a blank row are not turned into cells at all: they are kept
     in ``screen.lazy`` as text (materialised by ``screen.materialize()`` before anything else
@@ -172,7 +190,10 @@ def write_block(screen: TermScreen, block: str) -> None:
     columns, lines = screen.columns, screen.lines
     cursor = screen.cursor
     y0 = cursor.y
-    lay = _layout(block, cursor.x, y0, columns, lines)
+    stops = None
+    if "\t" in block and screen.tabstops != set(range(8, columns, 8)):
+        stops = sorted(screen.tabstops)
+    lay = _layout(block, cursor.x, y0, columns, lines, stops)
     writes, vy = lay.writes, lay.y
     attrs = plain_attrs(cursor.attrs)  # (rows hold the GC-untrackable form)
     getg = screen.glyphs(cursor.attrs).__getitem__

@@ -34,7 +34,7 @@ from .sanitize import (
 from .screen import CURSOR_SHAPES, TermScreen, sparse_table
 from .sgr import apply_sgr, apply_sgr_sequence
 from .styled import SGR_ONE, SPLIT, lines_ok, write_lines
-from .wide import row_len, widen
+from .wide import STUB, row_len, widen
 
 #: Longest CSI parameter/intermediate body accepted (longer ones are skipped as malformed).
 CSI_MAX = 128
@@ -52,6 +52,13 @@ _ABSORB = re.compile(f"[{_ABSORBED}]").search
 _ABSORB_TABLE = str.maketrans(
     {"\x07": None, "\x18": None, "\x1a": None, "\x0b": "\n", "\x0c": "\n"}
 )
+# Controls that plain runs carry to the fast path (about 1 byte in 85 of binary output, each
+# of which used to end a run and cost a layout and a scroll): BS moves the cursor in the
+# layout; SO/SI switch the charset the run's text is translated with.
+_IN_RUN = "\x08\x0e\x0f"
+_HAS_IN_RUN = re.compile(f"[{_IN_RUN}]").search
+_SHIFT = re.compile(r"([\x0e\x0f])")
+_NOT_LAST = "\t\r\n" + _IN_RUN
 # The rest (combining marks, rare scripts) goes to the per-character path, with the short
 # runs of known characters between them (text such as "e\u0301t\u0301e" is one token).
 _OTHER = rf"[^\x00-\x1f\x7f-\x9f\x20-\x7e{_FAST}]"
@@ -61,7 +68,7 @@ OTHER_CHAR = re.compile(_OTHER)
 # ESC ( B): one token for a whole coloured listing or log flood. (Possessive quantifiers:
 # the alternatives start with disjoint characters, so there is nothing to backtrack into.)
 TOKEN = re.compile(
-    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_ABSORBED}{_FAST}]++|{SGR_ONE})++)"
+    rf"(?P<plain>(?:[\x20-\x7e\t\r\n{_ABSORBED}{_IN_RUN}{_FAST}]++|{SGR_ONE})++)"
     rf"|(?P<text>{_OTHER}(?:{_OTHER}++|[\x20-\x7e{_FAST}]{{1,8}}+(?={_OTHER}))*+)"
     rf"|(?:\x1b\[|\x9b)(?P<csi>[\x20-\x3f{_C0_IN_CSI}]{{0,{CSI_MAX}}}+)(?P<final>[\x40-\x7e])"
     r"|\x1b(?P<esc>[\x20-\x2f]{1,4}[\x30-\x7e]|[\x30-\x4f\x51-\x57\x59\x5a\x5c\x60-\x7e])"
@@ -81,8 +88,8 @@ INERT_C0_BYTES = bytes([*range(0x00, 0x07), *range(0x10, 0x18), 0x19, *range(0x1
 _INERT_C1 = re.compile(r"[\x80-\x83\x86\x87\x89-\x8c\x8e\x8f\x91-\x97\x99\x9a]+")
 _DECAWM = mo.DECAWM
 _TAB_LINE = re.compile(r"[^\n]*\t[^\n]*\n?")
-_NO_LAYOUT = re.compile(r"[\t\r\n]").search
-_PIECE = re.compile(r"[^\t\r\n]+|[\t\r\n]")
+_NO_LAYOUT = re.compile(r"[\t\r\n\x08\x0e\x0f]").search
+_PIECE = re.compile(r"[^\t\r\n\x08\x0e\x0f]+|[\t\r\n\x08\x0e\x0f]")
 _C0 = re.compile(rf"[{_C0_IN_CSI}]")
 _PARAMS = re.compile(r"[0-9;:]*")
 _STRING_END = re.compile(r"[\x07\x18\x1a\x1b\x9c]")
@@ -218,9 +225,15 @@ class Parser:
             return
         screen = self.screen
         table = screen.g1_charset if screen.charset else screen.g0_charset
-        if screen.columns < 2 or (table is not cs.LAT1_MAP and "\xad" in block):
+        if (
+            screen.columns < 2
+            or (table is not cs.LAT1_MAP and "\xad" in block)
+            or ("\x08" in block and STUB in text)
+            or ("\xad" in block and _SHIFT.search(block) is not None)
+        ):
             # (wide characters cannot be drawn on one column; a charset may map the soft
-            # hyphen, which the fast path drops before translating)
+            # hyphen, which the fast path drops before translating; a backspace may land on
+            # the right half of a wide character, which the per-character path handles)
             self.fast = False
             try:
                 self._block(block)
@@ -230,7 +243,7 @@ class Parser:
         if text:
             self._block(text)
         # REP repeats the last character as received (a stub or a removed one otherwise).
-        tail = SPLIT.sub("", block).rstrip("\t\r\n")
+        tail = SPLIT.sub("", block).rstrip(_NOT_LAST)
         if tail:
             screen.last_char = tail[-1]
 
@@ -258,6 +271,9 @@ class Parser:
         """Text with SGR sequences (and CR/LF/TAB): whole lines in bulk when the screen and
         the block allow it (see ``styled``), else sequence by sequence."""
         screen = self.screen
+        if _HAS_IN_RUN(block) is not None:  # (line bulk takes text only)
+            self._pieces(block)
+            return
         if self.fast and "\t" in block and lines_ok(screen):
             # Lines with tabs (dmesg, tables) one by one, the lines between them in bulk.
             pos = 0
@@ -341,34 +357,54 @@ class Parser:
         if self.fast:
             # Every pyte charset maps these characters to single-width ones (checked by a
             # test), so the translated run can still be laid out one cell per character.
-            table = screen.g1_charset if screen.charset else screen.g0_charset
-            text = block if table is cs.LAT1_MAP else block.translate(sparse_table(table))
+            charset = screen.charset
+            if "\x0e" in block or "\x0f" in block:
+                text = self._shifted(block)
+                if not text:
+                    return
+            else:
+                table = screen.g1_charset if charset else screen.g0_charset
+                text = block if table is cs.LAT1_MAP else block.translate(sparse_table(table))
             cursor = screen.cursor
             if _NO_LAYOUT(text) is None and 4 not in screen.mode:
                 if cursor.x + len(text) <= screen.columns:
                     if cursor.y in screen.lazy:
                         screen.materialize_row(cursor.y)
                     screen.draw_ascii_row(text)
-                    screen.last_char = block[-1]
+                    screen.last_char = block.rstrip(_NOT_LAST)[-1]
                     return
                 if len(text) <= 4 * screen.columns and _DECAWM in screen.mode and not screen.lazy:
                     self._wrapped(text)  # a few rows' worth: cheaper than a layout
-                    screen.last_char = block[-1]
+                    screen.last_char = block.rstrip(_NOT_LAST)[-1]
                     return
             if block_ok(screen, text):
                 write_block(screen, text)
-                last = block.rstrip("\r\n\t")
+                last = block.rstrip(_NOT_LAST)
                 if last:
                     screen.last_char = last[-1]
                 return
+            screen.charset = charset  # (the per-character path below shifts as it goes)
         if screen.lazy:
             screen.materialize()
         controls = self._controls
         for piece in _PIECE.findall(block):
-            if len(piece) == 1 and piece in "\t\r\n":
+            if len(piece) == 1 and piece in _NOT_LAST:
                 controls[piece]()
             else:
                 screen.draw(piece)
+
+    def _shifted(self, block: str) -> str:
+        """`block` without SO/SI, each stretch translated with the charset active there; the
+        screen is left shifted as the end of the block leaves it."""
+        screen = self.screen
+        out = []
+        for i, seg in enumerate(_SHIFT.split(block)):
+            if i % 2:
+                screen.charset = 1 if seg == "\x0e" else 0
+            elif seg:
+                table = screen.g1_charset if screen.charset else screen.g0_charset
+                out.append(seg if table is cs.LAT1_MAP else seg.translate(sparse_table(table)))
+        return "".join(out)
 
     # ------------------------------------------------------------------ CSI
     def _csi(self, body: str, final: str) -> None:

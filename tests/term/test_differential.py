@@ -119,3 +119,48 @@ def test_wide_text_fast_path_matches_per_character_path(
     data, size = case
     fast = replay(data, size, pieces)
     assert snapshot(fast) == snapshot(replay(data, size, fast=False))
+
+
+RANDOM_SIZES = [(80, 24), (200, 60), (7, 3)]
+
+
+@pytest.mark.parametrize("size", RANDOM_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_bytes_give_the_same_screen_whatever_the_path(
+    seed: int, size: tuple[int, int]
+) -> None:
+    """Binary output (``cat`` of random bytes): BS, SO/SI, stray HTS and charset switches
+    ride along in the fast path's runs; splits, byte-by-byte feeding and the per-character
+    path must all give the same screen."""
+    data = corpora.random_bytes(24 * 1024, seed=seed)
+    whole = snapshot(replay(data, size))
+    rng = random.Random(seed)
+    sizes = [rng.randint(1, 3000) for _ in range(8)]
+    assert snapshot(replay(data, size, sizes)) == whole, sizes
+    assert snapshot(replay(data, size, fast=False)) == whole
+    head = data[:6144]
+    assert snapshot(replay(head, size, [1])) == snapshot(replay(head, size))
+
+
+_BINARY_WORDS = [
+    "ab", "xyz", " ", "\b", "\b\b", "\x0e", "\x0f", "\t", "\x1bH", "\x1b)0", "\x1b(0",
+    "\x1b(B", "\r", "\n", "\x0b", "é", "漢", "\u0301", "\ufffd", "\xad", "\x1b[3g", "\x1b[31m",
+    "lmnq",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_BINARY_WORDS), max_size=60).map("".join),
+    st.integers(1, 12),
+    st.integers(1, 5),
+    st.lists(st.integers(1, 30), min_size=1, max_size=8),
+)
+def test_backspace_shift_and_tab_stops_in_runs_match_per_character_path(
+    text: str, columns: int, lines: int, pieces: list[int]
+) -> None:
+    data = text.encode()
+    size = (columns, lines)
+    expected = snapshot(replay(data, size, fast=False))
+    assert snapshot(replay(data, size)) == expected
+    assert snapshot(replay(data, size, pieces)) == expected
