@@ -18,14 +18,16 @@ from textual.widgets import Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.search_keys import SearchKeys
 from kdebug_tui.ui.common.text_search import TextSearch
 
 
-class DescribeObjectScreen(ForwardWorkerErrors, Screen[None]):
+class DescribeObjectScreen(SearchKeys, ForwardWorkerErrors, Screen[None]):
     """`D` on any listed kind: `kubectl describe` as the kube layer writes it, read-only;
     `/` search, n/N, r reload."""
 
     app: Any
+    search_input = "text-search"
 
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
@@ -92,24 +94,12 @@ class DescribeObjectScreen(ForwardWorkerErrors, Screen[None]):
             scroll = self.query_one("#text-scroll", VerticalScroll)
             scroll.scroll_to(y=max(0, line - 3), animate=False)
 
-    def action_search(self) -> None:
-        self.add_class("-searching")
-        field = self.query_one("#text-search", Input)
-        field.value = self.search.needle
-        field.focus()
-
     @on(Input.Submitted, "#text-search")
     def _searched(self, event: Input.Submitted) -> None:
         scroll = self.query_one("#text-scroll", VerticalScroll)
         self._go(self.search.search(self.lines, event.value, start=int(scroll.scroll_y)))
         self.remove_class("-searching")
         scroll.focus()
-
-    def action_next_match(self) -> None:
-        self._go(self.search.next())
-
-    def action_previous_match(self) -> None:
-        self._go(self.search.previous())
 
     def action_back(self) -> None:
         if self.has_class("-searching"):

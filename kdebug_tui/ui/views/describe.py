@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, marked, plain
+from kdebug_tui.ui.common.search_keys import SearchKeys
 from kdebug_tui.ui.common.text_search import TextSearch
 
 
@@ -147,8 +148,9 @@ def describe_pod(
     return "\n".join(lines)
 
 
-class DescribeScreen(ForwardWorkerErrors, Screen[None]):
+class DescribeScreen(SearchKeys, ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
+    search_input = "describe-search"
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
@@ -216,12 +218,6 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
             plain(f"describe pod {self.namespace}/{self.pod_name}  {self.search.status()}", "bold")
         )
 
-    def action_search(self) -> None:
-        self.add_class("-searching")
-        field = self.query_one("#describe-search", Input)
-        field.value = self.search.needle
-        field.focus()
-
     @on(Input.Submitted, "#describe-search")
     def _searched(self, event: Input.Submitted) -> None:
         scroll = self.query_one("#describe-scroll", VerticalScroll)
@@ -229,12 +225,6 @@ class DescribeScreen(ForwardWorkerErrors, Screen[None]):
         scroll.focus()
         lines = self.text.split("\n")
         self._go(self.search.search(lines, event.value, start=int(scroll.scroll_y)))
-
-    def action_next_match(self) -> None:
-        self._go(self.search.next())
-
-    def action_previous_match(self) -> None:
-        self._go(self.search.previous())
 
     def _go(self, line: int | None) -> None:
         self._paint()

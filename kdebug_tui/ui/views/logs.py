@@ -24,13 +24,15 @@ from textual.widgets import Footer, Input, RichLog, Static
 from kdebug_tui.kube.pod_logs import LogOptions
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
 from kdebug_tui.ui.common.safe_text import clean, marked, plain
+from kdebug_tui.ui.common.search_keys import SearchKeys
 from kdebug_tui.ui.common.text_search import TextSearch
 
 MAX_LINES = 10_000
 
 
-class LogsScreen(ForwardWorkerErrors, Screen[None]):
+class LogsScreen(SearchKeys, ForwardWorkerErrors, Screen[None]):
     app: Any  # KdebugApp: services, clock
+    search_input = "logs-search"
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
@@ -199,24 +201,12 @@ class LogsScreen(ForwardWorkerErrors, Screen[None]):
         self.saved_to = path
         self.app.notify(f"Saved {written} bytes to {path}", timeout=5)
 
-    def action_search(self) -> None:
-        self.add_class("-searching")
-        field = self.query_one("#logs-search", Input)
-        field.value = self.search.needle
-        field.focus()
-
     @on(Input.Submitted, "#logs-search")
     def _searched(self, event: Input.Submitted) -> None:
         log = self.query_one(RichLog)
         self.remove_class("-searching")
         log.focus()
         self._go(self.search.search(list(self.lines), event.value, start=int(log.scroll_y)))
-
-    def action_next_match(self) -> None:
-        self._go(self.search.next())
-
-    def action_previous_match(self) -> None:
-        self._go(self.search.previous())
 
     def _go(self, line: int | None) -> None:
         """Repaint with the matches marked and bring the current one into view (the line

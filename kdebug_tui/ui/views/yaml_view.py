@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kdebug_tui.ui.common.safe_text import clean, plain
+from kdebug_tui.ui.common.search_keys import SearchKeys
 from kdebug_tui.ui.common.text_search import TextSearch
 from kdebug_tui.ui.views.yaml_lines import YamlLines
 from kdebug_tui.ui.views.yaml_text import to_yaml
@@ -63,7 +64,9 @@ def is_large(data: Any, limit: int = INLINE_LIMIT) -> bool:
     return False
 
 
-class YamlScreen(Screen[None]):
+class YamlScreen(SearchKeys, Screen[None]):
+    search_input = "yaml-search"
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("m", "toggle_managed", "managedFields"),
@@ -142,12 +145,6 @@ class YamlScreen(Screen[None]):
         self.remove_class("-busy")
         self.ready.set()
 
-    def action_search(self) -> None:
-        self.add_class("-searching")
-        field = self.query_one("#yaml-search", Input)
-        field.value = self.search.needle
-        field.focus()
-
     @on(Input.Submitted, "#yaml-search")
     def _searched(self, event: Input.Submitted) -> None:
         self.remove_class("-searching")
@@ -155,13 +152,8 @@ class YamlScreen(Screen[None]):
         self.search.search(self.view.lines, event.value, start=int(self.view.scroll_y))
         self._show_matches()
 
-    def action_next_match(self) -> None:
-        self.search.next()
-        self._show_matches()
-
-    def action_previous_match(self) -> None:
-        self.search.previous()
-        self._show_matches()
+    def _go(self, line: int | None) -> None:
+        self._show_matches()  # the view scrolls to the current match itself
 
     def _show_matches(self) -> None:
         self.view.show_matches(frozenset(self.search.matches), self.search.current)
