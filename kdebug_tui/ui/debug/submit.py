@@ -58,6 +58,26 @@ def check_lines(checks: list[Any]) -> list[str]:
     return [f"• {clean(f.code, 40)}: {clean(f.message, 300)}" for f in checks]
 
 
+def confirmation_lines(request: DebugRequest, findings: list[Any]) -> list[str]:
+    """What needs an explicit yes (the form and `kubectl kdebug` alike): the privileged
+    choices plus pre-flight's own confirm findings (K2) that those do not already cover."""
+    privileges = F.privileged_choices(
+        mode=request.mode,
+        profile=request.profile,
+        replace=request.copy_options.replace,
+        custom=dict(request.custom or {}),
+    )
+    lines = [f"• {p.grants}" for p in privileges]
+    lines += [
+        f"• {clean(f.message, 300)}"
+        for f in findings
+        if getattr(f, "confirm", False) and getattr(f, "code", "") not in COVERED_BY_FORM
+    ]
+    if lines:
+        lines.append("Only continue if this is what the incident needs.")
+    return lines
+
+
 SLOW_SEND_SECONDS = 3  # after this long, "Sending…" says how long it has been waiting
 
 if TYPE_CHECKING:
@@ -138,24 +158,11 @@ class DebugSubmitMixin(_Base):
         built, request = self.built, self.request
         if built is None or request is None:
             return
-        privileges = F.privileged_choices(
-            mode=request.mode,
-            profile=request.profile,
-            replace=request.copy_options.replace,
-            custom=dict(request.custom or {}),
-        )
-        lines = [f"• {p.grants}" for p in privileges]
-        # Pre-flight's own confirm findings (K2) that our list does not already cover.
-        lines += [
-            f"• {clean(f.message, 300)}"
-            for f in self.findings
-            if getattr(f, "confirm", False) and f.code not in COVERED_BY_FORM
-        ]
+        lines = confirmation_lines(request, self.findings)
         if len(lines) == 0:
             typeahead.begin(self.app)  # keys typed from now on go to the new session
             self._submit(request, built, GcHold())
             return
-        lines.append("Only continue if this is what the incident needs.")
 
         def answered(ok: bool | None) -> None:
             if ok:

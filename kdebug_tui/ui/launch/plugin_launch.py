@@ -90,6 +90,8 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
         text = "; ".join(str(f.message) for f in errors)
         await open_form(app, prefill, pod, problem=f"pre-flight: {text}")
         return
+    from kdebug_tui.ui.debug.submit import confirmation_lines
+
     lines = confirmation_lines(request, findings)
     if lines:
         from kdebug_tui.ui.common.confirm import ConfirmScreen
@@ -119,28 +121,6 @@ async def run_plugin_request(app: Any, prefill: PluginPrefill) -> None:
             timeout=15,
             markup=False,
         )
-
-
-def confirmation_lines(request: Any, findings: list[Any]) -> list[str]:
-    """What needs an explicit yes: the form's privileged choices plus pre-flight's confirms."""
-    from kdebug_tui.ui.debug import fields as F
-    from kdebug_tui.ui.debug.submit import COVERED_BY_FORM
-
-    privileges = F.privileged_choices(
-        mode=request.mode,
-        profile=request.profile,
-        replace=request.copy_options.replace,
-        custom=dict(request.custom or {}),
-    )
-    lines = [f"• {p.grants}" for p in privileges]
-    lines += [
-        f"• {f.message}"
-        for f in findings
-        if getattr(f, "confirm", False) and getattr(f, "code", "") not in COVERED_BY_FORM
-    ]
-    if lines:
-        lines.append("Only continue if this is what the incident needs.")
-    return lines
 
 
 async def open_form(
