@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from kdebug_tui.kube import podfields
-from kdebug_tui.kube.render import pod_row
+from kdebug_tui.kube import podfields, printers
 from kdebug_tui.sandbox.tables_extra import extra_printers
 
 Obj = dict[str, Any]
@@ -108,27 +107,10 @@ def since(ts: str | None, now: datetime | None = None) -> str:
 
 
 def pod_cells(pod: Obj, now: datetime | None = None) -> list[Any]:
-    """kubectl's printPod columns. READY/STATUS/RESTARTS/AGE come from the renderer the app
-    itself uses (kube/render.py, checked against kubectl's printers), so the sandbox and the
-    UI can never disagree; only the wide columns are added here."""
-    row = pod_row(pod, now or datetime.now(UTC))
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    gates = spec.get("readinessGates") or []
-    gates_text = "<none>"
-    if gates:
-        true = {c.get("type") for c in status.get("conditions") or [] if c.get("status") == "True"}
-        gates_text = f"{sum(1 for g in gates if g.get('conditionType') in true)}/{len(gates)}"
-    return [
-        row.name,
-        row.ready,
-        row.status,
-        row.restarts,
-        row.age,
-        row.ip,
-        row.node,
-        status.get("nominatedNodeName") or "<none>",
-        gates_text,
-    ]
+    """kubectl's printPod columns, wide ones included: the app's own row renderer
+    (kube/printers.py over kube/render.py, checked against kubectl's printers), so the
+    sandbox and the UI can never disagree."""
+    return printers.pod_cells(pod, (now or datetime.now(UTC)).timestamp())
 
 
 def _node_cells(node: Obj) -> list[Any]:
