@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from pyte.screens import Char
 
-from .parser import INERT_C0_BYTES, OTHER_CHAR, Parser
+from .parser import Parser
 from .screen import TermScreen
 from .scrollback import row_from_cells
 from .skim import SKIM_MIN, can_skim, skim, skim_lines
+from .tokens import INERT_C0_BYTES, OTHER_CHAR
 
 log = logging.getLogger(__name__)
 

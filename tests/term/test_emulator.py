@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kdebug_tui.term import Emulator
-from kdebug_tui.term.parser import CSI_MAX, STRING_MAX
+from kdebug_tui.term.tokens import CSI_MAX, STRING_MAX
 
 
 def feed(data: bytes, columns: int = 80, lines: int = 24, **kw: object) -> Emulator:
@@ -292,8 +292,8 @@ def test_every_charset_maps_fast_path_characters_to_single_width() -> None:
     """
     from pyte import charsets
 
-    from kdebug_tui.term.parser import TOKEN
     from kdebug_tui.term.sanitize import char_width
+    from kdebug_tui.term.tokens import TOKEN
 
     chars = [chr(i) for i in range(0x20, 0x100) if TOKEN.fullmatch(chr(i) * 2)]
     plain = [ch for ch in chars if TOKEN.fullmatch(ch * 2).lastgroup == "plain"]  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kdebug_tui.term import Emulator
-from kdebug_tui.term.parser import CSI_MAX, STRING_MAX
+from kdebug_tui.term.tokens import CSI_MAX, STRING_MAX
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
