@@ -12,10 +12,12 @@ from typing import Any
 
 from textual import work
 
+from kdebug_tui.ui.common.full_pod import FullPod
+
 MUTATING = {"debug", "delete", "debug_node", "attach", "shell"}
 
 
-class PodActions:
+class PodActions(FullPod):
     """Mixin for PodsScreen; expects selected_pod(), selected_container(), container_rows()."""
 
     app: Any
@@ -43,16 +45,6 @@ class PodActions:
     def _ident(pod: dict[str, Any]) -> tuple[str, str]:
         meta = pod.get("metadata") or {}
         return str(meta.get("namespace") or ""), str(meta.get("name") or "")
-
-    @work(group="full-pod", exclusive=True, exit_on_error=False, description="fetch the pod")
-    async def _with_full_pod(self, pod: dict[str, Any], then: Any) -> None:
-        """The store holds projections (kube/projection.py): views that show or reuse the
-        whole object get it from the API server first."""
-        from kdebug_tui.kube.projection import is_projection
-
-        if is_projection(pod):
-            pod = await self.app.services.get_pod(*self._ident(pod))
-        then(pod)
 
     # ---- views ----------------------------------------------------------------------------
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from kdebug_tui.ui.common.full_pod import FullPod
 
 
-class TriageActions:
+class TriageActions(FullPod):
     """The triage screen's actions on its selected row (an EphemeralRow)."""
 
     app: Any
@@ -49,16 +49,6 @@ class TriageActions:
                 if (r.namespace, r.pod) == (row.namespace, row.pod)
             ]
             self.app.push_screen(LogsScreen(row.namespace, row.pod, row.name, containers=names))
-
-    @work(group="full-pod", exclusive=True, exit_on_error=False, description="fetch the pod")
-    async def _with_full_pod(self, pod: dict[str, Any], then: Any) -> None:
-        """The store holds projections (kube/projection.py): get the whole pod first."""
-        from kdebug_tui.kube.projection import is_projection
-
-        if is_projection(pod):
-            meta = pod.get("metadata") or {}
-            pod = await self.app.services.get_pod(meta.get("namespace"), meta.get("name"))
-        then(pod)
 
     def action_yaml(self) -> None:
         from kdebug_tui.ui.views.yaml_view import YamlScreen
