@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kdebug_tui.ui.debug.prefill import DebugPrefill
-from kdebug_tui.ui.launch.options import LaunchOptions, _Parser, _UsageError
+from kdebug_tui.ui.launch.options import LaunchOptions, _common, _Parser, _UsageError
 
 PROG = "kubectl kdebug"
 KUBECTL_DEFAULT_PROFILE = "legacy"  # kubectl 1.32's --profile default
@@ -133,11 +133,7 @@ def _parser() -> _Parser:
         "the debug container's shell (pre-flight checks first; privileged choices ask)."
     ))  # fmt: skip
     parser.add_argument("target_object", metavar="POD | node/NAME")
-    parser.add_argument(
-        "--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)"
-    )
-    parser.add_argument("--context", help="kubeconfig context to use")
-    parser.add_argument("--config", help="kdebug-tui settings file")
+    _common(parser)  # --kubeconfig, --context, --config as the app has them
     parser.add_argument("-n", "--namespace", help="the pod's namespace")
     parser.add_argument("--image", help="container image to use for the debug container")
     parser.add_argument("--image-pull-policy", choices=("Always", "IfNotPresent", "Never"))
