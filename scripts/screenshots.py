@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,11 @@ def uid_of(app: Any, name: str) -> str:
 async def shoot(out: Path, resources_only: bool = False) -> list[Path]:
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kdebug-shots-") as tmp:
+        # Home, state and downloads inside the temporary folder: the shots show `~/...`,
+        # never a path of the machine they were made on.
+        os.environ["HOME"] = tmp
+        for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_DOWNLOAD_DIR"):
+            os.environ.pop(name, None)
         async with Sandbox(port=0, workdir=Path(tmp) / "sandbox", demo=True) as sandbox:
             kubeconfig = sandbox.write_kubeconfig(Path(tmp) / "kubeconfig")
             options = LaunchOptions(kubeconfig=str(kubeconfig), all_namespaces=True)
@@ -114,9 +120,9 @@ async def shoot(out: Path, resources_only: bool = False) -> list[Path]:
                     save("sessions")
                     return saved
                 await pilot.press("enter")
-                await pilot.press(*"ps", "enter")
+                await pilot.press(*"ps -o pid,user,comm", "enter")
                 await pilot.pause(1.0)
-                await pilot.press("ctrl+right_square_bracket")
+                await pilot.press("ctrl+backslash")
                 await pilot.press("|")
                 await until(
                     pilot,
@@ -131,7 +137,7 @@ async def shoot(out: Path, resources_only: bool = False) -> list[Path]:
                 await shoot_files(app, pilot, save, Path(tmp))
 
                 # Triage now shows our running debugger next to the old finished one.
-                await pilot.press("ctrl+right_square_bracket", "escape")
+                await pilot.press("escape")
                 await until(pilot, lambda: hasattr(app.screen, "table"), "the pods screen")
                 await pilot.press("t")
                 await until(pilot, lambda: len(app.screen.rows) >= 2, "both debug containers")
@@ -190,10 +196,12 @@ async def shoot_broadcast(app: Any, pilot: Any, save: Callable[[str], None]) -> 
     if not hasattr(app.screen, "broadcast"):
         print("  skipped broadcast: the sessions screen has no broadcast")
         return
-    await pilot.press("ctrl+right_square_bracket", "b", "left", "b", "enter")
+    await pilot.press("ctrl+backslash", "b", "left", "b")
+    await pilot.pause(0.3)
+    await pilot.press("y", "enter")  # broadcast to two panes asks first
     await pilot.press(*"echo typed once, ran in both: $(hostname)", "enter")
     await pilot.pause(1.0)
-    await pilot.press("ctrl+right_square_bracket")
+    await pilot.press("ctrl+backslash", "escape")  # prefix, esc: leave the terminal
     await pilot.pause(0.3)
     save("broadcast")
 
@@ -205,7 +213,7 @@ async def shoot_files(app: Any, pilot: Any, save: Callable[[str], None], tmp: Pa
     except ImportError:
         print("  skipped files: ui/files/screen.py is missing")
         return
-    await pilot.press("ctrl+right_square_bracket", "f")
+    await pilot.press("f")  # (the keyboard was released after the broadcast shot)
     if not await until(pilot, lambda: isinstance(app.screen, FilesScreen), "the file browser"):
         return
     screen = app.screen

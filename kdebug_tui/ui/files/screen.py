@@ -31,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kdebug_tui.ui.common.base import ForwardWorkerErrors
+from kdebug_tui.ui.common.home_paths import home_short
 from kdebug_tui.ui.common.safe_text import clean
 from kdebug_tui.ui.files.file_list import FileList
 from kdebug_tui.ui.files.paths import download_dir
@@ -211,7 +212,7 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
         if self.files is None:
             return
         size = next((e.size for e in self.listing.entries if self._path(e.name) == remote), None)
-        self.transfer.start(f"downloading {remote} -> {local}", size)
+        self.transfer.start(f"downloading {remote} -> {home_short(local)}", size)
         try:
             digest = await self.files.download(remote, local, self.transfer.advance)
         except Exception as exc:
@@ -219,7 +220,7 @@ class FilesScreen(ForwardWorkerErrors, Screen[None]):
             self.show_error(describe_problem(exc))
             self._note(f"download of {remote} to {local} failed: {describe_problem(exc)}")
             return
-        self.transfer.finish(f"downloaded {remote} to {local}", digest)
+        self.transfer.finish(f"downloaded {remote} to {home_short(local)}", digest)
         self._note(f"downloaded {remote} to {local} (sha256 {digest})")
 
     @work(group="files-transfer", exclusive=True, exit_on_error=False)

@@ -29,6 +29,7 @@ from rich.text import Text
 
 from kdebug_tui.recordings import new_run_dir, sessions_root, state_home, tidy
 from kdebug_tui.term.recorder import CastRecorder
+from kdebug_tui.ui.common.home_paths import home_short
 from kdebug_tui.ui.common.safe_text import clean
 
 _RUN_DIR = "_kdebug_recording_dir"
@@ -162,7 +163,7 @@ def _say_recorded(app: Any, view: Any, path: Path) -> None:
     width = max(20, int(view.emulator.columns) - 1)
     lines = (
         f"{NOTICE_PREFIX}this session is recorded locally (0600, kept {keep:g} days) in",
-        f"{NOTICE_PREFIX}{_elide(_home_short(path.parent) + '/', width - len(NOTICE_PREFIX))}",
+        f"{NOTICE_PREFIX}{_elide(home_short(path.parent) + '/', width - len(NOTICE_PREFIX))}",
     )
     text = "".join(f"\x1b[2m{clean(line)}\x1b[0m\r\n" for line in lines)
     view.emulator.feed(text.encode())
@@ -174,14 +175,6 @@ def _elide(text: str, width: int) -> str:
         return text
     keep = max(1, width - 1)
     return text[: keep // 3] + "…" + text[-(keep - keep // 3) :]
-
-
-def _home_short(path: Path) -> str:
-    home = str(Path.home())
-    text = str(path)
-    if home not in ("", "/") and text.startswith(home + "/"):
-        return "~" + text[len(home) :]
-    return text
 
 
 def _stopped(app: Any, pane: Any, record: PaneRecord, reason: str) -> None:
