@@ -102,6 +102,8 @@ async def test_the_record_has_every_pane_and_every_action(
             assert isinstance(dialog, ErrorScreen)
             path = Path(app.last_incident_path)  # type: ignore[attr-defined]
             assert dialog.error_message == str(path) and dialog.has_class("-info")
+            # The screen is current before its children are mounted: wait for the button.
+            await wait_until(pilot, lambda: dialog.query("#error-copy"), "the copy button")
             dialog.query_one("#error-copy", Button).press()
             await wait_until(pilot, lambda: copies, "the copy")
             assert copies == [str(path)]
