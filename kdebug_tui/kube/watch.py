@@ -327,9 +327,11 @@ async def watch_pods(
             )
             yield WatchUpdate("STATE", None, state)
         except (KubeError, aiohttp.ClientError, OSError, ValueError) as exc:
-            error = to_kube_error(
-                exc, resource=target.resource, namespace=namespace, server=session.server
-            )
+            try:
+                server = session.server
+            except KubeError:
+                return  # the session was closed under the watch (the app is leaving)
+            error = to_kube_error(exc, resource=target.resource, namespace=namespace, server=server)
             if error.status == 410:
                 gone_streak += 1
                 version = ""

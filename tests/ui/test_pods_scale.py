@@ -68,8 +68,12 @@ async def test_first_page_paints_and_filters_while_the_rest_loads(
             if wanted.matches(_row(p))
         )
         table = screen.table
-        got = [(table.row_of(u).namespace, table.row_of(u).name) for u in table.uids()]
-        assert got == expected
+
+        def got() -> list[tuple[str, str]]:
+            return [(table.row_of(u).namespace, table.row_of(u).name) for u in table.uids()]
+
+        # The table applies the last pages on its next (throttled) sync: wait for it.
+        await wait_for(pilot, lambda: got() == expected, "every match of the filter")
         assert f"{len(expected)} shown" in _status(app)
 
 

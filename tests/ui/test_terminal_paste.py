@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 
 from kdebug_tui.term.fake_backend import FakeBackend
 from kdebug_tui.ui.common.confirm import ConfirmScreen
+from kdebug_tui.ui.sessions.terminal import paste as paste_module
 from kdebug_tui.ui.sessions.terminal.paste import SLICE_BYTES, slices
 from kdebug_tui.ui.sessions.terminal.view import TerminalView
 
@@ -24,7 +26,12 @@ async def test_a_small_paste_goes_out_at_once() -> None:
         assert not isinstance(app.screen, ConfirmScreen)
 
 
-async def test_a_large_paste_asks_then_goes_out_in_slices_with_keys_between() -> None:
+async def test_a_large_paste_asks_then_goes_out_in_slices_with_keys_between(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Slow slices (15 of them, 0.25 s apart): a key pressed after the first one lands
+    # between two slices even when a loaded machine takes a while to deliver the press.
+    monkeypatch.setattr(paste_module, "SLICE_PAUSE", 0.25)
     backend = FakeBackend()
     app = TermApp(backend)
     text = "".join(f"echo line {i} of a long paste 漢字\n" for i in range(400))

@@ -37,11 +37,12 @@ def slices(data: bytes, size: int = SLICE_BYTES) -> list[bytes]:
 
 
 async def send_in_slices(
-    send: Callable[[bytes], None], data: bytes, pause: float = SLICE_PAUSE
+    send: Callable[[bytes], None], data: bytes, pause: float | None = None
 ) -> None:
+    wait = SLICE_PAUSE if pause is None else pause
     for index, piece in enumerate(slices(data)):
         if index:
-            await asyncio.sleep(pause)
+            await asyncio.sleep(wait)
         send(piece)
 
 
